@@ -1,0 +1,37 @@
+package io.lvsoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/**
+ * What one director runs: the dataplane configuration contract (DESIGN.md). The same record is
+ * read from a file in standalone mode and from the Director custom resource in the cluster.
+ */
+public record DirectorSpec(
+    @JsonPropertyDescription("Increases with every change; reported back as applied") Long generation,
+    @JsonProperty("interface") @JsonPropertyDescription("Interface the dataplane owns traffic on")
+        String interfaceName,
+    @JsonPropertyDescription(
+            "Director addresses (DIPs) in CIDR notation; empty means the interface's own IPv4 address")
+        List<String> addresses,
+    @JsonPropertyDescription("Virtual IPs this director announces and answers for") List<String> vips,
+    @JsonPropertyDescription("Routes beyond the connected prefixes of the addresses")
+        List<RouteSpec> routes,
+    @JsonPropertyDescription("Virtual services") List<ServiceSpec> services,
+    @JsonPropertyDescription("Connection table size and timeouts") ConnectionTableSpec connectionTable) {
+
+  public DirectorSpec {
+    generation = generation == null ? 0L : generation;
+    addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    vips = vips == null ? List.of() : List.copyOf(vips);
+    routes = routes == null ? List.of() : List.copyOf(routes);
+    services = services == null ? List.of() : List.copyOf(services);
+    connectionTable = connectionTable == null ? ConnectionTableSpec.DEFAULTS : connectionTable;
+  }
+
+  /** The same configuration on another interface (the --interface flag overrides the file). */
+  public DirectorSpec withInterfaceName(String name) {
+    return new DirectorSpec(generation, name, addresses, vips, routes, services, connectionTable);
+  }
+}

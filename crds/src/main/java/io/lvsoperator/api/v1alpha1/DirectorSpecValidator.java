@@ -1,0 +1,158 @@
+package io.lvsoperator.api.v1alpha1;
+
+import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.api.net.Ipv4Prefix;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a {@link DirectorSpec} beyond its types. Returns every violation, each naming its field
+ * as a path such as {@code services[0].realServers[1].port}, so a user fixes all at once.
+ */
+public final class DirectorSpecValidator {
+  private static final int MAX_WEIGHT = 65535;
+  private static final int MAX_PERSISTENCE_SECONDS = 31 * 24 * 3600;
+
+  private DirectorSpecValidator() {}
+
+  public static List<String> validate(DirectorSpec spec) {
+    List<String> out = new ArrayList<>();
+    if (spec.generation() < 0) {
+      out.add("generation: must not be negative");
+    }
+    List<Ipv4Prefix> connected = new ArrayList<>();
+    for (int i = 0; i < spec.addresses().size(); i++) {
+      String a = spec.addresses().get(i);
+      try {
+        Ipv4Prefix p = Ipv4Prefix.parse(a);
+        if (!a.contains("/")) {
+          out.add("addresses[" + i + "]: \"" + a + "\" needs a prefix length, such as /24");
+        } else {
+          connected.add(p);
+        }
+      } catch (IllegalArgumentException e) {
+        out.add("addresses[" + i + "]: " + e.getMessage());
+      }
+    }
+    Set<Integer> vips = new HashSet<>();
+    for (int i = 0; i < spec.vips().size(); i++) {
+      String v = spec.vips().get(i);
+      if (!Ipv4.isValid(v)) {
+        out.add("vips[" + i + "]: \"" + v + "\" is not an IPv4 address");
+      } else if (!vips.add(Ipv4.parse(v))) {
+        out.add("vips[" + i + "]: " + v + " is listed twice");
+      }
+    }
+    for (int i = 0; i < spec.routes().size(); i++) {
+      validateRoute("routes[" + i + "]", spec.routes().get(i), connected, out);
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < spec.services().size(); i++) {
+      ServiceSpec s = spec.services().get(i);
+      String path = "services[" + i + "]";
+      validateService(path, s, out);
+      String key = s.vip() + ":" + s.port() + "/" + s.protocol();
+      Integer other = seen.putIfAbsent(key, i);
+      if (other != null) {
+        out.add(path + ": " + key + " is already defined by services[" + other + "]");
+      }
+    }
+    validateConnectionTable(spec.connectionTable(), out);
+    return out;
+  }
+
+  private static void validateRoute(
+      String path, RouteSpec r, List<Ipv4Prefix> connected, List<String> out) {
+    try {
+      Ipv4Prefix.parse(r.prefix());
+    } catch (IllegalArgumentException e) {
+      out.add(path + ".prefix: " + e.getMessage());
+    }
+    if (!Ipv4.isValid(r.via())) {
+      out.add(path + ".via: " + (r.via() == null ? "is required" : "\"" + r.via() + "\" is not an IPv4 address"));
+    } else if (!connected.isEmpty()) {
+      int via = Ipv4.parse(r.via());
+      if (connected.stream().noneMatch(p -> p.contains(via))) {
+        out.add(path + ".via: " + r.via() + " is not inside any prefix of addresses");
+      }
+    }
+  }
+
+  private static void validateService(String path, ServiceSpec s, List<String> out) {
+    if (!Ipv4.isValid(s.vip())) {
+      out.add(path + ".vip: " + (s.vip() == null ? "is required" : "\"" + s.vip() + "\" is not an IPv4 address"));
+    }
+    if (s.port() == null) {
+      out.add(path + ".port: is required (0 means every port)");
+    } else if (s.port() < 0 || s.port() > 65535) {
+      out.add(path + ".port: " + s.port() + " is not within 0-65535");
+    }
+    if (s.persistenceSeconds() < 0 || s.persistenceSeconds() > MAX_PERSISTENCE_SECONDS) {
+      out.add(path + ".persistenceSeconds: must be within 0-" + MAX_PERSISTENCE_SECONDS);
+    }
+    if (s.healthCheck() != null) {
+      validateHealthCheck(path + ".healthCheck", s.healthCheck(), out);
+    }
+    Set<String> rips = new HashSet<>();
+    for (int j = 0; j < s.realServers().size(); j++) {
+      RealServerSpec r = s.realServers().get(j);
+      String rp = path + ".realServers[" + j + "]";
+      if (!Ipv4.isValid(r.address())) {
+        out.add(rp + ".address: " + (r.address() == null ? "is required" : "\"" + r.address() + "\" is not an IPv4 address"));
+      }
+      if (r.port() != null) {
+        if (r.port() < 0 || r.port() > 65535) {
+          out.add(rp + ".port: " + r.port() + " is not within 0-65535");
+        } else if (s.mode() != ForwardingMode.NAT && s.port() != null && !r.port().equals(s.port())) {
+          out.add(rp + ".port: " + s.mode() + " cannot change the port (" + s.port() + " -> " + r.port()
+              + "); only NAT can");
+        } else if (s.port() != null && s.port() == 0 && r.port() != 0) {
+          out.add(rp + ".port: a service on every port (port 0) forwards to the same port; leave it out");
+        }
+      }
+      if (r.weight() < 0 || r.weight() > MAX_WEIGHT) {
+        out.add(rp + ".weight: " + r.weight() + " is not within 0-" + MAX_WEIGHT);
+      }
+      if (!rips.add(r.address() + ":" + (r.port() != null ? r.port() : s.port()))) {
+        out.add(rp + ": " + r.address() + " is listed twice");
+      }
+    }
+  }
+
+  private static void validateHealthCheck(String path, HealthCheckSpec h, List<String> out) {
+    if (!h.type().equals("tcp") && !h.type().equals("http")) {
+      out.add(path + ".type: \"" + h.type() + "\" is not tcp or http");
+    }
+    if (h.intervalSeconds() < 1) {
+      out.add(path + ".intervalSeconds: must be at least 1");
+    }
+    if (h.timeoutSeconds() < 1) {
+      out.add(path + ".timeoutSeconds: must be at least 1");
+    }
+    if (h.rise() < 1) {
+      out.add(path + ".rise: must be at least 1");
+    }
+    if (h.fall() < 1) {
+      out.add(path + ".fall: must be at least 1");
+    }
+  }
+
+  private static void validateConnectionTable(ConnectionTableSpec c, List<String> out) {
+    if (c.maxEntries() < 16 || c.maxEntries() > (1 << 26)) {
+      out.add("connectionTable.maxEntries: " + c.maxEntries() + " is not within 16-" + (1 << 26));
+    }
+    if (c.tcpTimeoutSeconds() < 1) {
+      out.add("connectionTable.tcpTimeoutSeconds: must be at least 1");
+    }
+    if (c.tcpFinTimeoutSeconds() < 1) {
+      out.add("connectionTable.tcpFinTimeoutSeconds: must be at least 1");
+    }
+    if (c.udpTimeoutSeconds() < 1) {
+      out.add("connectionTable.udpTimeoutSeconds: must be at least 1");
+    }
+  }
+}

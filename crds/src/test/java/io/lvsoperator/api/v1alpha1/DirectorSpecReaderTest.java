@@ -1,0 +1,414 @@
+package io.lvsoperator.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The configuration contract of DESIGN.md, read from YAML and JSON, and how bad documents fail. */
+class DirectorSpecReaderTest {
+
+  /** The example of DESIGN.md, "Dataplane configuration (the contract)", comments and all. */
+  static final String DESIGN_EXAMPLE = """
+      generation: 7                      # increases with every change; reported back as applied
+      interface: eth0                    # where the dataplane owns traffic (flag --interface overrides)
+      addresses: [198.18.0.2/24]         # DIPs the dataplane answers ARP for and uses as its source
+      vips: [198.18.0.100]               # VIPs this director announces (ARP replies, gratuitous ARP)
+      routes:                            # beyond the connected prefixes of `addresses`
+        - {prefix: 198.19.0.0/16, via: 198.18.0.1}
+      services:
+        - name: default/web              # namespace/name of the VirtualService
+          vip: 198.18.0.100
+          port: 80                       # 0 = all ports (firewall-mark style services)
+          protocol: TCP                  # TCP | UDP
+          mode: DR                       # DR | NAT | TUN
+          scheduler: rr                  # rr | wrr | lc | wlc | sh | mh (Maglev)
+          persistenceSeconds: 0          # client-IP affinity, 0 = off
+          healthCheck: {type: tcp, intervalSeconds: 2, timeoutSeconds: 1, rise: 2, fall: 2}
+          realServers:
+            - {address: 198.18.0.11, port: 80, weight: 1}
+      """;
+
+  static final String DESIGN_EXAMPLE_JSON = """
+      {
+        "generation": 7,
+        "interface": "eth0",
+        "addresses": ["198.18.0.2/24"],
+        "vips": ["198.18.0.100"],
+        "routes": [{"prefix": "198.19.0.0/16", "via": "198.18.0.1"}],
+        "services": [
+          {
+            "name": "default/web",
+            "vip": "198.18.0.100",
+            "port": 80,
+            "protocol": "TCP",
+            "mode": "DR",
+            "scheduler": "rr",
+            "persistenceSeconds": 0,
+            "healthCheck": {"type": "tcp", "intervalSeconds": 2, "timeoutSeconds": 1, "rise": 2, "fall": 2},
+            "realServers": [{"address": "198.18.0.11", "port": 80, "weight": 1}]
+          }
+        ]
+      }
+      """;
+
+  /** Only what has no default. */
+  static final String MINIMAL = """
+      interface: eth0
+      addresses: [198.18.0.2/24]
+      vips: [198.18.0.100]
+      services:
+        - vip: 198.18.0.100
+          port: 80
+          realServers:
+            - address: 198.18.0.11
+      """;
+
+  static List<String> violations(String text) {
+    InvalidConfigurationException e =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> DirectorSpecReader.parse(text));
+    assertThat(e).as("expected %s to be rejected", text).isNotNull();
+    assertThat(e.violations()).isNotEmpty();
+    assertThat(e.getMessage()).contains(e.violations().get(0));
+    return e.violations();
+  }
+
+  static void assertDesignExample(DirectorSpec spec) {
+    assertThat(spec.generation()).isEqualTo(7L);
+    assertThat(spec.interfaceName()).isEqualTo("eth0");
+    assertThat(spec.addresses()).containsExactly("198.18.0.2/24");
+    assertThat(spec.vips()).containsExactly("198.18.0.100");
+    assertThat(spec.routes()).containsExactly(new RouteSpec("198.19.0.0/16", "198.18.0.1"));
+    assertThat(spec.services()).hasSize(1);
+    ServiceSpec s = spec.services().get(0);
+    assertThat(s.name()).isEqualTo("default/web");
+    assertThat(s.displayName()).isEqualTo("default/web");
+    assertThat(s.vip()).isEqualTo("198.18.0.100");
+    assertThat(s.port()).isEqualTo(80);
+    assertThat(s.protocol()).isEqualTo(Protocol.TCP);
+    assertThat(s.mode()).isEqualTo(ForwardingMode.DR);
+    assertThat(s.scheduler()).isEqualTo(SchedulerName.RR);
+    assertThat(s.persistenceSeconds()).isZero();
+    assertThat(s.healthCheck()).isEqualTo(new HealthCheckSpec("tcp", "/", 2, 1, 2, 2));
+    assertThat(s.realServers()).containsExactly(new RealServerSpec("198.18.0.11", 80, 1));
+    assertThat(spec.connectionTable()).isEqualTo(ConnectionTableSpec.DEFAULTS);
+  }
+
+  @Test
+  void readsTheDesignExample() throws Exception {
+    assertDesignExample(DirectorSpecReader.parse(DESIGN_EXAMPLE));
+  }
+
+  @Test
+  void readsTheSameDocumentAsJson() throws Exception {
+    DirectorSpec json = DirectorSpecReader.parse(DESIGN_EXAMPLE_JSON);
+    assertDesignExample(json);
+    assertThat(json).isEqualTo(DirectorSpecReader.parse(DESIGN_EXAMPLE));
+  }
+
+  @Test
+  void readsAFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("director.yaml");
+    Files.writeString(file, DESIGN_EXAMPLE);
+    assertDesignExample(DirectorSpecReader.read(file));
+  }
+
+  @Test
+  void fillsDefaultsAsIpvsadmDoes() throws Exception {
+    DirectorSpec spec = DirectorSpecReader.parse(MINIMAL);
+    assertThat(spec.generation()).isZero();
+    assertThat(spec.routes()).isEmpty();
+    ServiceSpec s = spec.services().get(0);
+    assertThat(s.name()).isNull();
+    assertThat(s.displayName()).isEqualTo("198.18.0.100:80/TCP");
+    assertThat(s.protocol()).isEqualTo(Protocol.TCP);
+    assertThat(s.mode()).isEqualTo(ForwardingMode.DR);
+    assertThat(s.scheduler()).isEqualTo(SchedulerName.WLC);
+    assertThat(s.persistenceSeconds()).isZero();
+    assertThat(s.healthCheck()).isNull();
+    RealServerSpec r = s.realServers().get(0);
+    assertThat(r.weight()).isEqualTo(1);
+    assertThat(r.port()).isNull();
+    assertThat(r.portOr(80)).isEqualTo(80);
+    ConnectionTableSpec c = spec.connectionTable();
+    assertThat(c.maxEntries()).isEqualTo(1 << 20);
+    assertThat(c.tcpTimeoutSeconds()).isEqualTo(900);
+    assertThat(c.tcpFinTimeoutSeconds()).isEqualTo(120);
+    assertThat(c.udpTimeoutSeconds()).isEqualTo(300);
+  }
+
+  @Test
+  void healthCheckDefaultsFillWhatIsLeftOut() throws Exception {
+    DirectorSpec spec = DirectorSpecReader.parse(MINIMAL.replace("port: 80\n", "port: 80\n    healthCheck: {type: http}\n"));
+    assertThat(spec.services().get(0).healthCheck()).isEqualTo(new HealthCheckSpec("http", "/", 2, 1, 2, 2));
+  }
+
+  @Test
+  void connectionTableOverridesAreRead() throws Exception {
+    DirectorSpec spec = DirectorSpecReader.parse(MINIMAL + """
+        connectionTable: {maxEntries: 4096, tcpTimeoutSeconds: 60, tcpFinTimeoutSeconds: 5, udpTimeoutSeconds: 30}
+        """);
+    assertThat(spec.connectionTable()).isEqualTo(new ConnectionTableSpec(4096, 60, 5, 30));
+  }
+
+  @Test
+  void schedulerNamesAreIpvsadmsAndCaseInsensitive() throws Exception {
+    for (SchedulerName n : SchedulerName.values()) {
+      DirectorSpec spec = DirectorSpecReader.parse(MINIMAL.replace("port: 80\n", "port: 80\n    scheduler: "
+          + n.ipvsName().toUpperCase() + "\n"));
+      assertThat(spec.services().get(0).scheduler()).isEqualTo(n);
+    }
+  }
+
+  @Test
+  void emptyListsAndAllDefaultsParse() throws Exception {
+    DirectorSpec spec = DirectorSpecReader.parse("interface: eth1\n");
+    assertThat(spec.interfaceName()).isEqualTo("eth1");
+    assertThat(spec.addresses()).isEmpty();
+    assertThat(spec.vips()).isEmpty();
+    assertThat(spec.services()).isEmpty();
+    assertThat(spec.withInterfaceName("eth2").interfaceName()).isEqualTo("eth2");
+    assertThat(spec.withInterfaceName("eth2").withInterfaceName("eth1")).isEqualTo(spec);
+  }
+
+  @Test
+  void mapperWritesTheContractNames() throws Exception {
+    DirectorSpec spec = DirectorSpecReader.parse(DESIGN_EXAMPLE);
+    String written = DirectorSpecReader.mapper().writeValueAsString(spec);
+    assertThat(written).contains("interface:").doesNotContain("interfaceName").contains("rr");
+    assertThat(DirectorSpecReader.parse(written)).isEqualTo(spec);
+  }
+
+  // ---- rejected documents: each violation names its field ----
+
+  @Test
+  void emptyDocumentIsRejected() {
+    // either the reader's own "the document is empty" or Jackson's end-of-input, named "document"
+    for (String empty : List.of("", "   \n", "# nothing but a comment\n", "---\n")) {
+      assertThat(violations(empty)).as("%s", empty).singleElement().asString().containsIgnoringCase("document");
+    }
+  }
+
+  @Test
+  void notYamlIsRejected() {
+    assertThat(violations("interface: [eth0\n")).singleElement().asString().isNotBlank();
+  }
+
+  @Test
+  void badRealServerAddressNamesItsPath() {
+    String doc = MINIMAL.replace("- address: 198.18.0.11", "- address: 198.18.0.11\n      - address: 198.18.0.300");
+    assertThat(violations(doc)).singleElement().asString()
+        .startsWith("services[0].realServers[1].address:")
+        .contains("198.18.0.300");
+  }
+
+  @Test
+  void badVipNamesItsPath() {
+    assertThat(violations(MINIMAL.replace("vips: [198.18.0.100]", "vips: [198.18.0]")))
+        .containsExactly("vips[0]: \"198.18.0\" is not an IPv4 address");
+    assertThat(violations(MINIMAL.replace("  - vip: 198.18.0.100", "  - vip: 198.18.0.1000")))
+        .singleElement().asString().startsWith("services[0].vip:");
+  }
+
+  @Test
+  void badAddressNamesItsPath() {
+    assertThat(violations(MINIMAL.replace("addresses: [198.18.0.2/24]", "addresses: [198.18.0.2/24, 198.18.0.3/40]")))
+        .singleElement().asString().startsWith("addresses[1]:").contains("40");
+    assertThat(violations(MINIMAL.replace("addresses: [198.18.0.2/24]", "addresses: [198.18.0.2]")))
+        .singleElement().asString().startsWith("addresses[0]:").contains("prefix length");
+  }
+
+  @Test
+  void portOutOfRange() {
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 65536")))
+        .containsExactly("services[0].port: 65536 is not within 0-65535");
+    assertThat(violations(MINIMAL.replace("port: 80", "port: -1")))
+        .containsExactly("services[0].port: -1 is not within 0-65535");
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    mode: NAT")
+        .replace("- address: 198.18.0.11", "- {address: 198.18.0.11, port: 70000}")))
+        .containsExactly("services[0].realServers[0].port: 70000 is not within 0-65535");
+  }
+
+  @Test
+  void missingPortIsRequired() {
+    assertThat(violations(MINIMAL.replace("    port: 80\n", "")))
+        .singleElement().asString().startsWith("services[0].port: is required");
+  }
+
+  @Test
+  void portThatIsNotANumberNamesItsPath() {
+    assertThat(violations(MINIMAL.replace("port: 80", "port: http")))
+        .singleElement().asString().startsWith("services[0].port:");
+  }
+
+  @Test
+  void unknownFieldIsNamed() {
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    shceduler: rr")))
+        .singleElement().asString()
+        .startsWith("services[0].shceduler:")
+        .contains("shceduler");
+    assertThat(violations("interfce: eth0\n")).singleElement().asString().startsWith("interfce:");
+    assertThat(violations(MINIMAL.replace("- address: 198.18.0.11", "- {address: 198.18.0.11, wieght: 2}")))
+        .singleElement().asString().startsWith("services[0].realServers[0].wieght:");
+  }
+
+  @Test
+  void unknownSchedulerIsNamedWithTheChoices() {
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    scheduler: lblc")))
+        .singleElement().asString()
+        .startsWith("services[0].scheduler:")
+        .contains("unknown scheduler \"lblc\"")
+        .contains(SchedulerName.names());
+  }
+
+  @Test
+  void unknownModeIsNamed() {
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    mode: FULLNAT")))
+        .singleElement().asString()
+        .startsWith("services[0].mode:")
+        .contains("FULLNAT");
+  }
+
+  @Test
+  void unknownProtocolIsNamed() {
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    protocol: SCTP")))
+        .singleElement().asString()
+        .startsWith("services[0].protocol:");
+  }
+
+  @Test
+  void directRoutingCannotChangeThePort() {
+    assertThat(violations(MINIMAL.replace("- address: 198.18.0.11", "- {address: 198.18.0.11, port: 8080}")))
+        .singleElement().asString()
+        .startsWith("services[0].realServers[0].port:")
+        .contains("DR cannot change the port (80 -> 8080)");
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    mode: TUN")
+        .replace("- address: 198.18.0.11", "- {address: 198.18.0.11, port: 8080}")))
+        .singleElement().asString().contains("TUN cannot change the port");
+  }
+
+  @Test
+  void natMayChangeThePort() throws Exception {
+    DirectorSpec spec = DirectorSpecReader.parse(MINIMAL.replace("port: 80", "port: 80\n    mode: NAT")
+        .replace("- address: 198.18.0.11", "- {address: 198.18.0.11, port: 8080}"));
+    assertThat(spec.services().get(0).realServers().get(0).portOr(80)).isEqualTo(8080);
+  }
+
+  @Test
+  void duplicateServiceIsRejected() {
+    String doc = MINIMAL + """
+          - vip: 198.18.0.100
+            port: 80
+            realServers: [{address: 198.18.0.12}]
+        """;
+    assertThat(violations(doc))
+        .containsExactly("services[1]: 198.18.0.100:80/TCP is already defined by services[0]");
+  }
+
+  @Test
+  void sameVipAndPortOnAnotherProtocolIsAnotherService() throws Exception {
+    String doc = MINIMAL + """
+          - vip: 198.18.0.100
+            port: 80
+            protocol: UDP
+            realServers: [{address: 198.18.0.12}]
+        """;
+    assertThat(DirectorSpecReader.parse(doc).services()).hasSize(2);
+  }
+
+  @Test
+  void routeViaOutsideConnectedPrefixesIsRejected() {
+    assertThat(violations(MINIMAL + "routes: [{prefix: 0.0.0.0/0, via: 10.0.0.1}]\n"))
+        .containsExactly("routes[0].via: 10.0.0.1 is not inside any prefix of addresses");
+  }
+
+  @Test
+  void routeWithoutViaOrWithBadPrefix() {
+    assertThat(violations(MINIMAL + "routes: [{prefix: 0.0.0.0/0}]\n"))
+        .containsExactly("routes[0].via: is required");
+    assertThat(violations(MINIMAL + "routes: [{prefix: 10.0.0.0/99, via: 198.18.0.1}]\n"))
+        .singleElement().asString().startsWith("routes[0].prefix:");
+  }
+
+  @Test
+  void vipListedTwiceIsRejected() {
+    assertThat(violations(MINIMAL.replace("vips: [198.18.0.100]", "vips: [198.18.0.100, 198.18.0.101, 198.18.0.100]")))
+        .containsExactly("vips[2]: 198.18.0.100 is listed twice");
+  }
+
+  @Test
+  void realServerListedTwiceIsRejected() {
+    assertThat(violations(MINIMAL.replace("- address: 198.18.0.11", "- address: 198.18.0.11\n      - address: 198.18.0.11")))
+        .singleElement().asString().startsWith("services[0].realServers[1]:").contains("listed twice");
+  }
+
+  @Test
+  void realServerListedTwiceOnceWithTheDefaultPortIsRejected() {
+    assertThat(violations(MINIMAL.replace("- address: 198.18.0.11",
+        "- address: 198.18.0.11\n      - {address: 198.18.0.11, port: 80}")))
+        .singleElement().asString().startsWith("services[0].realServers[1]:").contains("listed twice");
+  }
+
+  @Test
+  void weightOutOfRange() {
+    assertThat(violations(MINIMAL.replace("- address: 198.18.0.11", "- {address: 198.18.0.11, weight: -1}")))
+        .containsExactly("services[0].realServers[0].weight: -1 is not within 0-65535");
+  }
+
+  @Test
+  void everyPortServiceKeepsThePort() throws Exception {
+    DirectorSpec ok = DirectorSpecReader.parse(MINIMAL.replace("port: 80", "port: 0")
+        .replace("- address: 198.18.0.11", "- {address: 198.18.0.11, port: 0}"));
+    assertThat(ok.services().get(0).port()).isZero();
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 0\n    mode: NAT")
+        .replace("- address: 198.18.0.11", "- {address: 198.18.0.11, port: 80}")))
+        .singleElement().asString()
+        .startsWith("services[0].realServers[0].port: a service on every port (port 0)");
+  }
+
+  @Test
+  void connectionTableBoundsAreChecked() {
+    assertThat(violations(MINIMAL + "connectionTable: {maxEntries: 8, udpTimeoutSeconds: 0}\n"))
+        .containsExactly(
+            "connectionTable.maxEntries: 8 is not within 16-" + (1 << 26),
+            "connectionTable.udpTimeoutSeconds: must be at least 1");
+  }
+
+  @Test
+  void severalViolationsAreReportedAtOnce() {
+    String doc = """
+        generation: -3
+        interface: eth0
+        addresses: [198.18.0.2/24]
+        vips: [198.18.0.100, 198.18.0.100, nope]
+        routes: [{prefix: 0.0.0.0/0, via: 192.0.2.1}]
+        services:
+          - vip: 198.18.0.100
+            port: 80
+            healthCheck: {type: icmp, rise: 0}
+            realServers:
+              - {address: 198.18.0.11, port: 81}
+              - {address: 198.18.0.1234}
+          - vip: 198.18.0.100
+            port: 80
+            persistenceSeconds: -1
+            realServers: [{address: 198.18.0.12, weight: 70000}]
+        """;
+    assertThat(violations(doc)).containsExactlyInAnyOrder(
+        "generation: must not be negative",
+        "vips[1]: 198.18.0.100 is listed twice",
+        "vips[2]: \"nope\" is not an IPv4 address",
+        "routes[0].via: 192.0.2.1 is not inside any prefix of addresses",
+        "services[0].healthCheck.type: \"icmp\" is not tcp or http",
+        "services[0].healthCheck.rise: must be at least 1",
+        "services[0].realServers[0].port: DR cannot change the port (80 -> 81); only NAT can",
+        "services[0].realServers[1].address: \"198.18.0.1234\" is not an IPv4 address",
+        "services[1].persistenceSeconds: must be within 0-" + 31 * 24 * 3600,
+        "services[1].realServers[0].weight: 70000 is not within 0-65535",
+        "services[1]: 198.18.0.100:80/TCP is already defined by services[0]");
+  }
+}

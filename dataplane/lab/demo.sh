@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# A director in a network-namespace lab: client -> router -> segment (director, rs1, rs2).
+# For DR, NAT and TUN in turn it starts the director, sends requests from the client through the
+# VIP and shows which real server answered, then tears everything down. Run as root after
+# `mvn -q -DskipTests package`. Everything lives in namespaces named lvsdemo-*, on 198.18.0.0/15.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+JAR="$ROOT/dataplane/target/lvs-dataplane.jar"
+REQUESTS="${REQUESTS:-9}"
+[ "$(id -u)" = 0 ] || { echo "demo.sh: run as root (it creates network namespaces)" >&2; exit 1; }
+[ -f "$JAR" ] || { echo "demo.sh: build first: mvn -q -DskipTests package" >&2; exit 1; }
+for tool in ip ethtool nft python3 curl; do
+  command -v "$tool" >/dev/null || { echo "demo.sh: needs $tool (see README)" >&2; exit 1; }
+done
+
+P=lvsdemo
+NS=(cli rtr sw dir rs1 rs2)
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for n in "${NS[@]}"; do ip netns del "$P-$n" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+nsx() { local n="$1"; shift; ip netns exec "$P-$n" "$@"; }
+stop() { for pid in "$@"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; }
+
+for n in "${NS[@]}"; do ip netns add "$P-$n"; ip -n "$P-$n" link set lo up; done
+# client <-> router
+ip -n $P-cli link add eth0 type veth peer name c0 netns $P-rtr
+# the segment: a bridge in its own namespace joining router, director and real servers
+ip -n $P-sw link add br0 type bridge; ip -n $P-sw link set br0 up
+for n in rtr dir rs1 rs2; do
+  ip -n $P-sw link add "p-$n" type veth peer name eth1 netns "$P-$n"
+  ip -n $P-sw link set "p-$n" master br0 up
+  nsx sw ethtool -K "p-$n" tx off rx off >/dev/null
+done
+for n in dir rs1 rs2; do ip -n "$P-$n" link set eth1 name eth0; done
+ip -n $P-rtr link set eth1 name s0
+addr() { ip -n "$P-$1" addr add "$3" dev "$2"; ip -n "$P-$1" link set "$2" up; nsx "$1" ethtool -K "$2" tx off rx off >/dev/null; }
+addr cli eth0 198.19.1.10/24; addr rtr c0 198.19.1.1/24; addr rtr s0 198.18.0.1/24
+addr rs1 eth0 198.18.0.11/24; addr rs2 eth0 198.18.0.12/24
+ip -n $P-dir link set eth0 up; nsx dir ethtool -K eth0 tx off rx off >/dev/null
+ip -n $P-cli route add default via 198.19.1.1
+nsx rtr sysctl -qw net.ipv4.ip_forward=1
+
+cat > "$WORK/server.py" <<'PY'
+import socket, sys, threading
+name, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", port)); s.listen(64)
+def serve(c):
+    with c:
+        while c.recv(4096):
+            c.sendall((name + "\n").encode())
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+cat > "$WORK/client.py" <<'PY'
+import socket, sys, collections
+vip, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+seen = collections.Counter()
+for i in range(n):
+    try:
+        with socket.create_connection((vip, port), timeout=2) as c:
+            c.sendall(b"hello\n"); seen[c.recv(64).decode().strip()] += 1
+    except OSError as e:
+        seen["error: " + str(e)] += 1
+print("  " + ", ".join(f"{k}: {v}" for k, v in sorted(seen.items())))
+PY
+cat > "$WORK/state.py" <<'PY'
+import json, sys
+s = json.load(sys.stdin)
+for svc in s["services"]:
+    for r in svc["realServers"]:
+        print("    %s %s:%s -> %s:%s weight %s, connections %s" % (svc["mode"], svc["vip"], svc["port"],
+              r["address"], r["port"], r["weight"], r["totalConnections"]))
+print("    neighbours: " + ", ".join("%s at %s" % (n["ip"], n["mac"]) for n in s["neighbours"]))
+PY
+for n in rs1 rs2; do nsx "$n" python3 "$WORK/server.py" "$n" 80 & PIDS+=($!); done
+
+run_mode() {
+  local mode="$1" gw="198.18.0.1" helpers=()
+  [ "$mode" = NAT ] && gw="198.18.0.2"
+  for n in rs1 rs2; do ip -n "$P-$n" route replace default via "$gw"; done
+  cat > "$WORK/director.yaml" <<YAML
+generation: 1
+interface: eth0
+addresses: [198.18.0.2/24]
+vips: [198.18.0.100]
+routes: [{prefix: 0.0.0.0/0, via: 198.18.0.1}]
+services:
+  - {name: demo/web, vip: 198.18.0.100, port: 80, mode: $mode, scheduler: wrr,
+     realServers: [{address: 198.18.0.11, weight: 2}, {address: 198.18.0.12, weight: 1}]}
+YAML
+  if [ "$mode" != NAT ]; then
+    local m; m=$(echo "$mode" | tr A-Z a-z)
+    for n in rs1 rs2; do
+      nsx "$n" java -jar "$JAR" realserver --interface eth0 --mode "$m" --vip 198.18.0.100 >"$WORK/$n-$m.log" 2>&1 &
+      helpers+=($!); PIDS+=($!)
+    done
+  fi
+  nsx dir java -jar "$JAR" run --config "$WORK/director.yaml" >"$WORK/director-$mode.log" 2>&1 &
+  local director=$!; PIDS+=($director)
+  for _ in $(seq 1 100); do
+    nsx dir curl -sf http://127.0.0.1:9100/healthz >/dev/null 2>&1 && break; sleep 0.1
+  done
+  sleep 1
+  echo "== $mode: CIP 198.19.1.10 -> VIP 198.18.0.100:80 (wrr 2:1 over RIPs .11 and .12), $REQUESTS requests"
+  nsx cli python3 "$WORK/client.py" 198.18.0.100 80 "$REQUESTS"
+  echo "  director state (/v1/state):"
+  nsx dir curl -s http://127.0.0.1:9100/v1/state | python3 "$WORK/state.py"
+  stop "$director" "${helpers[@]}"
+}
+for mode in DR NAT TUN; do run_mode "$mode"; done
+echo "== done; logs were in $WORK (removed)"

@@ -1,0 +1,87 @@
+package io.lvsoperator.dataplane.control;
+
+import io.lvsoperator.api.v1alpha1.DirectorSpec;
+import io.lvsoperator.api.v1alpha1.InvalidConfigurationException;
+import io.lvsoperator.dataplane.io.InterfaceInfo;
+import io.lvsoperator.dataplane.kernel.KernelGuard;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies configurations: compile, set up the kernel guard, swap the table in. A configuration
+ * that fails at any step leaves the running one in force; an identical one is skipped.
+ */
+public final class ConfigApplier {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigApplier.class);
+
+  private final InterfaceInfo iface;
+  private final AtomicReference<ForwardingTable> tables;
+  private final ConfigCompiler compiler = new ConfigCompiler(new StatsRegistry());
+  private final Consumer<ForwardingTable> kernel;
+  private long failures;
+
+  /**
+   * @param kernel prepares the kernel for a table before it goes live (the {@link KernelGuard});
+   *     throws {@link UncheckedIOException} when it cannot
+   */
+  public ConfigApplier(InterfaceInfo iface, AtomicReference<ForwardingTable> tables, Consumer<ForwardingTable> kernel) {
+    this.iface = iface;
+    this.tables = tables;
+    this.kernel = kernel;
+  }
+
+  /** Applies {@code spec}; returns false (and logs why) when it was rejected. */
+  public synchronized boolean apply(DirectorSpec spec) {
+    ForwardingTable current = tables.get();
+    if (current != null && current.spec().equals(spec)) {
+      return true;
+    }
+    try {
+      ForwardingTable next = compiler.compile(spec, iface);
+      kernel.accept(next);
+      tables.set(next);
+      compiler.committed();
+      LOG.info("director {} applied generation {}: {} services, {} VIPs", iface.name(), spec.generation(),
+          next.serviceList().size(), next.vipList().size());
+      return true;
+    } catch (InvalidConfigurationException e) {
+      rejected(spec.generation(), e.getMessage());
+    } catch (UncheckedIOException e) {
+      rejected(spec.generation(), "kernel setup failed: " + e.getCause().getMessage());
+    }
+    return false;
+  }
+
+  /** Notes a configuration that could not be used at all (unreadable, invalid). */
+  public synchronized void rejected(long generation, String why) {
+    failures++;
+    ForwardingTable current = tables.get();
+    LOG.error("director {} rejected generation {}, keeping {}: {}", iface.name(), generation,
+        current == null ? "nothing (not forwarding yet)" : "generation " + current.generation(), why);
+  }
+
+  public synchronized long failures() {
+    return failures;
+  }
+
+  /** A kernel step that failed; carries the IOException through the Consumer. */
+  public static final class UncheckedIOException extends RuntimeException {
+    public UncheckedIOException(IOException cause) {
+      super(cause);
+    }
+  }
+
+  /** Adapts {@link KernelGuard#apply} to the kernel hook. */
+  public static Consumer<ForwardingTable> guardedBy(KernelGuard guard) {
+    return t -> {
+      try {
+        guard.apply(t);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+  }
+}

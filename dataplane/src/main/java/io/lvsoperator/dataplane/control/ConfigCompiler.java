@@ -1,0 +1,91 @@
+package io.lvsoperator.dataplane.control;
+
+import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.api.net.Ipv4Prefix;
+import io.lvsoperator.api.v1alpha1.DirectorSpec;
+import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.api.v1alpha1.InvalidConfigurationException;
+import io.lvsoperator.api.v1alpha1.RealServerSpec;
+import io.lvsoperator.api.v1alpha1.RouteSpec;
+import io.lvsoperator.api.v1alpha1.ServiceSpec;
+import io.lvsoperator.dataplane.io.InterfaceInfo;
+import io.lvsoperator.dataplane.lvs.conn.Timeouts;
+import io.lvsoperator.dataplane.lvs.sched.Schedulers;
+import io.lvsoperator.dataplane.lvs.service.Destination;
+import io.lvsoperator.dataplane.lvs.service.ServiceTable;
+import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import io.lvsoperator.dataplane.route.RouteTable;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Turns a validated {@link DirectorSpec} into a {@link ForwardingTable} for one interface. */
+public final class ConfigCompiler {
+  private final StatsRegistry stats;
+
+  public ConfigCompiler(StatsRegistry stats) {
+    this.stats = stats;
+  }
+
+  /**
+   * Compiles; the caller swaps the result in and then calls {@link #committed()}. Fails when the
+   * director would have no address to speak from.
+   */
+  public ForwardingTable compile(DirectorSpec spec, InterfaceInfo iface) throws InvalidConfigurationException {
+    List<Ipv4Prefix> addresses = new ArrayList<>();
+    for (String a : spec.addresses()) {
+      addresses.add(Ipv4Prefix.parse(a));
+    }
+    if (addresses.isEmpty()) {
+      addresses.addAll(iface.kernelAddresses());
+    }
+    if (addresses.isEmpty()) {
+      throw new InvalidConfigurationException(List.of(
+          "addresses: empty, and interface " + iface.name() + " has no IPv4 address to use as the DIP"));
+    }
+    Set<Integer> vips = new LinkedHashSet<>();
+    for (String v : spec.vips()) {
+      vips.add(Ipv4.parse(v));
+    }
+    Set<Integer> owned = new LinkedHashSet<>(vips);
+    for (Ipv4Prefix p : addresses) {
+      if (!iface.kernelOwns(p.address())) {
+        owned.add(p.address());
+      }
+    }
+    List<RouteTable.Route> routes = new ArrayList<>();
+    for (RouteSpec r : spec.routes()) {
+      routes.add(new RouteTable.Route(Ipv4Prefix.parse(r.prefix()), Ipv4.parse(r.via()), 0));
+    }
+    RouteTable routeTable = new RouteTable(addresses, routes);
+
+    stats.begin();
+    List<VirtualService> services = new ArrayList<>();
+    Set<Integer> natRips = new LinkedHashSet<>();
+    for (ServiceSpec s : spec.services()) {
+      int vip = Ipv4.parse(s.vip());
+      String key = s.protocol() + " " + s.vip() + ":" + s.port();
+      List<Destination> dests = new ArrayList<>();
+      for (RealServerSpec r : s.realServers()) {
+        int port = r.portOr(s.port());
+        dests.add(new Destination(Ipv4.parse(r.address()), port, r.weight(),
+            stats.destination(key + " " + r.address() + ":" + port)));
+        if (s.mode() == ForwardingMode.NAT) {
+          natRips.add(Ipv4.parse(r.address()));
+        }
+      }
+      services.add(new VirtualService(s.displayName(), vip, s.port(), s.protocol().ipProtocolNumber(), s.mode(),
+          Schedulers.create(s.scheduler(), dests), TimeUnit.SECONDS.toNanos(s.persistenceSeconds()), dests));
+    }
+    return new ForwardingTable(spec, iface, List.copyOf(addresses), List.copyOf(vips), new IntSet(vips),
+        new IntSet(owned), new IntSet(natRips), routeTable, List.copyOf(services), new ServiceTable(services),
+        new Timeouts(spec.connectionTable()));
+  }
+
+  /** The last compiled table is now in force. */
+  public void committed() {
+    stats.commit();
+  }
+}

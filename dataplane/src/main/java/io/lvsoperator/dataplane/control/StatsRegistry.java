@@ -1,0 +1,29 @@
+package io.lvsoperator.dataplane.control;
+
+import io.lvsoperator.dataplane.lvs.service.DestinationStats;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Keeps the counters of real servers across compiles: a real server that stays in
+ * the configuration keeps its connection counts, one that goes is forgotten here (its open
+ * connections still hold its stats until they expire).
+ */
+public final class StatsRegistry {
+  private Map<String, DestinationStats> destinations = new HashMap<>();
+  private Map<String, DestinationStats> nextDestinations;
+
+  /** Starts a compile: lookups fill the next generation of maps. */
+  void begin() {
+    nextDestinations = new HashMap<>();
+  }
+
+  DestinationStats destination(String key) {
+    return nextDestinations.computeIfAbsent(key, k -> destinations.getOrDefault(k, new DestinationStats()));
+  }
+
+  /** Ends a compile that was swapped in: forgets what it no longer names. */
+  void commit() {
+    destinations = nextDestinations;
+  }
+}

@@ -1,0 +1,407 @@
+package io.lvsoperator.dataplane.engine;
+
+import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.dataplane.codec.Bytes;
+import io.lvsoperator.dataplane.codec.Checksums;
+import io.lvsoperator.dataplane.codec.Ethernet;
+import io.lvsoperator.dataplane.codec.Icmp;
+import io.lvsoperator.dataplane.codec.Ipv4Header;
+import io.lvsoperator.dataplane.codec.MacAddress;
+import io.lvsoperator.dataplane.codec.Transport;
+import io.lvsoperator.dataplane.control.ForwardingTable;
+import io.lvsoperator.dataplane.io.FrameHandler;
+import io.lvsoperator.dataplane.io.PacketPort;
+import io.lvsoperator.dataplane.lvs.conn.ConnectionTable;
+import io.lvsoperator.dataplane.lvs.conn.TcpState;
+import io.lvsoperator.dataplane.lvs.conn.TcpStateMachine;
+import io.lvsoperator.dataplane.lvs.service.Destination;
+import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import io.lvsoperator.dataplane.lvs.xmit.DirectRoutingTransmitter;
+import io.lvsoperator.dataplane.lvs.xmit.NatTransmitter;
+import io.lvsoperator.dataplane.lvs.xmit.TunnelTransmitter;
+import io.lvsoperator.dataplane.neigh.ArpResponder;
+import io.lvsoperator.dataplane.neigh.NeighborTable;
+import io.lvsoperator.dataplane.neigh.NeighbourOutput;
+import io.lvsoperator.dataplane.neigh.PendingFrames;
+import io.lvsoperator.dataplane.route.RouteTable;
+import io.lvsoperator.dataplane.stats.Counter;
+import io.lvsoperator.dataplane.stats.DropReason;
+import io.lvsoperator.dataplane.stats.EngineCounters;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * The packet pipeline: classify -> ARP | (connection lookup -> service -> schedule -> DR/NAT/TUN)
+ * | NAT reply | ICMP echo -> route -> neighbour -> transmit. Runs on one thread; the forwarding
+ * table is read once per frame from an {@link AtomicReference} that the control side swaps whole.
+ * Nothing here allocates, logs or throws per frame: every outcome is a counter.
+ */
+public final class Engine implements FrameHandler {
+  static final int NEIGHBOUR_CAPACITY = 4096;
+  static final int PENDING_SLOTS = 256;
+  static final int PENDING_PER_NEIGHBOUR = 32;
+  static final int MAX_FRAME = 9216 + Ethernet.HEADER_LENGTH;
+  static final long PENDING_MAX_AGE_NANOS = 3_000_000_000L;
+  static final int ARP_MAX_REQUESTS = 3;
+  static final long NEIGHBOUR_LIFETIME_NANOS = 300_000_000_000L;
+  static final long GARP_REPEAT_NANOS = 1_000_000_000L;
+  static final int SWEEP_BUDGET = 65_536;
+  private static final int ECHO_TTL = 64;
+
+  private final AtomicReference<ForwardingTable> tables;
+  private final LongSupplier clock;
+  private final EngineCounters counters = new EngineCounters();
+  private final ConnectionTable connections;
+  private final NeighborTable neighbours = new NeighborTable(NEIGHBOUR_CAPACITY);
+  private final NeighbourOutput output;
+  private final ArpResponder arp;
+  private final DirectRoutingTransmitter dr;
+  private final NatTransmitter nat;
+  private final TunnelTransmitter tun;
+  private final PacketPort port;
+
+  private ForwardingTable seen;
+  private long mac;
+  private int[] garpVips = new int[0];
+  private long garpRepeatAt;
+  private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
+
+  public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock) {
+    this.port = port;
+    this.tables = tables;
+    this.clock = clock;
+    this.connections = new ConnectionTable(connectionCapacity);
+    PendingFrames pending = new PendingFrames(PENDING_SLOTS, MAX_FRAME + Ipv4Header.MIN_LENGTH, PENDING_PER_NEIGHBOUR);
+    this.output = new NeighbourOutput(port, neighbours, pending, counters);
+    this.arp = new ArpResponder(neighbours, output, counters);
+    this.dr = new DirectRoutingTransmitter(output, counters);
+    this.nat = new NatTransmitter(output, counters);
+    this.tun = new TunnelTransmitter(output, counters, MAX_FRAME);
+  }
+
+  @Override
+  public void onFrame(byte[] f, int len) {
+    counters.inc(Counter.RX_FRAMES);
+    counters.add(Counter.RX_BYTES, len);
+    ForwardingTable t = tables.get();
+    if (t == null) {
+      counters.inc(Counter.IGNORED);
+      return;
+    }
+    long now = clock.getAsLong();
+    if (len < Ethernet.HEADER_LENGTH) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int type = Ethernet.etherType(f);
+    if (type == Ethernet.TYPE_ARP) {
+      arp.handle(f, len, t.owned(), t.routes(), now);
+      return;
+    }
+    if (type != Ethernet.TYPE_IPV4 || Ethernet.destination(f) != mac) {
+      // IPv6, LLDP, multicast...: the node's business, not ours
+      counters.inc(Counter.IGNORED);
+      return;
+    }
+    ipv4(f, len, t, now);
+  }
+
+  private void ipv4(byte[] f, int len, ForwardingTable t, long now) {
+    final int l3 = Ethernet.HEADER_LENGTH;
+    if (len < l3 + Ipv4Header.MIN_LENGTH || Ipv4Header.version(f, l3) != 4) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int ihl = Ipv4Header.headerLength(f, l3);
+    int total = Ipv4Header.totalLength(f, l3);
+    if (ihl < Ipv4Header.MIN_LENGTH || total < ihl || l3 + total > len) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int frameLength = l3 + total; // drops Ethernet padding
+    int dst = Ipv4Header.destination(f, l3);
+    int src = Ipv4Header.source(f, l3);
+    int protocol = Ipv4Header.protocol(f, l3);
+    if (t.vips().contains(dst)) {
+      toVip(f, frameLength, l3, ihl, total, src, dst, protocol, t, now);
+    } else if (t.owned().contains(dst)) {
+      toDirector(f, frameLength, l3, ihl, total, src, protocol, t, now);
+    } else if ((protocol == Ipv4Header.PROTO_TCP || protocol == Ipv4Header.PROTO_UDP)
+        && t.natRealServers().contains(src)) {
+      natReply(f, frameLength, l3, ihl, total, src, dst, protocol, t, now);
+    } else {
+      counters.inc(Counter.IGNORED);
+    }
+  }
+
+  private boolean headerOk(byte[] f, int l3) {
+    if (!Ipv4Header.checksumValid(f, l3)) {
+      counters.drop(DropReason.BAD_IP_CHECKSUM);
+      return false;
+    }
+    if (Ipv4Header.isFragment(f, l3)) {
+      counters.drop(DropReason.IP_FRAGMENT);
+      return false;
+    }
+    return true;
+  }
+
+  private void toVip(
+      byte[] f, int frameLength, int l3, int ihl, int total, int src, int dst, int protocol, ForwardingTable t,
+      long now) {
+    if (!headerOk(f, l3)) {
+      return;
+    }
+    if (protocol == Ipv4Header.PROTO_ICMP) {
+      echo(f, frameLength, l3, ihl, total, src, t, now);
+      return;
+    }
+    if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP) {
+      counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+      return;
+    }
+    int l4 = l3 + ihl;
+    if (total - ihl < Transport.minimumLength(protocol)) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int sport = Transport.sourcePort(f, l4);
+    int dport = Transport.destinationPort(f, l4);
+    boolean tcp = protocol == Ipv4Header.PROTO_TCP;
+    int flags = tcp ? Transport.tcpFlags(f, l4) : 0;
+    int c = connections.lookupIn(protocol, src, sport, dst, dport, now);
+    if (c == ConnectionTable.NONE) {
+      c = newConnection(protocol, src, sport, dst, dport, flags, t, now);
+      if (c == ConnectionTable.NONE) {
+        return;
+      }
+    } else if (tcp) {
+      int direction = connections.method(c) == ForwardingMode.NAT.ordinal()
+          ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY;
+      TcpState next = TcpStateMachine.next(direction, connections.state(c), flags);
+      connections.update(c, next, t.timeouts().tcp(next), now);
+    } else {
+      connections.update(c, TcpState.NONE, t.timeouts().udp(), now);
+    }
+    Destination d = connections.destination(c);
+    d.stats().packets++;
+    d.stats().bytes += total;
+    int method = connections.method(c);
+    RouteTable routes = t.routes();
+    if (method == ForwardingMode.DR.ordinal()) {
+      dr.transmit(f, frameLength, d.address(), routes, now);
+    } else if (method == ForwardingMode.NAT.ordinal()) {
+      nat.inbound(f, frameLength, l3, l4, protocol, d.address(), connections.realPort(c), routes, now);
+    } else {
+      tun.transmit(f, l3, d.address(), t.iface().mtu(), routes, now);
+    }
+  }
+
+  private int newConnection(
+      int protocol, int src, int sport, int dst, int dport, int flags, ForwardingTable t, long now) {
+    VirtualService svc = t.services().lookup(protocol, dst, dport);
+    if (svc == null) {
+      counters.drop(DropReason.NO_SERVICE);
+      return ConnectionTable.NONE;
+    }
+    boolean tcp = protocol == Ipv4Header.PROTO_TCP;
+    // as IPVS: only a SYN opens a TCP connection; anything else has lost its entry
+    if (tcp && (flags & (Transport.TCP_SYN | Transport.TCP_ACK | Transport.TCP_RST)) != Transport.TCP_SYN) {
+      counters.drop(DropReason.NO_CONNECTION);
+      return ConnectionTable.NONE;
+    }
+    Destination d = svc.persistenceNanos() > 0 ? persistent(svc, src, dst, now) : svc.scheduler().schedule(src, sport);
+    if (d == null) {
+      counters.drop(DropReason.NO_DESTINATION);
+      return ConnectionTable.NONE;
+    }
+    int rport = d.port() == 0 ? dport : d.port();
+    boolean natMode = svc.mode() == ForwardingMode.NAT;
+    TcpState state = tcp
+        ? TcpStateMachine.next(natMode ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY, TcpState.NONE, flags)
+        : TcpState.NONE;
+    long timeout = tcp ? t.timeouts().tcp(state) : t.timeouts().udp();
+    countEviction();
+    int c = connections.insert(protocol, src, sport, dst, dport, d, rport, svc.mode().ordinal(), state, timeout,
+        natMode, now);
+    countEviction();
+    counters.inc(Counter.CONNECTIONS_CREATED);
+    return c;
+  }
+
+  private long evictedSeen;
+
+  private void countEviction() {
+    long e = connections.evictedCount();
+    if (e != evictedSeen) {
+      counters.add(Counter.CONNECTIONS_EVICTED, e - evictedSeen);
+      evictedSeen = e;
+    }
+  }
+
+  /** Client-IP affinity: the template sends a returning client to the same real server. */
+  private Destination persistent(VirtualService svc, int src, int vip, long now) {
+    int tpl = connections.lookupIn(ConnectionTable.TEMPLATE, src, 0, vip, svc.port(), now);
+    if (tpl != ConnectionTable.NONE) {
+      Destination old = connections.destination(tpl);
+      Destination d = svc.destinationFor(old.address(), old.port());
+      if (d != null && d.available()) {
+        connections.update(tpl, TcpState.NONE, svc.persistenceNanos(), now);
+        counters.inc(Counter.PERSISTENCE_HITS);
+        return d;
+      }
+      connections.remove(tpl);
+    }
+    Destination d = svc.scheduler().schedule(src, 0);
+    if (d != null) {
+      connections.insert(ConnectionTable.TEMPLATE, src, 0, vip, svc.port(), d, d.port(), svc.mode().ordinal(),
+          TcpState.NONE, svc.persistenceNanos(), false, now);
+    }
+    return d;
+  }
+
+  private void natReply(
+      byte[] f, int frameLength, int l3, int ihl, int total, int src, int dst, int protocol, ForwardingTable t,
+      long now) {
+    int l4 = l3 + ihl;
+    if (total - ihl < Transport.minimumLength(protocol) || Ipv4Header.isFragment(f, l3)) {
+      counters.inc(Counter.IGNORED);
+      return;
+    }
+    int sport = Transport.sourcePort(f, l4);
+    int dport = Transport.destinationPort(f, l4);
+    int c = connections.lookupOut(protocol, src, sport, dst, dport, now);
+    if (c == ConnectionTable.NONE) {
+      // the real server talking to someone else, or a flow we forgot: the kernel rule drops it
+      counters.drop(DropReason.NO_CONNECTION);
+      return;
+    }
+    if (protocol == Ipv4Header.PROTO_TCP) {
+      TcpState next = TcpStateMachine.next(TcpStateMachine.DIR_OUTPUT, connections.state(c), Transport.tcpFlags(f, l4));
+      connections.update(c, next, t.timeouts().tcp(next), now);
+    } else {
+      connections.update(c, TcpState.NONE, t.timeouts().udp(), now);
+    }
+    Destination d = connections.destination(c);
+    d.stats().packets++;
+    d.stats().bytes += total;
+    nat.outbound(f, frameLength, l3, l4, protocol, connections.virtualIp(c), connections.virtualPort(c), t.routes(),
+        now);
+  }
+
+  private void toDirector(
+      byte[] f, int frameLength, int l3, int ihl, int total, int src, int protocol, ForwardingTable t, long now) {
+    if (protocol == Ipv4Header.PROTO_ICMP && headerOk(f, l3)) {
+      echo(f, frameLength, l3, ihl, total, src, t, now);
+    } else {
+      counters.drop(DropReason.TO_DIRECTOR);
+    }
+  }
+
+  /** Answers an echo request in place: addresses swapped, type 0, fresh TTL. */
+  private void echo(byte[] f, int frameLength, int l3, int ihl, int total, int src, ForwardingTable t, long now) {
+    int o = l3 + ihl;
+    if (total - ihl < Icmp.HEADER_LENGTH || Icmp.type(f, o) != Icmp.TYPE_ECHO_REQUEST) {
+      counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+      return;
+    }
+    int dst = Ipv4Header.destination(f, l3);
+    // swapping the two addresses leaves the header's one's complement sum unchanged
+    Bytes.put32(f, l3 + 12, dst);
+    Bytes.put32(f, l3 + 16, src);
+    int oldWord = Bytes.u16(f, l3 + 8);
+    Bytes.put8(f, l3 + 8, ECHO_TTL);
+    Bytes.put16(f, l3 + 10,
+        Checksums.update16(Ipv4Header.checksum(f, l3), oldWord, Bytes.u16(f, l3 + 8)));
+    Icmp.echoRequestToReply(f, o);
+    if (output.send(f, frameLength, src, t.routes(), now)) {
+      counters.inc(Counter.ICMP_ECHO_REPLIES_SENT);
+    }
+  }
+
+  /**
+   * Timers, run on the engine thread between polls: notices a new table (gratuitous ARP for new
+   * VIPs, early resolution of real servers), retries ARP, expires parked frames, sweeps
+   * connections, publishes a snapshot for the state view.
+   */
+  public void tick() {
+    long now = clock.getAsLong();
+    ForwardingTable t = tables.get();
+    if (t == null) {
+      return;
+    }
+    if (t != seen) {
+      adopt(t, seen, now);
+      seen = t;
+    }
+    if (garpVips.length > 0 && now - garpRepeatAt >= 0) {
+      for (int vip : garpVips) {
+        arp.gratuitous(vip);
+      }
+      garpVips = new int[0];
+    }
+    RouteTable routes = t.routes();
+    neighbours.expire(now, NEIGHBOUR_LIFETIME_NANOS, ARP_MAX_REQUESTS, NeighbourOutput.RETRY_NANOS,
+        ip -> arp.request(ip, routes.sourceFor(ip)));
+    int dropped = output.expirePending(now, PENDING_MAX_AGE_NANOS);
+    for (int i = 0; i < dropped; i++) {
+      counters.drop(DropReason.NEIGHBOUR_UNRESOLVED);
+    }
+    long expiredBefore = connections.expiredCount();
+    connections.sweep(now, SWEEP_BUDGET);
+    counters.add(Counter.CONNECTIONS_EXPIRED, connections.expiredCount() - expiredBefore);
+    snapshot = new EngineSnapshot(t.generation(), connections.size(), neighbours.entries());
+  }
+
+  private void adopt(ForwardingTable t, ForwardingTable previous, long now) {
+    mac = t.iface().mac();
+    output.mac(mac);
+    arp.mac(mac);
+    Set<Integer> before = previous == null ? Set.of() : new HashSet<>(previous.vipList());
+    List<Integer> fresh = t.vipList().stream().filter(v -> !before.contains(v)).toList();
+    for (int vip : fresh) {
+      arp.gratuitous(vip);
+    }
+    // a second announcement a moment later, for neighbours that missed the first
+    garpVips = fresh.stream().mapToInt(Integer::intValue).toArray();
+    garpRepeatAt = now + GARP_REPEAT_NANOS;
+    for (VirtualService s : t.serviceList()) {
+      for (Destination d : s.destinations()) {
+        resolve(d.address(), t.routes(), now);
+      }
+    }
+    for (RouteTable.Route r : t.routes().routes()) {
+      if (r.gateway() != 0) {
+        resolve(r.gateway(), t.routes(), now);
+      }
+    }
+  }
+
+  private void resolve(int ip, RouteTable routes, long now) {
+    int hop = routes.nextHop(ip);
+    if (hop != RouteTable.NO_ROUTE && neighbours.lookup(hop) == MacAddress.NONE
+        && neighbours.shouldRequest(hop, now, NeighbourOutput.RETRY_NANOS)) {
+      arp.request(hop, routes.sourceFor(hop));
+    }
+  }
+
+  public EngineCounters counters() {
+    return counters;
+  }
+
+  public ConnectionTable connections() {
+    return connections;
+  }
+
+  /** What the state view shows; published by {@link #tick()}, safe to read from any thread. */
+  public EngineSnapshot snapshot() {
+    return snapshot;
+  }
+
+  public long droppedByCapture() {
+    return port.droppedByCapture();
+  }
+}

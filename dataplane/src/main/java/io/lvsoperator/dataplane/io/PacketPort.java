@@ -1,0 +1,25 @@
+package io.lvsoperator.dataplane.io;
+
+/**
+ * The one seam between the engine and the wire: raw Ethernet frames in and out. Implementations:
+ * {@link PcapPacketPort} on a real interface, {@link MemoryPacketPort} in tests.
+ */
+public interface PacketPort extends AutoCloseable {
+  /**
+   * Hands up to {@code max} waiting inbound frames to the handler on the calling thread; returns
+   * how many, 0 when none arrived within the port's short wait.
+   */
+  int poll(FrameHandler handler, int max);
+
+  /** Sends {@code length} bytes from the start of {@code frame}; false when the port refused it. */
+  boolean send(byte[] frame, int length);
+
+  /** Frames the capture layer dropped before we saw them (ring overflow), for metrics. */
+  long droppedByCapture();
+
+  /** Ends a blocked {@link #poll} promptly (from another thread). */
+  void wakeup();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,116 @@
+package io.lvsoperator.dataplane.kernel;
+
+import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.dataplane.control.ForwardingTable;
+import io.lvsoperator.dataplane.lvs.service.Destination;
+import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the node's kernel away from the traffic the dataplane owns. An nftables table in the
+ * netdev family drops, at ingress of our interface, frames to the VIPs, to DIPs the kernel does
+ * not hold, and NAT replies from real servers. Packet capture taps run before the ingress hook,
+ * so the dataplane still sees every frame while the kernel neither answers, forwards nor resets
+ * them (with {@code ip_forward=1} on a node it would otherwise forward VIP traffic a second time
+ * and leak untranslated NAT replies). ARP is not filtered: the kernel has no VIP and so never
+ * answers for one.
+ */
+public final class KernelGuard implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KernelGuard.class);
+
+  private final String interfaceName;
+  private final String table;
+  private boolean installed;
+
+  public KernelGuard(String interfaceName) {
+    this.interfaceName = interfaceName;
+    this.table = "lvs_dataplane_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  public String tableName() {
+    return table;
+  }
+
+  /** Installs or replaces the rules for {@code t} in one atomic nft transaction. */
+  public void apply(ForwardingTable t) throws IOException {
+    String script = render(t);
+    Commands.run(List.of("nft", "-f", "-"), script);
+    installed = true;
+    LOG.info("kernel guard {} on {} holds {} VIPs (generation {})", table, interfaceName, t.vipList().size(),
+        t.generation());
+  }
+
+  /** The nft script for {@code t}; the table is created empty first so that delete never fails. */
+  String render(ForwardingTable t) {
+    Set<String> vips = new TreeSet<>();
+    for (int v : t.vipList()) {
+      vips.add(Ipv4.format(v));
+    }
+    Set<String> dips = new TreeSet<>();
+    t.addresses().forEach(p -> {
+      if (!t.iface().kernelOwns(p.address())) {
+        dips.add(Ipv4.format(p.address()));
+      }
+    });
+    Set<String> natReplies = new TreeSet<>();
+    Set<String> natRepliesAnyPort = new TreeSet<>();
+    for (VirtualService s : t.serviceList()) {
+      if (s.mode() != ForwardingMode.NAT) {
+        continue;
+      }
+      String proto = s.protocol() == 6 ? "tcp" : "udp";
+      for (Destination d : s.destinations()) {
+        if (d.port() == 0) {
+          natRepliesAnyPort.add(Ipv4.format(d.address()) + " . " + proto);
+        } else {
+          natReplies.add(Ipv4.format(d.address()) + " . " + proto + " . " + d.port());
+        }
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("table netdev ").append(table).append(" {}\n");
+    sb.append("delete table netdev ").append(table).append('\n');
+    sb.append("table netdev ").append(table).append(" {\n");
+    set(sb, "vips", "ipv4_addr", vips);
+    set(sb, "dips", "ipv4_addr", dips);
+    set(sb, "nat_replies", "ipv4_addr . inet_proto . inet_service", natReplies);
+    set(sb, "nat_replies_any_port", "ipv4_addr . inet_proto", natRepliesAnyPort);
+    sb.append("  chain ingress {\n");
+    sb.append("    type filter hook ingress device \"").append(interfaceName).append("\" priority -500; policy accept;\n");
+    sb.append("    ip daddr @vips counter drop\n");
+    sb.append("    ip daddr @dips counter drop\n");
+    sb.append("    ip saddr . meta l4proto . th sport @nat_replies counter drop\n");
+    sb.append("    ip saddr . meta l4proto @nat_replies_any_port counter drop\n");
+    sb.append("  }\n}\n");
+    return sb.toString();
+  }
+
+  private static void set(StringBuilder sb, String name, String type, Set<String> elements) {
+    sb.append("  set ").append(name).append(" {\n    type ").append(type).append('\n');
+    if (!elements.isEmpty()) {
+      sb.append("    elements = { ").append(String.join(", ", elements)).append(" }\n");
+    }
+    sb.append("  }\n");
+  }
+
+  /** Removes the table: the kernel is as we found it. */
+  @Override
+  public void close() {
+    if (!installed) {
+      return;
+    }
+    try {
+      Commands.run(List.of("nft", "delete", "table", "netdev", table), null);
+      installed = false;
+      LOG.info("kernel guard {} on {} removed", table, interfaceName);
+    } catch (IOException e) {
+      LOG.warn("kernel guard {} on {} could not be removed: {}", table, interfaceName, e.getMessage());
+    }
+  }
+}

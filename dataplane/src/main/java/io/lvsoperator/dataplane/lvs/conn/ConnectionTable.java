@@ -1,0 +1,306 @@
+package io.lvsoperator.dataplane.lvs.conn;
+
+import io.lvsoperator.dataplane.lvs.service.Destination;
+import io.lvsoperator.dataplane.lvs.service.DestinationStats;
+import java.util.Arrays;
+
+/**
+ * The connection table: entries in parallel primitive arrays (about 60 bytes each with the hash
+ * chains, so a million fit well under 128 MiB), found in O(1) through two chained hash indexes:
+ * "in" by the client's 5-tuple, "out" by the real server's side for NAT replies. Bounded: when
+ * full, the entry closest to expiry among a few sampled is evicted. Idle entries expire lazily on
+ * lookup and through an incremental sweep. Engine thread only.
+ *
+ * <p>A persistence template (client-IP affinity) is an entry with protocol {@link #TEMPLATE}, the
+ * client port 0 and the service's port, as IPVS keeps its templates in the same table.
+ */
+public final class ConnectionTable {
+  public static final int TEMPLATE = 0;
+  public static final int NONE = -1;
+
+  private static final int EVICTION_SAMPLE = 8;
+  private static final byte FLAG_OUT_INDEXED = 1;
+  private static final byte FLAG_ACTIVE = 2;
+
+  private final int capacity;
+  private final int bucketMask;
+  private final int[] inHead;
+  private final int[] outHead;
+  private final int[] inNext;
+  private final int[] outNext;
+
+  private final byte[] proto;
+  private final byte[] state;
+  private final byte[] method;
+  private final byte[] flags;
+  private final int[] clientIp;
+  private final int[] virtualIp;
+  private final int[] realIp;
+  private final char[] clientPort;
+  private final char[] virtualPort;
+  private final char[] realPort;
+  private final long[] expiresAt;
+  private final Destination[] dest;
+
+  private final int[] free;
+  private int freeTop;
+  private int size;
+  private int hand;
+  private long expired;
+  private long evicted;
+
+  public ConnectionTable(int capacity) {
+    this.capacity = capacity;
+    int buckets = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
+    bucketMask = buckets - 1;
+    inHead = new int[buckets];
+    outHead = new int[buckets];
+    Arrays.fill(inHead, NONE);
+    Arrays.fill(outHead, NONE);
+    inNext = new int[capacity];
+    outNext = new int[capacity];
+    proto = new byte[capacity];
+    state = new byte[capacity];
+    method = new byte[capacity];
+    flags = new byte[capacity];
+    clientIp = new int[capacity];
+    virtualIp = new int[capacity];
+    realIp = new int[capacity];
+    clientPort = new char[capacity];
+    virtualPort = new char[capacity];
+    realPort = new char[capacity];
+    expiresAt = new long[capacity];
+    dest = new Destination[capacity];
+    free = new int[capacity];
+    for (int i = 0; i < capacity; i++) {
+      free[i] = capacity - 1 - i;
+    }
+    freeTop = capacity;
+  }
+
+  private static int hash(int protocol, int a, int aPort, int b, int bPort) {
+    int h = protocol * 0x9E3779B1;
+    h = (h ^ a) * 0x85EBCA6B;
+    h = (h ^ ((aPort << 16) | bPort)) * 0xC2B2AE35;
+    h = (h ^ b) * 0x27D4EB2F;
+    return h ^ (h >>> 15);
+  }
+
+  /** The entry of the client's flow, or {@link #NONE}. Expired entries are removed, not found. */
+  public int lookupIn(int protocol, int cip, int cport, int vip, int vport, long now) {
+    int i = inHead[hash(protocol, cip, cport, vip, vport) & bucketMask];
+    while (i != NONE) {
+      if (clientIp[i] == cip && virtualIp[i] == vip && clientPort[i] == cport && virtualPort[i] == vport
+          && proto[i] == protocol) {
+        if (expiresAt[i] - now <= 0) {
+          remove(i);
+          expired++;
+          return NONE;
+        }
+        return i;
+      }
+      i = inNext[i];
+    }
+    return NONE;
+  }
+
+  /** The NAT entry a reply from RIP:rport to CIP:cport belongs to, or {@link #NONE}. */
+  public int lookupOut(int protocol, int rip, int rport, int cip, int cport, long now) {
+    int i = outHead[hash(protocol, rip, rport, cip, cport) & bucketMask];
+    while (i != NONE) {
+      if (realIp[i] == rip && clientIp[i] == cip && realPort[i] == rport && clientPort[i] == cport
+          && proto[i] == protocol) {
+        if (expiresAt[i] - now <= 0) {
+          remove(i);
+          expired++;
+          return NONE;
+        }
+        return i;
+      }
+      i = outNext[i];
+    }
+    return NONE;
+  }
+
+  /**
+   * Adds an entry; {@code indexOut} also makes it findable from the real server's side (NAT).
+   * Returns its index, evicting an entry when full.
+   */
+  public int insert(
+      int protocol, int cip, int cport, int vip, int vport, Destination d, int rport, int xmitMethod,
+      TcpState initial, long timeoutNanos, boolean indexOut, long now) {
+    if (freeTop == 0) {
+      evictOne(now);
+    }
+    int i = free[--freeTop];
+    proto[i] = (byte) protocol;
+    clientIp[i] = cip;
+    clientPort[i] = (char) cport;
+    virtualIp[i] = vip;
+    virtualPort[i] = (char) vport;
+    realIp[i] = d.address();
+    realPort[i] = (char) rport;
+    dest[i] = d;
+    method[i] = (byte) xmitMethod;
+    state[i] = (byte) initial.ordinal();
+    expiresAt[i] = now + timeoutNanos;
+    flags[i] = 0;
+    int b = hash(protocol, cip, cport, vip, vport) & bucketMask;
+    inNext[i] = inHead[b];
+    inHead[b] = i;
+    if (indexOut) {
+      int o = hash(protocol, d.address(), rport, cip, cport) & bucketMask;
+      outNext[i] = outHead[o];
+      outHead[o] = i;
+      flags[i] |= FLAG_OUT_INDEXED;
+    }
+    size++;
+    if (protocol != TEMPLATE) {
+      DestinationStats s = d.stats();
+      s.totalConnections++;
+      if (initial == TcpState.ESTABLISHED) {
+        flags[i] |= FLAG_ACTIVE;
+        s.activeConnections++;
+      } else {
+        s.inactiveConnections++;
+      }
+    }
+    return i;
+  }
+
+  /** Moves an entry to a new state and restarts its timer; active/inactive counts follow. */
+  public void update(int i, TcpState next, long timeoutNanos, long now) {
+    state[i] = (byte) next.ordinal();
+    expiresAt[i] = now + timeoutNanos;
+    if (proto[i] == TEMPLATE) {
+      return;
+    }
+    boolean wasActive = (flags[i] & FLAG_ACTIVE) != 0;
+    boolean isActive = next == TcpState.ESTABLISHED;
+    if (wasActive != isActive) {
+      DestinationStats s = dest[i].stats();
+      if (isActive) {
+        s.inactiveConnections--;
+        s.activeConnections++;
+        flags[i] |= FLAG_ACTIVE;
+      } else {
+        s.activeConnections--;
+        s.inactiveConnections++;
+        flags[i] &= ~FLAG_ACTIVE;
+      }
+    }
+  }
+
+  private void evictOne(long now) {
+    int victim = NONE;
+    for (int n = 0; n < EVICTION_SAMPLE; n++) {
+      int i = hand;
+      hand = (hand + 1) % capacity;
+      if (victim == NONE || expiresAt[i] - expiresAt[victim] < 0) {
+        victim = i;
+      }
+    }
+    if (expiresAt[victim] - now <= 0) {
+      expired++;
+    } else {
+      evicted++;
+    }
+    remove(victim);
+  }
+
+  /** Removes up to {@code budget} expired entries from the sweep position on; returns how many. */
+  public int sweep(long now, int budget) {
+    int removed = 0;
+    int limit = Math.min(budget, capacity);
+    for (int n = 0; n < limit && size > 0; n++) {
+      int i = hand;
+      hand = (hand + 1) % capacity;
+      if (dest[i] != null && expiresAt[i] - now <= 0) {
+        remove(i);
+        removed++;
+      }
+    }
+    expired += removed;
+    return removed;
+  }
+
+  public void remove(int i) {
+    unlink(inHead, inNext, hash(proto[i], clientIp[i], clientPort[i], virtualIp[i], virtualPort[i]) & bucketMask, i);
+    if ((flags[i] & FLAG_OUT_INDEXED) != 0) {
+      unlink(outHead, outNext, hash(proto[i], realIp[i], realPort[i], clientIp[i], clientPort[i]) & bucketMask, i);
+    }
+    if (proto[i] != TEMPLATE) {
+      DestinationStats s = dest[i].stats();
+      if ((flags[i] & FLAG_ACTIVE) != 0) {
+        s.activeConnections--;
+      } else {
+        s.inactiveConnections--;
+      }
+    }
+    dest[i] = null;
+    flags[i] = 0;
+    free[freeTop++] = i;
+    size--;
+  }
+
+  private static void unlink(int[] head, int[] next, int bucket, int i) {
+    int cur = head[bucket];
+    if (cur == i) {
+      head[bucket] = next[i];
+      return;
+    }
+    while (cur != NONE) {
+      if (next[cur] == i) {
+        next[cur] = next[i];
+        return;
+      }
+      cur = next[cur];
+    }
+  }
+
+  public Destination destination(int i) {
+    return dest[i];
+  }
+
+  public int method(int i) {
+    return method[i];
+  }
+
+  public TcpState state(int i) {
+    return TcpState.of(state[i]);
+  }
+
+  public int realPort(int i) {
+    return realPort[i];
+  }
+
+  public int virtualIp(int i) {
+    return virtualIp[i];
+  }
+
+  public int virtualPort(int i) {
+    return virtualPort[i];
+  }
+
+  public long expiresAt(int i) {
+    return expiresAt[i];
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Entries removed because they timed out (lazily, by sweep, or when evicting an expired one). */
+  public long expiredCount() {
+    return expired;
+  }
+
+  /** Live entries removed to make room. */
+  public long evictedCount() {
+    return evicted;
+  }
+}

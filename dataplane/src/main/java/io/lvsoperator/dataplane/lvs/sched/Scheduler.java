@@ -1,0 +1,14 @@
+package io.lvsoperator.dataplane.lvs.sched;
+
+import io.lvsoperator.dataplane.lvs.service.Destination;
+
+/**
+ * Picks the real server for a new connection, as an IPVS scheduler does. One instance serves one
+ * compiled service and is called from the engine thread only; it allocates nothing per call.
+ */
+public interface Scheduler {
+  /**
+   * @return the chosen destination, or null when none is available (all weight 0 or unhealthy)
+   */
+  Destination schedule(int clientIp, int clientPort);
+}

@@ -1,0 +1,86 @@
+package io.lvsoperator.dataplane.neigh;
+
+import io.lvsoperator.dataplane.codec.Arp;
+import io.lvsoperator.dataplane.codec.MacAddress;
+import io.lvsoperator.dataplane.control.IntSet;
+import io.lvsoperator.dataplane.route.RouteTable;
+import io.lvsoperator.dataplane.stats.Counter;
+import io.lvsoperator.dataplane.stats.DropReason;
+import io.lvsoperator.dataplane.stats.EngineCounters;
+
+/**
+ * The ARP stage: answers requests for the addresses the director owns (and nothing else), learns
+ * neighbours from every ARP frame it sees, sends requests to resolve next hops and gratuitous ARP
+ * when it starts owning a VIP.
+ */
+public final class ArpResponder {
+  private final NeighborTable neighbours;
+  private final NeighbourOutput output;
+  private final EngineCounters counters;
+  private final byte[] tx = new byte[Arp.FRAME_LENGTH];
+  private long mac;
+
+  public ArpResponder(NeighborTable neighbours, NeighbourOutput output, EngineCounters counters) {
+    this.neighbours = neighbours;
+    this.output = output;
+    this.counters = counters;
+    output.arp(this);
+  }
+
+  public void mac(long ourMac) {
+    this.mac = ourMac;
+  }
+
+  /** Handles one ARP frame. */
+  public void handle(byte[] f, int len, IntSet owned, RouteTable routes, long now) {
+    if (!Arp.isEthernetIpv4(f, len)) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int op = Arp.operation(f);
+    int senderIp = Arp.senderIp(f);
+    long senderMac = Arp.senderMac(f);
+    int targetIp = Arp.targetIp(f);
+    // learn as a switch does, but never let another host claim an address we own
+    if (senderIp != 0 && senderMac != mac && senderMac != MacAddress.BROADCAST && senderMac != MacAddress.NONE
+        && !owned.contains(senderIp) && routes.isConnected(senderIp)) {
+      boolean known = neighbours.lookup(senderIp) != MacAddress.NONE;
+      if (neighbours.learn(senderIp, senderMac, now)) {
+        if (!known) {
+          counters.inc(Counter.NEIGHBOURS_LEARNED);
+        }
+        output.release(senderIp, senderMac);
+      } else {
+        counters.drop(DropReason.NEIGHBOUR_TABLE_FULL);
+      }
+    }
+    if (op == Arp.OP_REQUEST) {
+      counters.inc(Counter.ARP_REQUESTS_RECEIVED);
+      if (targetIp != senderIp && owned.contains(targetIp)) {
+        int n = Arp.write(tx, senderMac, mac, Arp.OP_REPLY, mac, targetIp, senderMac, senderIp);
+        output.transmit(tx, n);
+        counters.inc(Counter.ARP_REPLIES_SENT);
+      } else {
+        counters.inc(Counter.IGNORED);
+      }
+    } else if (op == Arp.OP_REPLY) {
+      counters.inc(Counter.ARP_REPLIES_RECEIVED);
+    } else {
+      counters.drop(DropReason.MALFORMED);
+    }
+  }
+
+  /** Asks who has {@code ip}, from our address {@code source}. */
+  public void request(int ip, int source) {
+    int n = Arp.write(tx, MacAddress.BROADCAST, mac, Arp.OP_REQUEST, mac, source, MacAddress.NONE, ip);
+    output.transmit(tx, n);
+    counters.inc(Counter.ARP_REQUESTS_SENT);
+  }
+
+  /** Announces that {@code vip} is at our MAC, so neighbours update their caches at once. */
+  public void gratuitous(int vip) {
+    int n = Arp.write(tx, MacAddress.BROADCAST, mac, Arp.OP_REQUEST, mac, vip, MacAddress.NONE, vip);
+    output.transmit(tx, n);
+    counters.inc(Counter.GRATUITOUS_ARP_SENT);
+  }
+}

@@ -1,0 +1,103 @@
+package io.lvsoperator.dataplane.neigh;
+
+/**
+ * Frames waiting for their next hop's MAC, in a fixed pool of preallocated slots: bounded in
+ * count and memory, and copying into a slot allocates nothing.
+ */
+public final class PendingFrames {
+  private final byte[][] frames;
+  private final int[] nextHop;
+  private final int[] length;
+  private final long[] queuedAt;
+  private final int perNeighbourLimit;
+  private int used;
+
+  /** Where released frames go, with their destination MAC already written. */
+  @FunctionalInterface
+  public interface Sender {
+    void send(byte[] frame, int length);
+  }
+
+  public PendingFrames(int slots, int slotBytes, int perNeighbourLimit) {
+    frames = new byte[slots][slotBytes];
+    nextHop = new int[slots];
+    length = new int[slots];
+    queuedAt = new long[slots];
+    this.perNeighbourLimit = perNeighbourLimit;
+  }
+
+  /** Keeps a copy of the frame until {@code hop} resolves; false when no room. */
+  public boolean add(int hop, byte[] frame, int len, long now) {
+    if (len > frames[0].length) {
+      return false;
+    }
+    int free = -1;
+    int forHop = 0;
+    for (int i = 0; i < frames.length; i++) {
+      if (length[i] == 0) {
+        if (free < 0) {
+          free = i;
+        }
+      } else if (nextHop[i] == hop) {
+        forHop++;
+      }
+    }
+    if (free < 0 || forHop >= perNeighbourLimit) {
+      return false;
+    }
+    System.arraycopy(frame, 0, frames[free], 0, len);
+    nextHop[free] = hop;
+    length[free] = len;
+    queuedAt[free] = now;
+    used++;
+    return true;
+  }
+
+  /** Sends, in arrival order, every frame waiting for {@code hop}; returns how many. */
+  public int release(int hop, long mac, Sender sender) {
+    if (used == 0) {
+      return 0;
+    }
+    int sent = 0;
+    while (true) {
+      int oldest = -1;
+      for (int i = 0; i < frames.length; i++) {
+        if (length[i] != 0 && nextHop[i] == hop && (oldest < 0 || queuedAt[i] < queuedAt[oldest])) {
+          oldest = i;
+        }
+      }
+      if (oldest < 0) {
+        return sent;
+      }
+      byte[] f = frames[oldest];
+      f[0] = (byte) (mac >>> 40);
+      f[1] = (byte) (mac >>> 32);
+      f[2] = (byte) (mac >>> 24);
+      f[3] = (byte) (mac >>> 16);
+      f[4] = (byte) (mac >>> 8);
+      f[5] = (byte) mac;
+      int len = length[oldest];
+      length[oldest] = 0;
+      used--;
+      sender.send(f, len);
+      sent++;
+    }
+  }
+
+  /** Frees frames older than {@code maxAgeNanos}; returns how many were dropped. */
+  public int expire(long now, long maxAgeNanos) {
+    int dropped = 0;
+    for (int i = 0; i < frames.length && used > 0; i++) {
+      if (length[i] != 0 && now - queuedAt[i] > maxAgeNanos) {
+        length[i] = 0;
+        used--;
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  public int size() {
+    return used;
+  }
+}

@@ -1,0 +1,95 @@
+package io.lvsoperator.dataplane.stats;
+
+import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.dataplane.control.ForwardingTable;
+import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.lvs.service.Destination;
+import io.lvsoperator.dataplane.lvs.service.DestinationStats;
+import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Exposes the engine's counters through Micrometer (Prometheus names: lvs_*_total for counters).
+ * Meters read the engine's slots when scraped; nothing is pushed from the fast path. Per-real-
+ * server meters follow the configuration: {@link #sync} adds and removes them on every apply.
+ */
+public final class DataplaneMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, List<Meter>> perRealServer = new HashMap<>();
+
+  public DataplaneMetrics(MeterRegistry registry, Engine engine, String director, LongSupplier reloadFailures) {
+    this.registry = registry;
+    EngineCounters c = engine.counters();
+    Tags common = Tags.of("director", director);
+    for (Counter counter : Counter.values()) {
+      FunctionCounter.builder("lvs." + counter.metricName(), c, x -> x.get(counter)).tags(common)
+          .description("dataplane event: " + counter.metricName().replace('_', ' ')).register(registry);
+    }
+    for (DropReason reason : DropReason.values()) {
+      FunctionCounter.builder("lvs.drops", c, x -> x.drops(reason)).tags(common).tag("reason", reason.label())
+          .description("frames dropped by the dataplane, by reason").register(registry);
+    }
+    FunctionCounter.builder("lvs.capture.dropped", engine, Engine::droppedByCapture).tags(common)
+        .description("frames the capture ring dropped before the dataplane saw them").register(registry);
+    Gauge.builder("lvs.connection.table.entries", engine, e -> e.connections().size()).tags(common)
+        .description("connection table entries, persistence templates included").register(registry);
+    Gauge.builder("lvs.connection.table.capacity", engine, e -> e.connections().capacity()).tags(common)
+        .description("connection table size limit").register(registry);
+    Gauge.builder("lvs.neighbours", engine, e -> e.snapshot().neighbours().size()).tags(common)
+        .description("entries in the ARP cache").register(registry);
+    Gauge.builder("lvs.config.generation", engine, e -> e.snapshot().generation()).tags(common)
+        .description("configuration generation in force").register(registry);
+    FunctionCounter.builder("lvs.config.reload.failures", reloadFailures, LongSupplier::getAsLong).tags(common)
+        .description("configurations rejected (the previous one stayed in force)").register(registry);
+  }
+
+  /** Makes the per-real-server meters match the services of {@code t}. */
+  public synchronized void sync(ForwardingTable t) {
+    Map<String, List<Meter>> keep = new HashMap<>();
+    for (VirtualService s : t.serviceList()) {
+      for (Destination d : s.destinations()) {
+        String rs = Ipv4.format(d.address()) + ":" + d.port();
+        String key = s.name() + "|" + rs + "|" + System.identityHashCode(d.stats());
+        List<Meter> meters = perRealServer.remove(key);
+        if (meters == null) {
+          meters = register(Tags.of("service", s.name(), "real_server", rs), d.stats());
+        }
+        keep.put(key, meters);
+      }
+    }
+    perRealServer.values().forEach(list -> list.forEach(registry::remove));
+    perRealServer.clear();
+    perRealServer.putAll(keep);
+  }
+
+  private List<Meter> register(Tags tags, DestinationStats st) {
+    List<Meter> m = new ArrayList<>();
+    m.add(gauge("lvs.real.server.connections.active", tags, st, x -> x.activeConnections,
+        "established connections to the real server"));
+    m.add(gauge("lvs.real.server.connections.inactive", tags, st, x -> x.inactiveConnections,
+        "connections to the real server in other states"));
+    m.add(FunctionCounter.builder("lvs.real.server.connections", st, x -> x.totalConnections).tags(tags)
+        .description("connections scheduled to the real server").register(registry));
+    m.add(FunctionCounter.builder("lvs.real.server.packets", st, x -> x.packets).tags(tags)
+        .description("packets forwarded to or from the real server").register(registry));
+    m.add(FunctionCounter.builder("lvs.real.server.bytes", st, x -> x.bytes).tags(tags).baseUnit("bytes")
+        .description("IP bytes forwarded to or from the real server").register(registry));
+    m.add(gauge("lvs.real.server.healthy", tags, st, x -> x.healthy ? 1 : 0,
+        "1 when the real server takes new connections"));
+    return m;
+  }
+
+  private Meter gauge(String name, Tags tags, DestinationStats st, ToDoubleFunction<DestinationStats> f, String d) {
+    return Gauge.builder(name, st, f).tags(tags).description(d).register(registry);
+  }
+}

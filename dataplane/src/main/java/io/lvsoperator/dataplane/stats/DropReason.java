@@ -1,0 +1,30 @@
+package io.lvsoperator.dataplane.stats;
+
+/** Why the engine dropped a frame; each reason has its own counter (MetalLB/Katran style). */
+public enum DropReason {
+  MALFORMED,
+  UNSUPPORTED_ETHERTYPE,
+  NOT_OUR_MAC,
+  BAD_IP_CHECKSUM,
+  IP_FRAGMENT,
+  IP_OPTIONS,
+  UNSUPPORTED_PROTOCOL,
+  NO_SERVICE,
+  NO_CONNECTION,
+  NO_DESTINATION,
+  NO_ROUTE,
+  NEIGHBOUR_QUEUE_FULL,
+  NEIGHBOUR_UNRESOLVED,
+  NEIGHBOUR_TABLE_FULL,
+  TTL_EXPIRED,
+  TOO_BIG,
+  CONNECTION_TABLE_FULL,
+  ARP_NOT_OURS,
+  TO_DIRECTOR;
+
+  private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+  public String label() {
+    return label;
+  }
+}

@@ -1,0 +1,114 @@
+package io.lvsoperator.dataplane.testsupport;
+
+import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.dataplane.codec.Arp;
+import io.lvsoperator.dataplane.codec.Bytes;
+import io.lvsoperator.dataplane.codec.Checksums;
+import io.lvsoperator.dataplane.codec.Ethernet;
+import io.lvsoperator.dataplane.codec.Ipv4Header;
+import io.lvsoperator.dataplane.codec.MacAddress;
+
+/** Builds test frames with correct checksums, and checks the checksums of frames the engine emits. */
+public final class Frames {
+  private Frames() {}
+
+  public static long mac(String text) {
+    return MacAddress.parse(text);
+  }
+
+  public static int ip(String text) {
+    return Ipv4.parse(text);
+  }
+
+  public static byte[] arp(long ethDst, long ethSrc, int op, long senderMac, String senderIp, long targetMac,
+      String targetIp) {
+    byte[] f = new byte[Arp.FRAME_LENGTH];
+    Arp.write(f, ethDst, ethSrc, op, senderMac, ip(senderIp), targetMac, ip(targetIp));
+    return f;
+  }
+
+  /** A TCP segment with {@code payload} bytes of data and the given flags, DF set. */
+  public static byte[] tcp(long ethDst, long ethSrc, String src, int sport, String dst, int dport, int flags,
+      int payload) {
+    int l4len = 20 + payload;
+    byte[] f = new byte[14 + 20 + l4len];
+    Ethernet.write(f, ethDst, ethSrc, Ethernet.TYPE_IPV4);
+    Ipv4Header.write(f, 14, 0, 20 + l4len, 0x1234, Ipv4Header.FLAG_DF, 64, Ipv4Header.PROTO_TCP, ip(src), ip(dst));
+    int o = 34;
+    Bytes.put16(f, o, sport);
+    Bytes.put16(f, o + 2, dport);
+    Bytes.put32(f, o + 4, 1000);
+    Bytes.put32(f, o + 8, (flags & 0x10) != 0 ? 2000 : 0);
+    f[o + 12] = 0x50;
+    f[o + 13] = (byte) flags;
+    Bytes.put16(f, o + 14, 64240);
+    for (int i = 0; i < payload; i++) {
+      f[o + 20 + i] = (byte) (i * 7);
+    }
+    Bytes.put16(f, o + 16, l4Checksum(f));
+    return f;
+  }
+
+  public static byte[] udp(long ethDst, long ethSrc, String src, int sport, String dst, int dport, int payload) {
+    int l4len = 8 + payload;
+    byte[] f = new byte[14 + 20 + l4len];
+    Ethernet.write(f, ethDst, ethSrc, Ethernet.TYPE_IPV4);
+    Ipv4Header.write(f, 14, 0, 20 + l4len, 0x4321, 0, 64, Ipv4Header.PROTO_UDP, ip(src), ip(dst));
+    int o = 34;
+    Bytes.put16(f, o, sport);
+    Bytes.put16(f, o + 2, dport);
+    Bytes.put16(f, o + 4, l4len);
+    for (int i = 0; i < payload; i++) {
+      f[o + 8 + i] = (byte) (i + 1);
+    }
+    Bytes.put16(f, o + 6, l4Checksum(f));
+    return f;
+  }
+
+  public static byte[] echoRequest(long ethDst, long ethSrc, String src, String dst) {
+    int payload = 16;
+    byte[] f = new byte[14 + 20 + 8 + payload];
+    Ethernet.write(f, ethDst, ethSrc, Ethernet.TYPE_IPV4);
+    Ipv4Header.write(f, 14, 0, 20 + 8 + payload, 7, 0, 64, Ipv4Header.PROTO_ICMP, ip(src), ip(dst));
+    f[34] = 8;
+    Bytes.put16(f, 38, 0x77);
+    Bytes.put16(f, 40, 1);
+    for (int i = 0; i < payload; i++) {
+      f[42 + i] = (byte) i;
+    }
+    Bytes.put16(f, 36, Checksums.compute(f, 34, 8 + payload));
+    return f;
+  }
+
+  /** The TCP or UDP checksum of the frame's segment, computed whole with its pseudo-header. */
+  public static int l4Checksum(byte[] f) {
+    int ihl = Ipv4Header.headerLength(f, 14);
+    int total = Ipv4Header.totalLength(f, 14);
+    int proto = Ipv4Header.protocol(f, 14);
+    int l4 = 14 + ihl;
+    int len = total - ihl;
+    int at = l4 + (proto == Ipv4Header.PROTO_TCP ? 16 : 6);
+    byte[] copy = f.clone();
+    copy[at] = 0;
+    copy[at + 1] = 0;
+    long sum = Checksums.sum(copy, 14 + 12, 8) + proto + len + Checksums.sum(copy, l4, len);
+    int cs = Checksums.finish(sum);
+    return proto == Ipv4Header.PROTO_UDP && cs == 0 ? 0xffff : cs;
+  }
+
+  /** True when the IP header checksum and the TCP/UDP/ICMP checksum are both right. */
+  public static boolean checksumsValid(byte[] f) {
+    if (!Ipv4Header.checksumValid(f, 14)) {
+      return false;
+    }
+    int proto = Ipv4Header.protocol(f, 14);
+    int ihl = Ipv4Header.headerLength(f, 14);
+    int l4 = 14 + ihl;
+    int len = Ipv4Header.totalLength(f, 14) - ihl;
+    if (proto == Ipv4Header.PROTO_ICMP) {
+      return Checksums.fold(Checksums.sum(f, l4, len)) == 0xffff;
+    }
+    int at = l4 + (proto == Ipv4Header.PROTO_TCP ? 16 : 6);
+    return Bytes.u16(f, at) == l4Checksum(f);
+  }
+}
