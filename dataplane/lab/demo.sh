@@ -8,7 +8,12 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="$ROOT/dataplane/target/lvs-dataplane.jar"
 REQUESTS="${REQUESTS:-9}"
 [ "$(id -u)" = 0 ] || { echo "demo.sh: run as root (it creates network namespaces)" >&2; exit 1; }
-[ -f "$JAR" ] || { echo "demo.sh: build first: mvn -q -DskipTests package" >&2; exit 1; }
+# LVS_CLASSPATH runs the classes of a development build instead of the jar
+if [ -n "${LVS_CLASSPATH:-}" ]; then DATAPLANE=(java -cp "$LVS_CLASSPATH" io.lvsoperator.dataplane.Main)
+else
+  [ -f "$JAR" ] || { echo "demo.sh: build first: mvn -q -DskipTests package" >&2; exit 1; }
+  DATAPLANE=(java -jar "$JAR")
+fi
 for tool in ip ethtool nft python3 curl; do
   command -v "$tool" >/dev/null || { echo "demo.sh: needs $tool (see README)" >&2; exit 1; }
 done
@@ -21,7 +26,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   for n in "${NS[@]}"; do ip netns del "$P-$n" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  if [ -n "${KEEP_LOGS:-}" ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT INT TERM
 nsx() { local n="$1"; shift; ip netns exec "$P-$n" "$@"; }
@@ -79,7 +84,8 @@ for svc in s["services"]:
               r["address"], r["port"], r["weight"], r["totalConnections"]))
 print("    neighbours: " + ", ".join("%s at %s" % (n["ip"], n["mac"]) for n in s["neighbours"]))
 PY
-for n in rs1 rs2; do nsx "$n" python3 "$WORK/server.py" "$n" 80 & PIDS+=($!); done
+# `ip netns exec` execs its command, so $! is the server's own PID (a shell function would not be)
+for n in rs1 rs2; do ip netns exec "$P-$n" python3 "$WORK/server.py" "$n" 80 & PIDS+=($!); done
 
 run_mode() {
   local mode="$1" gw="198.18.0.1" helpers=()
@@ -98,11 +104,11 @@ YAML
   if [ "$mode" != NAT ]; then
     local m; m=$(echo "$mode" | tr A-Z a-z)
     for n in rs1 rs2; do
-      nsx "$n" java -jar "$JAR" realserver --interface eth0 --mode "$m" --vip 198.18.0.100 >"$WORK/$n-$m.log" 2>&1 &
+      ip netns exec "$P-$n" "${DATAPLANE[@]}" realserver --interface eth0 --mode "$m" --vip 198.18.0.100 >"$WORK/$n-$m.log" 2>&1 &
       helpers+=($!); PIDS+=($!)
     done
   fi
-  nsx dir java -jar "$JAR" run --config "$WORK/director.yaml" >"$WORK/director-$mode.log" 2>&1 &
+  ip netns exec "$P-dir" "${DATAPLANE[@]}" run --config "$WORK/director.yaml" >"$WORK/director-$mode.log" 2>&1 &
   local director=$!; PIDS+=($director)
   for _ in $(seq 1 100); do
     nsx dir curl -sf http://127.0.0.1:9100/healthz >/dev/null 2>&1 && break; sleep 0.1
@@ -115,4 +121,4 @@ YAML
   stop "$director" "${helpers[@]}"
 }
 for mode in DR NAT TUN; do run_mode "$mode"; done
-echo "== done; logs were in $WORK (removed)"
+echo "== done"

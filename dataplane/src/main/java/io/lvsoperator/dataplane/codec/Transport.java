@@ -35,6 +35,19 @@ public final class Transport {
     return protocol == Ipv4Header.PROTO_TCP ? 16 : 6;
   }
 
+  /**
+   * Verifies the TCP/UDP checksum over the pseudo-header and {@code length} bytes of segment (UDP
+   * checksum 0 means none). A frame captured from a veth with TX checksum offload carries only a
+   * partial checksum and fails here.
+   */
+  public static boolean checksumValid(byte[] f, int l3, int l4, int protocol, int length) {
+    if (protocol == Ipv4Header.PROTO_UDP && Bytes.u16(f, l4 + 6) == 0) {
+      return true;
+    }
+    long sum = Checksums.sum(f, l3 + 12, 8) + protocol + length + Checksums.sum(f, l4, length);
+    return Checksums.fold(sum) == 0xffff;
+  }
+
   /** Patches the checksum for an IP address change (pseudo-header); UDP checksum 0 stays 0. */
   public static void addressChanged(byte[] f, int l4, int protocol, int oldIp, int newIp) {
     int at = l4 + checksumOffset(protocol);

@@ -174,6 +174,11 @@ public final class Engine implements FrameHandler {
     int flags = tcp ? Transport.tcpFlags(f, l4) : 0;
     int c = connections.lookupIn(protocol, src, sport, dst, dport, now);
     if (c == ConnectionTable.NONE) {
+      // verified once per connection, not per packet: catches offloaded (partial) checksums early
+      if (!Transport.checksumValid(f, l3, l4, protocol, total - ihl)) {
+        counters.drop(DropReason.BAD_L4_CHECKSUM);
+        return;
+      }
       c = newConnection(protocol, src, sport, dst, dport, flags, t, now);
       if (c == ConnectionTable.NONE) {
         return;

@@ -6,6 +6,8 @@ public enum DropReason {
   UNSUPPORTED_ETHERTYPE,
   NOT_OUR_MAC,
   BAD_IP_CHECKSUM,
+  /** Checked on the first packet of a connection only: typically a sender with checksum offload. */
+  BAD_L4_CHECKSUM,
   IP_FRAGMENT,
   IP_OPTIONS,
   UNSUPPORTED_PROTOCOL,

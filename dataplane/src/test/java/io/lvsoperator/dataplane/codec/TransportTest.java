@@ -88,6 +88,39 @@ class TransportTest {
     }
   }
 
+  private static boolean l4Valid(byte[] f) {
+    int proto = Ipv4Header.protocol(f, L3);
+    return Transport.checksumValid(f, L3, L4, proto, Ipv4Header.totalLength(f, L3) - 20);
+  }
+
+  @Test
+  void checksumValidOnCapturedSegmentsAndNotOnCorruptedOnes() {
+    for (int i : new int[] {SYN, RST, UDP}) {
+      assertThat(l4Valid(PCAP.frame(i).data())).as("frame %d", i).isTrue();
+      byte[] payloadFlip = PCAP.frame(i).copy();
+      payloadFlip[payloadFlip.length - 1] ^= 0x10;
+      assertThat(l4Valid(payloadFlip)).as("frame %d, last byte changed", i).isFalse();
+      byte[] addressFlip = PCAP.frame(i).copy();
+      addressFlip[L3 + 12] ^= 0x01; // the pseudo-header covers the source address
+      assertThat(l4Valid(addressFlip)).as("frame %d, source changed", i).isFalse();
+    }
+  }
+
+  @Test
+  void checksumValidAcceptsUdpWithoutChecksum() {
+    byte[] f = PCAP.frame(UDP).copy();
+    Bytes.put16(f, L4 + 6, 0);
+    f[f.length - 1] ^= 0x10;
+    assertThat(l4Valid(f)).isTrue();
+  }
+
+  @Test
+  void checksumValidAfterNatRewrites() {
+    byte[] f = PCAP.frame(SYN).copy();
+    dnat(f, Ipv4.parse("10.244.1.17"), 8080);
+    assertThat(l4Valid(f)).isTrue();
+  }
+
   @Test
   void minimumLengths() {
     assertThat(Transport.minimumLength(Ipv4Header.PROTO_TCP)).isEqualTo(20);
@@ -208,5 +241,6 @@ class TransportTest {
     assertThat(Checksums.update16(cs, old, port)).isZero();
     Transport.setDestinationPort(f, L4, Ipv4Header.PROTO_UDP, port);
     assertThat(storedL4Checksum(f)).isEqualTo(0xffff).isEqualTo(fullL4Checksum(f));
+    assertThat(l4Valid(f)).isTrue();
   }
 }
