@@ -9,8 +9,10 @@ public final class PendingFrames {
   private final int[] nextHop;
   private final int[] length;
   private final long[] queuedAt;
+  private final long[] sequence; // arrival order, which timestamps cannot tell apart
   private final int perNeighbourLimit;
   private int used;
+  private long arrivals;
 
   /** Where released frames go, with their destination MAC already written. */
   @FunctionalInterface
@@ -23,6 +25,7 @@ public final class PendingFrames {
     nextHop = new int[slots];
     length = new int[slots];
     queuedAt = new long[slots];
+    sequence = new long[slots];
     this.perNeighbourLimit = perNeighbourLimit;
   }
 
@@ -49,6 +52,7 @@ public final class PendingFrames {
     nextHop[free] = hop;
     length[free] = len;
     queuedAt[free] = now;
+    sequence[free] = arrivals++;
     used++;
     return true;
   }
@@ -62,7 +66,7 @@ public final class PendingFrames {
     while (true) {
       int oldest = -1;
       for (int i = 0; i < frames.length; i++) {
-        if (length[i] != 0 && nextHop[i] == hop && (oldest < 0 || queuedAt[i] < queuedAt[oldest])) {
+        if (length[i] != 0 && nextHop[i] == hop && (oldest < 0 || sequence[i] < sequence[oldest])) {
           oldest = i;
         }
       }

@@ -7,9 +7,9 @@ package io.lvsoperator.dataplane.lvs.service;
  * threads read it for metrics and state, where a slightly stale value is fine.
  */
 public final class DestinationStats {
-  /** Connections in ESTABLISHED (TCP) or any UDP flow. */
+  /** TCP connections in ESTABLISHED. */
   public int activeConnections;
-  /** Connections in any other TCP state, and persistence templates. */
+  /** TCP connections in any other state and UDP flows, as ipvsadm counts InActConn. */
   public int inactiveConnections;
   public long totalConnections;
   public long packets;
