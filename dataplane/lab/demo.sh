@@ -6,6 +6,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="$ROOT/dataplane/target/lvs-dataplane.jar"
+LAB="$ROOT/dataplane/lab"
 REQUESTS="${REQUESTS:-9}"
 [ "$(id -u)" = 0 ] || { echo "demo.sh: run as root (it creates network namespaces)" >&2; exit 1; }
 # LVS_CLASSPATH runs the classes of a development build instead of the jar
@@ -51,30 +52,6 @@ ip -n $P-dir link set eth0 up; nsx dir ethtool -K eth0 tx off rx off >/dev/null
 ip -n $P-cli route add default via 198.19.1.1
 nsx rtr sysctl -qw net.ipv4.ip_forward=1
 
-cat > "$WORK/server.py" <<'PY'
-import socket, sys, threading
-name, port = sys.argv[1], int(sys.argv[2])
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", port)); s.listen(64)
-def serve(c):
-    with c:
-        while c.recv(4096):
-            c.sendall((name + "\n").encode())
-while True:
-    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
-cat > "$WORK/client.py" <<'PY'
-import socket, sys, collections
-vip, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-seen = collections.Counter()
-for i in range(n):
-    try:
-        with socket.create_connection((vip, port), timeout=2) as c:
-            c.sendall(b"hello\n"); seen[c.recv(64).decode().strip()] += 1
-    except OSError as e:
-        seen["error: " + str(e)] += 1
-print("  " + ", ".join(f"{k}: {v}" for k, v in sorted(seen.items())))
-PY
 cat > "$WORK/state.py" <<'PY'
 import json, sys
 s = json.load(sys.stdin)
@@ -85,7 +62,7 @@ for svc in s["services"]:
 print("    neighbours: " + ", ".join("%s at %s" % (n["ip"], n["mac"]) for n in s["neighbours"]))
 PY
 # `ip netns exec` execs its command, so $! is the server's own PID (a shell function would not be)
-for n in rs1 rs2; do ip netns exec "$P-$n" python3 "$WORK/server.py" "$n" 80 & PIDS+=($!); done
+for n in rs1 rs2; do ip netns exec "$P-$n" python3 "$LAB/server.py" --name "$n" --tcp 80 >/dev/null & PIDS+=($!); done
 
 run_mode() {
   local mode="$1" gw="198.18.0.1" helpers=()
@@ -115,7 +92,7 @@ YAML
   done
   sleep 1
   echo "== $mode: CIP 198.19.1.10 -> VIP 198.18.0.100:80 (wrr 2:1 over RIPs .11 and .12), $REQUESTS requests"
-  nsx cli python3 "$WORK/client.py" 198.18.0.100 80 "$REQUESTS"
+  echo "  answered by: $(nsx cli python3 "$LAB/client.py" spread --vip 198.18.0.100 --port 80 --count "$REQUESTS")"
   echo "  director state (/v1/state):"
   nsx dir curl -s http://127.0.0.1:9100/v1/state | python3 "$WORK/state.py"
   stop "$director" "${helpers[@]}"

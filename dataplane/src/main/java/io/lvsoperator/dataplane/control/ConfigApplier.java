@@ -40,7 +40,7 @@ public final class ConfigApplier {
       return true;
     }
     try {
-      ForwardingTable next = compiler.compile(spec, iface);
+      ForwardingTable next = compiler.compile(spec, iface, current);
       kernel.accept(next);
       tables.set(next);
       compiler.committed();

@@ -34,6 +34,15 @@ public final class ConfigCompiler {
    * director would have no address to speak from.
    */
   public ForwardingTable compile(DirectorSpec spec, InterfaceInfo iface) throws InvalidConfigurationException {
+    return compile(spec, iface, null);
+  }
+
+  /**
+   * @param previous the table in force, whose removed NAT real servers keep having their replies
+   *     translated while they still have connections
+   */
+  public ForwardingTable compile(DirectorSpec spec, InterfaceInfo iface, ForwardingTable previous)
+      throws InvalidConfigurationException {
     List<Ipv4Prefix> addresses = new ArrayList<>();
     for (String a : spec.addresses()) {
       addresses.add(Ipv4Prefix.parse(a));
@@ -63,7 +72,7 @@ public final class ConfigCompiler {
 
     stats.begin();
     List<VirtualService> services = new ArrayList<>();
-    Set<Integer> natRips = new LinkedHashSet<>();
+    Set<NatReplySource> natSources = new LinkedHashSet<>();
     for (ServiceSpec s : spec.services()) {
       int vip = Ipv4.parse(s.vip());
       String key = s.protocol() + " " + s.vip() + ":" + s.port();
@@ -73,15 +82,40 @@ public final class ConfigCompiler {
         dests.add(new Destination(Ipv4.parse(r.address()), port, r.weight(),
             stats.destination(key + " " + r.address() + ":" + port)));
         if (s.mode() == ForwardingMode.NAT) {
-          natRips.add(Ipv4.parse(r.address()));
+          natSources.add(new NatReplySource(Ipv4.parse(r.address()), port, s.protocol().ipProtocolNumber()));
         }
       }
       services.add(new VirtualService(s.displayName(), vip, s.port(), s.protocol().ipProtocolNumber(), s.mode(),
           Schedulers.create(s.scheduler(), dests), TimeUnit.SECONDS.toNanos(s.persistenceSeconds()), dests));
     }
+    if (previous != null) {
+      for (NatReplySource src : previous.natReplySources()) {
+        if (!natSources.contains(src) && stillConnected(previous, src)) {
+          natSources.add(src);
+        }
+      }
+    }
+    Set<Integer> natRips = new LinkedHashSet<>();
+    natSources.forEach(src -> natRips.add(src.address()));
     return new ForwardingTable(spec, iface, List.copyOf(addresses), List.copyOf(vips), new IntSet(vips),
-        new IntSet(owned), new IntSet(natRips), routeTable, List.copyOf(services), new ServiceTable(services),
-        new Timeouts(spec.connectionTable()));
+        new IntSet(owned), new IntSet(natRips), List.copyOf(natSources), routeTable, List.copyOf(services),
+        new ServiceTable(services), new Timeouts(spec.connectionTable()));
+  }
+
+  /** True while some NAT connection of the previous table still goes to that real server. */
+  private static boolean stillConnected(ForwardingTable previous, NatReplySource src) {
+    for (VirtualService s : previous.serviceList()) {
+      if (s.mode() != ForwardingMode.NAT || s.protocol() != src.protocol()) {
+        continue;
+      }
+      for (Destination d : s.destinations()) {
+        if (d.address() == src.address() && d.port() == src.port()
+            && d.stats().activeConnections + d.stats().inactiveConnections > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The last compiled table is now in force. */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param owned addresses the dataplane answers ARP and ping for: the VIPs and the DIPs the kernel
  *     does not hold (the kernel answers for its own)
  * @param natRealServers RIPs of NAT services, whose replies we must translate
+ * @param natReplySources the same with ports: the configured NAT real servers and removed ones
+ *     that still have connections (they drain, as IPVS keeps such a dest until its last one ends)
  */
 public record ForwardingTable(
     DirectorSpec spec,
@@ -27,6 +29,7 @@ public record ForwardingTable(
     IntSet vips,
     IntSet owned,
     IntSet natRealServers,
+    List<NatReplySource> natReplySources,
     RouteTable routes,
     List<VirtualService> serviceList,
     ServiceTable services,

@@ -6,7 +6,9 @@ import io.lvsoperator.dataplane.codec.MacAddress;
 import java.net.Inet4Address;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
-import java.net.SocketException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,23 +19,30 @@ public record InterfaceInfo(String name, long mac, int mtu, List<Ipv4Prefix> ker
     kernelAddresses = List.copyOf(kernelAddresses);
   }
 
-  /** Reads the interface as the kernel of the current network namespace sees it. */
-  public static InterfaceInfo read(String name) throws SocketException {
-    NetworkInterface nif = NetworkInterface.getByName(name);
-    if (nif == null) {
-      throw new SocketException("no interface named " + name);
+  /**
+   * Reads the interface as the kernel of the current network namespace sees it: MAC and MTU from
+   * sysfs (java.net lists no interface that lacks any address), IPv4 addresses from java.net.
+   */
+  public static InterfaceInfo read(String name) throws IOException {
+    Path sys = Path.of("/sys/class/net", name);
+    if (name.contains("/") || !Files.isDirectory(sys)) {
+      throw new IOException("no interface named " + name);
     }
-    byte[] hw = nif.getHardwareAddress();
-    if (hw == null || hw.length != 6) {
-      throw new SocketException("interface " + name + " has no Ethernet MAC address");
+    String mac = Files.readString(sys.resolve("address")).trim();
+    if (mac.length() != 17) {
+      throw new IOException("interface " + name + " has no Ethernet MAC address");
     }
+    int mtu = Integer.parseInt(Files.readString(sys.resolve("mtu")).trim());
     List<Ipv4Prefix> addrs = new ArrayList<>();
-    for (InterfaceAddress a : nif.getInterfaceAddresses()) {
-      if (a.getAddress() instanceof Inet4Address v4) {
-        addrs.add(new Ipv4Prefix(Ipv4.parse(v4.getHostAddress()), a.getNetworkPrefixLength()));
+    NetworkInterface nif = NetworkInterface.getByName(name);
+    if (nif != null) {
+      for (InterfaceAddress a : nif.getInterfaceAddresses()) {
+        if (a.getAddress() instanceof Inet4Address v4) {
+          addrs.add(new Ipv4Prefix(Ipv4.parse(v4.getHostAddress()), a.getNetworkPrefixLength()));
+        }
       }
     }
-    return new InterfaceInfo(name, MacAddress.of(hw), nif.getMTU(), addrs);
+    return new InterfaceInfo(name, MacAddress.parse(mac), mtu, addrs);
   }
 
   public boolean kernelOwns(int ip) {

@@ -1,10 +1,8 @@
 package io.lvsoperator.dataplane.kernel;
 
 import io.lvsoperator.api.net.Ipv4;
-import io.lvsoperator.api.v1alpha1.ForwardingMode;
 import io.lvsoperator.dataplane.control.ForwardingTable;
-import io.lvsoperator.dataplane.lvs.service.Destination;
-import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import io.lvsoperator.dataplane.control.NatReplySource;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -60,17 +58,12 @@ public final class KernelGuard implements AutoCloseable {
     });
     Set<String> natReplies = new TreeSet<>();
     Set<String> natRepliesAnyPort = new TreeSet<>();
-    for (VirtualService s : t.serviceList()) {
-      if (s.mode() != ForwardingMode.NAT) {
-        continue;
-      }
-      String proto = s.protocol() == 6 ? "tcp" : "udp";
-      for (Destination d : s.destinations()) {
-        if (d.port() == 0) {
-          natRepliesAnyPort.add(Ipv4.format(d.address()) + " . " + proto);
-        } else {
-          natReplies.add(Ipv4.format(d.address()) + " . " + proto + " . " + d.port());
-        }
+    for (NatReplySource src : t.natReplySources()) {
+      String proto = src.protocol() == 6 ? "tcp" : "udp";
+      if (src.port() == 0) {
+        natRepliesAnyPort.add(Ipv4.format(src.address()) + " . " + proto);
+      } else {
+        natReplies.add(Ipv4.format(src.address()) + " . " + proto + " . " + src.port());
       }
     }
     StringBuilder sb = new StringBuilder();

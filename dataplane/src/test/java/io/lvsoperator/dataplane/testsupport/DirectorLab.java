@@ -1,0 +1,101 @@
+package io.lvsoperator.dataplane.testsupport;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lab topology of the network tests, in namespaces only: a client behind a router, and a
+ * segment (a bridge in its own namespace) with the router, the director and two real servers.
+ *
+ * <pre>
+ *  cli 198.19.1.10 -- 198.19.1.1 rtr 198.18.0.1 --+-- sw (br0) --+-- dir eth0 (198.18.0.2 = DIP)
+ *                                                               +-- rs1 198.18.0.11
+ *                                                               +-- rs2 198.18.0.12
+ * </pre>
+ */
+public final class DirectorLab implements AutoCloseable {
+  public static final String VIP = "198.18.0.100";
+  public static final String DIP = "198.18.0.2";
+  public static final String GATEWAY = "198.18.0.1";
+  public static final String CLIENT = "198.19.1.10";
+  public static final List<String> REAL_SERVERS = List.of("rs1", "rs2");
+
+  private final Netns ns;
+
+  public DirectorLab() throws Exception {
+    ns = new Netns("lt");
+    for (String role : List.of("cli", "rtr", "sw", "dir", "rs1", "rs2")) {
+      ns.add(role);
+    }
+    ns.host("ip", "-n", ns.name("cli"), "link", "add", "eth0", "type", "veth", "peer", "name", "c0", "netns",
+        ns.name("rtr"));
+    ns.exec("sw", "ip", "link", "add", "br0", "type", "bridge");
+    ns.exec("sw", "ip", "link", "set", "br0", "up");
+    for (String role : List.of("rtr", "dir", "rs1", "rs2")) {
+      String port = "p-" + role;
+      String peer = role.equals("rtr") ? "s0" : "eth0";
+      ns.host("ip", "-n", ns.name("sw"), "link", "add", port, "type", "veth", "peer", "name", peer, "netns",
+          ns.name(role));
+      ns.exec("sw", "ip", "link", "set", port, "master", "br0", "up");
+      noOffload("sw", port);
+    }
+    up("cli", "eth0", CLIENT + "/24");
+    up("rtr", "c0", "198.19.1.1/24");
+    up("rtr", "s0", GATEWAY + "/24");
+    up("rs1", "eth0", "198.18.0.11/24");
+    up("rs2", "eth0", "198.18.0.12/24");
+    ns.exec("dir", "ip", "link", "set", "eth0", "up");
+    noOffload("dir", "eth0");
+    ns.exec("cli", "ip", "route", "add", "default", "via", "198.19.1.1");
+    ns.exec("rtr", "sysctl", "-qw", "net.ipv4.ip_forward=1");
+  }
+
+  private void up(String role, String dev, String cidr) {
+    ns.exec(role, "ip", "addr", "add", cidr, "dev", dev);
+    ns.exec(role, "ip", "link", "set", dev, "up");
+    noOffload(role, dev);
+  }
+
+  private void noOffload(String role, String dev) {
+    // a veth with tx checksum offload hands captures a partial checksum (see README)
+    ns.exec(role, "ethtool", "-K", dev, "tx", "off", "rx", "off");
+  }
+
+  public Netns ns() {
+    return ns;
+  }
+
+  /**
+   * The director's interface as a bare one (no kernel address; the configuration brings the DIP)
+   * or as a Kubernetes node's (the DIP is the kernel's own address, ip_forward=1).
+   */
+  public void directorInterface(boolean nodeLike) {
+    ns.exec("dir", "ip", "-4", "addr", "flush", "dev", "eth0");
+    ns.exec("dir", "sysctl", "-qw", "net.ipv4.ip_forward=" + (nodeLike ? 1 : 0));
+    if (nodeLike) {
+      ns.exec("dir", "ip", "addr", "add", DIP + "/24", "dev", "eth0");
+      ns.exec("dir", "ip", "route", "replace", "default", "via", GATEWAY);
+    }
+  }
+
+  /** Real servers route to the router (DR, TUN) or through the director's DIP (NAT). */
+  public void realServerGateway(String via) {
+    for (String rs : REAL_SERVERS) {
+      ns.exec(rs, "ip", "route", "replace", "default", "via", via);
+    }
+  }
+
+  /** A java command running the dataplane's main class from this test's classpath. */
+  public static List<String> dataplane(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.lvsoperator.dataplane.Main"));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  @Override
+  public void close() {
+    ns.close();
+  }
+}

@@ -1,0 +1,68 @@
+package io.lvsoperator.dataplane.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** A process a test started (in a namespace), its output in a file, stopped by its own PID. */
+public final class LabProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  LabProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Everything it printed so far (stdout and stderr). */
+  public String output() {
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for it to end by itself; false on timeout. */
+  public boolean waitFor(long seconds) {
+    try {
+      return process.waitFor(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if it has not ended within 10 seconds; returns the exit code. */
+  public int stop() {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!waitFor(10)) {
+        process.destroyForcibly();
+        waitFor(5);
+      }
+    }
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
