@@ -55,7 +55,7 @@ public final class DirectorSpecValidator {
       ServiceSpec s = spec.services().get(i);
       String path = "services[" + i + "]";
       validateService(path, s, out);
-      String key = s.vip() + ":" + s.port() + "/" + s.protocol();
+      String key = canonical(s.vip()) + ":" + s.port() + "/" + s.protocol();
       Integer other = seen.putIfAbsent(key, i);
       if (other != null) {
         out.add(path + ": " + key + " is already defined by services[" + other + "]");
@@ -63,6 +63,11 @@ public final class DirectorSpecValidator {
     }
     validateConnectionTable(spec.connectionTable(), out);
     return out;
+  }
+
+  /** 198.18.000.100 and 198.18.0.100 are one address: compare them parsed. */
+  private static String canonical(String address) {
+    return Ipv4.isValid(address) ? Ipv4.format(Ipv4.parse(address)) : String.valueOf(address);
   }
 
   private static void validateRoute(
@@ -117,7 +122,7 @@ public final class DirectorSpecValidator {
       if (r.weight() < 0 || r.weight() > MAX_WEIGHT) {
         out.add(rp + ".weight: " + r.weight() + " is not within 0-" + MAX_WEIGHT);
       }
-      if (!rips.add(r.address() + ":" + (r.port() != null ? r.port() : s.port()))) {
+      if (!rips.add(canonical(r.address()) + ":" + (r.port() != null ? r.port() : s.port()))) {
         out.add(rp + ": " + r.address() + " is listed twice");
       }
     }

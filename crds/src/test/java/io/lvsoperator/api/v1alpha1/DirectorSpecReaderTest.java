@@ -310,6 +310,17 @@ class DirectorSpecReaderTest {
   }
 
   @Test
+  void duplicateServiceIsFoundWhateverTheAddressSpelling() {
+    String doc = MINIMAL + """
+          - vip: 198.18.000.100
+            port: 80
+            realServers: [{address: 198.18.0.12}]
+        """;
+    assertThat(violations(doc))
+        .containsExactly("services[1]: 198.18.0.100:80/TCP is already defined by services[0]");
+  }
+
+  @Test
   void sameVipAndPortOnAnotherProtocolIsAnotherService() throws Exception {
     String doc = MINIMAL + """
           - vip: 198.18.0.100

@@ -26,11 +26,12 @@ import java.util.function.ToDoubleFunction;
 public final class DataplaneMetrics {
   private final MeterRegistry registry;
   private final Map<String, List<Meter>> perRealServer = new HashMap<>();
+  private final Tags common;
 
   public DataplaneMetrics(MeterRegistry registry, Engine engine, String director, LongSupplier reloadFailures) {
     this.registry = registry;
     EngineCounters c = engine.counters();
-    Tags common = Tags.of("director", director);
+    this.common = Tags.of("director", director);
     for (Counter counter : Counter.values()) {
       FunctionCounter.builder("lvs." + counter.metricName(), c, x -> x.get(counter)).tags(common)
           .description("dataplane event: " + counter.metricName().replace('_', ' ')).register(registry);
@@ -62,7 +63,7 @@ public final class DataplaneMetrics {
         String key = s.name() + "|" + rs + "|" + System.identityHashCode(d.stats());
         List<Meter> meters = perRealServer.remove(key);
         if (meters == null) {
-          meters = register(Tags.of("service", s.name(), "real_server", rs), d.stats());
+          meters = register(common.and("service", s.name(), "real_server", rs), d.stats());
         }
         keep.put(key, meters);
       }

@@ -3,13 +3,10 @@ package io.lvsoperator.dataplane.stats;
 /** Why the engine dropped a frame; each reason has its own counter (MetalLB/Katran style). */
 public enum DropReason {
   MALFORMED,
-  UNSUPPORTED_ETHERTYPE,
-  NOT_OUR_MAC,
   BAD_IP_CHECKSUM,
   /** Checked on the first packet of a connection only: typically a sender with checksum offload. */
   BAD_L4_CHECKSUM,
   IP_FRAGMENT,
-  IP_OPTIONS,
   UNSUPPORTED_PROTOCOL,
   NO_SERVICE,
   NO_CONNECTION,
@@ -20,8 +17,6 @@ public enum DropReason {
   NEIGHBOUR_TABLE_FULL,
   TTL_EXPIRED,
   TOO_BIG,
-  CONNECTION_TABLE_FULL,
-  ARP_NOT_OURS,
   TO_DIRECTOR;
 
   private final String label = name().toLowerCase(java.util.Locale.ROOT);
