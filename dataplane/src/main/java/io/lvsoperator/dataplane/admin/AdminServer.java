@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,9 @@ public final class AdminServer implements AutoCloseable {
 
   private final HttpServer server;
 
+  /** @param forwarding false once the engine thread has died: the director is then not healthy */
   public AdminServer(InetSocketAddress address, AtomicReference<ForwardingTable> tables, Engine engine,
-      PrometheusMeterRegistry registry) throws IOException {
+      PrometheusMeterRegistry registry, BooleanSupplier forwarding) throws IOException {
     server = HttpServer.create(address, 16);
     server.setExecutor(Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "admin-http");
@@ -33,7 +35,9 @@ public final class AdminServer implements AutoCloseable {
     }));
     server.createContext("/healthz", ex -> {
       ForwardingTable t = tables.get();
-      if (t == null) {
+      if (!forwarding.getAsBoolean()) {
+        respond(ex, 503, "text/plain", "engine stopped (see the log)\n");
+      } else if (t == null) {
         respond(ex, 503, "text/plain", "no configuration applied yet\n");
       } else {
         respond(ex, 200, "text/plain", "ok generation " + t.generation() + "\n");

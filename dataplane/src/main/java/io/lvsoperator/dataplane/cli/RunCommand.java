@@ -4,6 +4,7 @@ import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpecReader;
 import io.lvsoperator.api.v1alpha1.InvalidConfigurationException;
 import io.lvsoperator.dataplane.admin.AdminServer;
+import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.control.ConfigApplier;
 import io.lvsoperator.dataplane.control.ConfigFileWatcher;
 import io.lvsoperator.dataplane.control.ForwardingTable;
@@ -73,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
     DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, ifName, applier::failures);
     ConfigFileWatcher watcher = new ConfigFileWatcher(config, applier, s -> s.withInterfaceName(ifName));
     EngineLoop loop = new EngineLoop(engine, port, ifName);
-    AdminServer adminServer = new AdminServer(adminAddress, tables, engine, registry);
+    AdminServer adminServer = new AdminServer(adminAddress, tables, engine, registry, loop::running);
 
     ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "config-watch");
@@ -109,7 +110,7 @@ public final class RunCommand implements Callable<Integer> {
     }, FILE_POLL_MILLIS, FILE_POLL_MILLIS, TimeUnit.MILLISECONDS);
     adminServer.start();
     LOG.info("director {} running (MAC {}, MTU {}), admin on {}", ifName,
-        io.lvsoperator.dataplane.codec.MacAddress.format(iface.mac()), iface.mtu(), adminAddress);
+        MacAddress.format(iface.mac()), iface.mtu(), adminAddress);
     stopped.await();
     return 0;
   }

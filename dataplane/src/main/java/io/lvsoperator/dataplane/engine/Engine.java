@@ -68,6 +68,7 @@ public final class Engine implements FrameHandler {
   private int[] garpVips = new int[0];
   private long garpRepeatAt;
   private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
+  private long evictedSeen;
 
   public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock) {
     this.port = port;
@@ -229,15 +230,12 @@ public final class Engine implements FrameHandler {
         ? TcpStateMachine.next(natMode ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY, TcpState.NONE, flags)
         : TcpState.NONE;
     long timeout = tcp ? t.timeouts().tcp(state) : t.timeouts().udp();
-    countEviction();
     int c = connections.insert(protocol, src, sport, dst, dport, d, rport, svc.mode().ordinal(), state, timeout,
         natMode, now);
     countEviction();
     counters.inc(Counter.CONNECTIONS_CREATED);
     return c;
   }
-
-  private long evictedSeen;
 
   private void countEviction() {
     long e = connections.evictedCount();

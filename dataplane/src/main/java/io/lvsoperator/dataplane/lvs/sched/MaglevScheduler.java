@@ -44,7 +44,7 @@ public final class MaglevScheduler implements Scheduler {
     long[] next = new long[n];
     int g = 0;
     for (Destination d : dests) {
-      g = gcd(g, d.weight());
+      g = WeightedRoundRobinScheduler.gcd(g, d.weight());
     }
     for (int i = 0; i < n; i++) {
       int key = dests[i].address() * 31 + dests[i].port();
@@ -68,15 +68,6 @@ public final class MaglevScheduler implements Scheduler {
         }
       }
     }
-  }
-
-  private static int gcd(int a, int b) {
-    while (b != 0) {
-      int t = a % b;
-      a = b;
-      b = t;
-    }
-    return a;
   }
 
   @Override

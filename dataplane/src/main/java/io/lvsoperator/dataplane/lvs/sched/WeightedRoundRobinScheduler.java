@@ -30,7 +30,7 @@ public final class WeightedRoundRobinScheduler implements Scheduler {
     maxSteps = dests.length * (maxWeight / gcd + 1);
   }
 
-  private static int gcd(int a, int b) {
+  static int gcd(int a, int b) {
     while (b != 0) {
       int t = a % b;
       a = b;
