@@ -1,0 +1,66 @@
+package io.lvsoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a director's dataplane reports: written by the dataplane, read by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DirectorStatus {
+  @JsonPropertyDescription("spec.generation of the configuration in force")
+  private Long appliedGeneration;
+
+  @JsonPropertyDescription("Ready (forwarding with the applied configuration), Degraded")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Interface the dataplane owns")
+  private String interfaceName;
+
+  @JsonPropertyDescription("MAC address of that interface")
+  private String mac;
+
+  @JsonPropertyDescription("When the dataplane last wrote this status (RFC 3339)")
+  private String heartbeatTime;
+
+  public Long getAppliedGeneration() {
+    return appliedGeneration;
+  }
+
+  public void setAppliedGeneration(Long appliedGeneration) {
+    this.appliedGeneration = appliedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getInterfaceName() {
+    return interfaceName;
+  }
+
+  public void setInterfaceName(String interfaceName) {
+    this.interfaceName = interfaceName;
+  }
+
+  public String getMac() {
+    return mac;
+  }
+
+  public void setMac(String mac) {
+    this.mac = mac;
+  }
+
+  public String getHeartbeatTime() {
+    return heartbeatTime;
+  }
+
+  public void setHeartbeatTime(String heartbeatTime) {
+    this.heartbeatTime = heartbeatTime;
+  }
+}

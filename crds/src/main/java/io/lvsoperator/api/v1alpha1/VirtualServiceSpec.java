@@ -1,0 +1,110 @@
+package io.lvsoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** What a VirtualService asks for. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.service) != has(self.realServers)",
+    message = "set exactly one of service and realServers")
+public class VirtualServiceSpec {
+  public static final String IPV4_PATTERN =
+      "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
+
+  @Required
+  @Pattern(IPV4_PATTERN)
+  @JsonPropertyDescription("Virtual IPv4 address (VIP) that clients connect to; one director announces it")
+  private String vip;
+
+  @Required
+  @Size(min = 1)
+  @JsonPropertyDescription("Ports of the VIP; each becomes one IPVS-style service")
+  private List<PortSpec> ports;
+
+  @JsonPropertyDescription("Forwarding method: DR (direct routing, default), NAT or TUN (IP-in-IP)")
+  private ForwardingMode mode;
+
+  @JsonPropertyDescription("IPVS scheduler: rr, wrr, lc, wlc (default), sh or mh (Maglev)")
+  private SchedulerName scheduler;
+
+  @JsonPropertyDescription("Client-IP affinity")
+  private PersistenceSpec persistence;
+
+  @JsonPropertyDescription("How directors check real servers; absent means no health checks")
+  private HealthCheckSpec healthCheck;
+
+  @JsonPropertyDescription("Backends from a Service in this namespace (its EndpointSlices); excludes realServers")
+  private ServiceBackend service;
+
+  @JsonPropertyDescription("Static real servers, for servers outside the cluster; excludes service")
+  private List<RealServerSpec> realServers;
+
+  public String getVip() {
+    return vip;
+  }
+
+  public void setVip(String vip) {
+    this.vip = vip;
+  }
+
+  public List<PortSpec> getPorts() {
+    return ports;
+  }
+
+  public void setPorts(List<PortSpec> ports) {
+    this.ports = ports;
+  }
+
+  public ForwardingMode getMode() {
+    return mode;
+  }
+
+  public void setMode(ForwardingMode mode) {
+    this.mode = mode;
+  }
+
+  public SchedulerName getScheduler() {
+    return scheduler;
+  }
+
+  public void setScheduler(SchedulerName scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  public PersistenceSpec getPersistence() {
+    return persistence;
+  }
+
+  public void setPersistence(PersistenceSpec persistence) {
+    this.persistence = persistence;
+  }
+
+  public HealthCheckSpec getHealthCheck() {
+    return healthCheck;
+  }
+
+  public void setHealthCheck(HealthCheckSpec healthCheck) {
+    this.healthCheck = healthCheck;
+  }
+
+  public ServiceBackend getService() {
+    return service;
+  }
+
+  public void setService(ServiceBackend service) {
+    this.service = service;
+  }
+
+  public List<RealServerSpec> getRealServers() {
+    return realServers;
+  }
+
+  public void setRealServers(List<RealServerSpec> realServers) {
+    this.realServers = realServers;
+  }
+}

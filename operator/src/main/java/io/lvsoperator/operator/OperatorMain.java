@@ -1,0 +1,124 @@
+package io.lvsoperator.operator;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.lvsoperator.operator.reconciler.VirtualServiceReconciler;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `java -jar lvs-operator.jar`: runs against the current kubeconfig or the in-cluster config. */
+@Command(name = "lvs-operator", mixinStandardHelpOptions = true, version = "lvs-operator 0.1.0",
+    description = "Reconciles VirtualServices into per-director configuration (Director objects).")
+public final class OperatorMain implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  @Option(names = "--interface", defaultValue = "${env:LVS_INTERFACE:-eth0}",
+      description = "Dataplane interface written into Director specs (default: ${DEFAULT-VALUE}).")
+  String interfaceName;
+
+  @Option(names = "--dataplane-selector", defaultValue = "${env:LVS_DATAPLANE_SELECTOR:-"
+      + OperatorOptions.DEFAULT_DATAPLANE_SELECTOR + "}",
+      description = "Label selector of dataplane pods (default: ${DEFAULT-VALUE}).")
+  String dataplaneSelector;
+
+  @Option(names = "--leader-election", negatable = true, defaultValue = "${env:LVS_LEADER_ELECTION:-true}",
+      description = "Elect a leader through the Lease " + OperatorOptions.LEASE_NAME + " (default: ${DEFAULT-VALUE}).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-default}",
+      description = "Namespace of the leader Lease (default: ${DEFAULT-VALUE}).")
+  String leaseNamespace;
+
+  @Option(names = "--server-side-apply", negatable = true, defaultValue = "${env:LVS_SERVER_SIDE_APPLY:-true}",
+      description = "Patch status with server-side apply; turn off for API servers without it (default: ${DEFAULT-VALUE}).")
+  boolean serverSideApply;
+
+  @Option(names = "--http", defaultValue = "${env:LVS_HTTP:-0.0.0.0:8080}",
+      description = "Where /metrics, /healthz and /readyz listen (default: ${DEFAULT-VALUE}).")
+  String http;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new OperatorMain()).execute(args));
+  }
+
+  OperatorOptions options() {
+    int colon = http.lastIndexOf(':');
+    return new OperatorOptions(interfaceName, dataplaneSelector, leaderElection, leaseNamespace, serverSideApply,
+        http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorOptions opts = options();
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    Running running = start(client, opts);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** A started operator with its HTTP endpoint. */
+  public record Running(Operator operator, HttpServer http, PrometheusMeterRegistry registry) implements AutoCloseable {
+    @Override
+    public void close() {
+      operator.stop();
+      http.stop(0);
+    }
+  }
+
+  /** Starts the operator on {@code client}; used by main and by the tests. */
+  public static Running start(KubernetesClient client, OperatorOptions opts) throws IOException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(opts.useServerSideApply())
+          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build())
+          .withCloseClientOnStop(false);
+      if (opts.leaderElection()) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorOptions.LEASE_NAME,
+            opts.leaseNamespace()));
+      }
+    });
+    operator.register(new VirtualServiceReconciler(opts, Clock.systemUTC()));
+    HttpServer http = HttpServer.create(new InetSocketAddress(opts.httpHost(), opts.httpPort()), 16);
+    http.createContext("/metrics", ex -> respond(ex, 200, registry.scrape()));
+    http.createContext("/healthz", ex -> respond(ex, 200, "ok\n"));
+    http.createContext("/readyz", ex -> {
+      boolean ok = operator.getRuntimeInfo().allEventSourcesAreHealthy();
+      respond(ex, ok ? 200 : 503, ok ? "ok\n" : "event sources unhealthy\n");
+    });
+    http.start();
+    operator.start();
+    LOG.info("operator started: interface {}, dataplane pods {}, leader election {}, http {}", opts.interfaceName(),
+        opts.dataplaneSelector(), opts.leaderElection(), http.getAddress());
+    return new Running(operator, http, registry);
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(status, b.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(b);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.lvsoperator.operator;
+
+/**
+ * The operator's options, typed and defaulted in one place (command line flags, with the
+ * environment variables the chart sets as defaults).
+ *
+ * @param interfaceName the dataplane interface written into every Director spec
+ * @param dataplaneSelector label selector of the dataplane pods: their nodes are the directors
+ * @param useServerSideApply patch status with server-side apply (real clusters); off for API
+ *     servers that lack it (the fabric8 mock server answers 415)
+ */
+public record OperatorOptions(
+    String interfaceName, String dataplaneSelector, boolean leaderElection, String leaseNamespace,
+    boolean useServerSideApply, String httpHost, int httpPort) {
+  public static final String DEFAULT_DATAPLANE_SELECTOR = "app.kubernetes.io/name=lvs-dataplane";
+  public static final String LEASE_NAME = "lvs-operator-leader";
+}

@@ -1,0 +1,160 @@
+package io.lvsoperator.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.VirtualService;
+import io.lvsoperator.api.v1alpha1.VirtualServiceStatus;
+import io.lvsoperator.operator.OperatorOptions;
+import io.lvsoperator.operator.event.EventRecorder;
+import io.lvsoperator.operator.event.Reason;
+import io.lvsoperator.operator.render.BackendResolver;
+import io.lvsoperator.operator.render.DirectorNode;
+import io.lvsoperator.operator.render.DirectorPlanner;
+import io.lvsoperator.operator.status.Conditions;
+import io.lvsoperator.operator.status.VirtualServiceStatusBuilder;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Level-triggered: on any change of a VirtualService, an EndpointSlice, a dataplane pod or a
+ * Director, it observes the caches, admits VirtualServices, plans every director, writes the
+ * Directors that differ, and sets this VirtualService's status. Invalid input becomes a
+ * condition, not a retry; API errors are thrown and retried by the framework.
+ */
+@ControllerConfiguration(name = "virtualservice")
+public final class VirtualServiceReconciler implements Reconciler<VirtualService>, Cleaner<VirtualService> {
+  private static final Logger LOG = LoggerFactory.getLogger(VirtualServiceReconciler.class);
+
+  private final OperatorOptions options;
+  private final Clock clock;
+  private InformerEventSource<EndpointSlice, VirtualService> slices;
+  private InformerEventSource<Pod, VirtualService> pods;
+  private InformerEventSource<Director, VirtualService> directors;
+
+  public VirtualServiceReconciler(OperatorOptions options, Clock clock) {
+    this.options = options;
+    this.clock = clock;
+  }
+
+  static String key(VirtualService vs) {
+    return vs.getMetadata().getNamespace() + "/" + vs.getMetadata().getName();
+  }
+
+  @Override
+  public List<EventSource<?, VirtualService>> prepareEventSources(EventSourceContext<VirtualService> context) {
+    Function<Object, Set<ResourceID>> everyone = ignored -> context.getPrimaryCache().list()
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
+    slices = new InformerEventSource<>(InformerEventSourceConfiguration.from(EndpointSlice.class, VirtualService.class)
+        .withName("endpointslices")
+        .withSecondaryToPrimaryMapper(slice -> context.getPrimaryCache()
+            .list(vs -> Objects.equals(vs.getMetadata().getNamespace(), slice.getMetadata().getNamespace())
+                && vs.getSpec() != null && vs.getSpec().getService() != null
+                && slice.getMetadata().getLabels() != null
+                && Objects.equals(vs.getSpec().getService().name(),
+                    slice.getMetadata().getLabels().get(BackendResolver.SERVICE_NAME_LABEL)))
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
+    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, VirtualService.class)
+        .withName("dataplane-pods").withLabelSelector(options.dataplaneSelector())
+        .withSecondaryToPrimaryMapper(everyone::apply).build(), context);
+    directors = new InformerEventSource<>(InformerEventSourceConfiguration.from(Director.class, VirtualService.class)
+        .withName("directors").withSecondaryToPrimaryMapper(everyone::apply).build(), context);
+    return List.of(slices, pods, directors);
+  }
+
+  /** Observes the caches and brings every Director in line; VirtualServices being deleted are left out. */
+  private Programming program(Context<VirtualService> context) {
+    ClusterView view = new ClusterView(
+        context.getPrimaryCache().list(v -> v.getMetadata().getDeletionTimestamp() == null).toList(),
+        slices.list().toList(), pods.list().toList(), directors.list().toList());
+    Map<String, Admission.Verdict> verdicts = Admission.decide(view);
+    List<DirectorNode> nodes = view.directorNodes();
+    DirectorPlanner.Plan plan = DirectorPlanner.plan(Admission.accepted(verdicts), nodes, view.currentOwners(),
+        options.interfaceName());
+    DirectorWriter.apply(context.getClient(), plan.specs(), view.directors());
+    return new Programming(view, verdicts, nodes, plan);
+  }
+
+  private record Programming(
+      ClusterView view, Map<String, Admission.Verdict> verdicts, List<DirectorNode> nodes, DirectorPlanner.Plan plan) {}
+
+  @Override
+  public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
+    program(context);
+    LOG.info("virtualservice {} deleted: removed from every director", key(vs));
+    return DeleteControl.defaultDelete();
+  }
+
+  @Override
+  public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context) {
+    Programming p = program(context);
+    ClusterView view = p.view();
+    Map<String, Admission.Verdict> verdicts = p.verdicts();
+    List<DirectorNode> nodes = p.nodes();
+    DirectorPlanner.Plan plan = p.plan();
+
+    Admission.Verdict verdict = verdicts.get(key(vs));
+    Set<String> readyNodes = nodes.stream().filter(DirectorNode::ready).map(DirectorNode::name)
+        .collect(Collectors.toSet());
+    Map<String, Director> readyDirectors = view.directors().stream()
+        .filter(d -> readyNodes.contains(d.getMetadata().getName()) && d.getSpec() != null)
+        .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d));
+    VirtualServiceStatus next = VirtualServiceStatusBuilder.build(vs, verdict.reason(), verdict.message(),
+        verdict.backends(), readyDirectors, plan.owners().get(vs.getSpec() == null ? null : vs.getSpec().getVip()),
+        clock);
+    recordTransitions(context, vs, next);
+    if (Objects.equals(next, vs.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    LOG.info("virtualservice {}: accepted {}, programmed {}, ready {} (director {}, real servers {})", key(vs),
+        status(next, "Accepted"), status(next, "Programmed"), status(next, "Ready"), next.getDirector(),
+        next.getReady());
+    VirtualService patch = new VirtualService();
+    patch.setMetadata(vs.getMetadata());
+    patch.setStatus(next);
+    return UpdateControl.patchStatus(patch);
+  }
+
+  private static String status(VirtualServiceStatus s, String type) {
+    var c = Conditions.find(s.getConditions(), type);
+    return c == null ? "?" : c.getStatus() + "/" + c.getReason();
+  }
+
+  /** Events for problems, once per transition into them. */
+  private void recordTransitions(Context<VirtualService> context, VirtualService vs, VirtualServiceStatus next) {
+    EventRecorder events = new EventRecorder(context.getClient());
+    for (String type : List.of("Accepted", "Ready")) {
+      var now = Conditions.find(next.getConditions(), type);
+      var before = vs.getStatus() == null ? null : Conditions.find(vs.getStatus().getConditions(), type);
+      if (now == null || "True".equals(now.getStatus())) {
+        continue;
+      }
+      if (before == null || !Objects.equals(before.getReason(), now.getReason())) {
+        Reason reason = Reason.valueOf(now.getReason());
+        if (reason == Reason.Conflict || reason == Reason.InvalidSpec || reason == Reason.NoBackends
+            || reason == Reason.NoReadyDirector) {
+          events.warning(vs, reason, now.getMessage());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.lvsoperator.operator.status;
+
+import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.PortSpec;
+import io.lvsoperator.api.v1alpha1.RealServerStatus;
+import io.lvsoperator.api.v1alpha1.VirtualService;
+import io.lvsoperator.api.v1alpha1.VirtualServiceStatus;
+import io.lvsoperator.operator.event.Reason;
+import io.lvsoperator.operator.render.Backend;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The one place that turns what the operator knows into a VirtualService's status: Accepted
+ * (valid and not in conflict), Programmed (every ready director applied a spec containing it),
+ * Ready (its VIP's director is ready and at least one real server is).
+ */
+public final class VirtualServiceStatusBuilder {
+  public static final String ACCEPTED = "Accepted";
+  public static final String PROGRAMMED = "Programmed";
+  public static final String READY = "Ready";
+
+  private VirtualServiceStatusBuilder() {}
+
+  /**
+   * @param directors the Director objects of ready director nodes
+   * @param owner the node that announces the VIP, or null
+   */
+  public static VirtualServiceStatus build(
+      VirtualService vs, Reason admission, String admissionMessage, List<Backend> backends,
+      Map<String, Director> directors, String owner, Clock clock) {
+    long generation = vs.getMetadata().getGeneration() == null ? 0 : vs.getMetadata().getGeneration();
+    VirtualServiceStatus old = vs.getStatus();
+    Conditions c = new Conditions(old == null ? null : old.getConditions(), generation, clock);
+    boolean accepted = admission == Reason.Accepted;
+    c.set(ACCEPTED, accepted, admission.name(), admissionMessage);
+
+    if (!accepted) {
+      c.set(PROGRAMMED, false, Reason.NotAccepted.name(), "not accepted: " + admissionMessage);
+    } else if (directors.isEmpty()) {
+      c.set(PROGRAMMED, false, Reason.NoReadyDirector.name(), "no ready director (no dataplane pod is Ready)");
+    } else {
+      List<String> behind = directors.values().stream()
+          .filter(d -> d.getStatus() == null || d.getStatus().getAppliedGeneration() == null
+              || d.getStatus().getAppliedGeneration() < d.getSpec().generation())
+          .map(d -> d.getMetadata().getName()).sorted().toList();
+      if (behind.isEmpty()) {
+        c.set(PROGRAMMED, true, Reason.Programmed.name(), "applied by " + directors.size() + " director(s)");
+      } else {
+        c.set(PROGRAMMED, false, Reason.Pending.name(), "waiting for director(s) " + String.join(", ", behind));
+      }
+    }
+
+    long readyBackends = backends.stream().filter(Backend::ready).count();
+    Director ownerDirector = owner == null ? null : directors.get(owner);
+    if (!accepted) {
+      c.set(READY, false, Reason.NotAccepted.name(), "not accepted");
+    } else if (ownerDirector == null) {
+      c.set(READY, false, Reason.NoReadyDirector.name(), "no ready director announces " + vs.getSpec().getVip());
+    } else if (ownerDirector.getStatus() == null
+        || !Conditions.isTrue(ownerDirector.getStatus().getConditions(), READY)) {
+      c.set(READY, false, Reason.DirectorNotReady.name(), "director " + owner + " does not report Ready");
+    } else if (readyBackends == 0) {
+      c.set(READY, false, Reason.NoBackends.name(), "no ready real server");
+    } else {
+      c.set(READY, true, Reason.Ready.name(), readyBackends + " of " + backends.size() + " real servers ready on " + owner);
+    }
+
+    VirtualServiceStatus s = new VirtualServiceStatus();
+    s.setConditions(c.build());
+    s.setObservedGeneration(generation);
+    s.setDirector(owner);
+    s.setPorts(vs.getSpec() == null || vs.getSpec().getPorts() == null ? null : vs.getSpec().getPorts().stream()
+        .map(VirtualServiceStatusBuilder::port).collect(Collectors.joining(",")));
+    s.setReadyRealServers((int) readyBackends);
+    s.setTotalRealServers(backends.size());
+    s.setReady(readyBackends + "/" + backends.size());
+    s.setRealServers(backends.stream().map(b -> new RealServerStatus(b.address(), b.port(), b.weight(), b.state()))
+        .toList());
+    return s;
+  }
+
+  private static String port(PortSpec p) {
+    return p.port() + "/" + (p.protocol() == null ? "TCP" : p.protocol().name());
+  }
+}

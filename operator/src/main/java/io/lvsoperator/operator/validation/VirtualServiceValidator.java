@@ -1,0 +1,84 @@
+package io.lvsoperator.operator.validation;
+
+import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.api.v1alpha1.PortSpec;
+import io.lvsoperator.api.v1alpha1.RealServerSpec;
+import io.lvsoperator.api.v1alpha1.VirtualServiceSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a VirtualService beyond what the CRD schema enforces (an API server may run without
+ * it, as the mock server does). Each violation names its field, as `spec.ports[1].targetPort`.
+ */
+public final class VirtualServiceValidator {
+  private VirtualServiceValidator() {}
+
+  public static List<String> validate(VirtualServiceSpec spec) {
+    List<String> out = new ArrayList<>();
+    if (spec == null) {
+      out.add("spec: is required");
+      return out;
+    }
+    if (!Ipv4.isValid(spec.getVip())) {
+      out.add("spec.vip: " + (spec.getVip() == null ? "is required" : "\"" + spec.getVip() + "\" is not an IPv4 address"));
+    }
+    ForwardingMode mode = spec.getMode() == null ? ForwardingMode.DR : spec.getMode();
+    if (spec.getPorts() == null || spec.getPorts().isEmpty()) {
+      out.add("spec.ports: at least one port is required");
+    } else {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < spec.getPorts().size(); i++) {
+        PortSpec p = spec.getPorts().get(i);
+        String path = "spec.ports[" + i + "]";
+        if (p.port() == null || p.port() < 0 || p.port() > 65535) {
+          out.add(path + ".port: " + (p.port() == null ? "is required" : p.port() + " is not within 0-65535"));
+        }
+        if (p.targetPort() != null) {
+          if (p.targetPort() < 1 || p.targetPort() > 65535) {
+            out.add(path + ".targetPort: " + p.targetPort() + " is not within 1-65535");
+          } else if (mode != ForwardingMode.NAT && !p.targetPort().equals(p.port())) {
+            out.add(path + ".targetPort: " + mode + " cannot change the port; only NAT can");
+          }
+        }
+        if (!seen.add(p.port() + "/" + p.protocol())) {
+          out.add(path + ": port " + p.port() + " is listed twice");
+        }
+      }
+    }
+    boolean hasService = spec.getService() != null;
+    boolean hasStatic = spec.getRealServers() != null;
+    if (hasService == hasStatic) {
+      out.add("spec: set exactly one of service and realServers");
+    }
+    if (hasService && (spec.getService().name() == null || spec.getService().name().isBlank())) {
+      out.add("spec.service.name: is required");
+    }
+    if (hasStatic) {
+      for (int i = 0; i < spec.getRealServers().size(); i++) {
+        RealServerSpec r = spec.getRealServers().get(i);
+        String path = "spec.realServers[" + i + "]";
+        if (!Ipv4.isValid(r.address())) {
+          out.add(path + ".address: " + (r.address() == null ? "is required" : "\"" + r.address() + "\" is not an IPv4 address"));
+        }
+        if (r.port() != null && (r.port() < 1 || r.port() > 65535)) {
+          out.add(path + ".port: " + r.port() + " is not within 1-65535");
+        }
+        if (r.port() != null && mode != ForwardingMode.NAT) {
+          out.add(path + ".port: " + mode + " forwards to the VIP's port; set a port only with NAT");
+        }
+        if (r.weight() < 0 || r.weight() > 65535) {
+          out.add(path + ".weight: " + r.weight() + " is not within 0-65535");
+        }
+      }
+    }
+    if (spec.getPersistence() != null && spec.getPersistence().timeoutSeconds() != null
+        && (spec.getPersistence().timeoutSeconds() < 0 || spec.getPersistence().timeoutSeconds() > 2678400)) {
+      out.add("spec.persistence.timeoutSeconds: must be within 0-2678400");
+    }
+    return out;
+  }
+}

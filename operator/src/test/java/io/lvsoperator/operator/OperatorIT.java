@@ -1,0 +1,235 @@
+package io.lvsoperator.operator;
+
+import static io.lvsoperator.operator.testsupport.MockCluster.assertCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.api.v1alpha1.PortSpec;
+import io.lvsoperator.api.v1alpha1.Protocol;
+import io.lvsoperator.api.v1alpha1.RealServerSpec;
+import io.lvsoperator.api.v1alpha1.SchedulerName;
+import io.lvsoperator.api.v1alpha1.ServiceBackend;
+import io.lvsoperator.api.v1alpha1.ServiceSpec;
+import io.lvsoperator.api.v1alpha1.VirtualService;
+import io.lvsoperator.api.v1alpha1.VirtualServiceSpec;
+import io.lvsoperator.operator.testsupport.MockCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The real operator against fabric8's mock API server in CRUD mode. */
+@Timeout(90)
+class OperatorIT {
+  private MockCluster cluster;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = new MockCluster();
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  static VirtualService staticService(String name, String vip, ForwardingMode mode, String... reals) {
+    VirtualServiceSpec spec = new VirtualServiceSpec();
+    spec.setVip(vip);
+    spec.setPorts(List.of(new PortSpec(80, Protocol.TCP, null)));
+    spec.setMode(mode);
+    spec.setScheduler(SchedulerName.WRR);
+    spec.setRealServers(List.of(reals).stream().map(a -> new RealServerSpec(a, null, 1)).toList());
+    VirtualService vs = new VirtualService();
+    vs.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+    vs.setSpec(spec);
+    return vs;
+  }
+
+  VirtualService create(VirtualService vs) {
+    return cluster.client().resources(VirtualService.class).inNamespace("default").resource(vs).create();
+  }
+
+  private static Duration wait = Duration.ofSeconds(20);
+
+  @Test
+  void staticVirtualServiceBecomesDirectorConfigurationAndReady() {
+    cluster.dataplanePod("node-a", true);
+    cluster.dataplanePod("node-b", true);
+    create(staticService("web", "198.18.0.100", ForwardingMode.DR, "198.18.0.11", "198.18.0.12"));
+
+    await().atMost(wait).untilAsserted(() -> {
+      Director a = cluster.director("node-a");
+      Director b = cluster.director("node-b");
+      assertThat(a).isNotNull();
+      assertThat(b).isNotNull();
+      // every director has the service; exactly one announces the VIP
+      for (Director d : List.of(a, b)) {
+        assertThat(d.getSpec().services()).extracting(ServiceSpec::name).containsExactly("default/web");
+        assertThat(d.getSpec().interfaceName()).isEqualTo("eth0");
+      }
+      assertThat(a.getSpec().vips()).containsExactly("198.18.0.100");
+      assertThat(b.getSpec().vips()).isEmpty();
+      ServiceSpec svc = a.getSpec().services().get(0);
+      assertThat(svc.mode()).isEqualTo(ForwardingMode.DR);
+      assertThat(svc.scheduler()).isEqualTo(SchedulerName.WRR);
+      assertThat(svc.realServers()).extracting(RealServerSpec::address).containsExactly("198.18.0.11", "198.18.0.12");
+      VirtualService vs = cluster.get("default", "web");
+      assertCondition(vs, "Accepted", "True", "Accepted");
+      assertCondition(vs, "Programmed", "False", "Pending");
+      assertThat(vs.getStatus().getDirector()).isEqualTo("node-a");
+      assertThat(vs.getStatus().getReady()).isEqualTo("2/2");
+      assertThat(vs.getStatus().getPorts()).isEqualTo("80/TCP");
+    });
+
+    cluster.dataplaneApplied("node-a", true);
+    cluster.dataplaneApplied("node-b", true);
+    await().atMost(wait).untilAsserted(() -> {
+      VirtualService vs = cluster.get("default", "web");
+      assertCondition(vs, "Programmed", "True", "Programmed");
+      assertCondition(vs, "Ready", "True", "Ready");
+    });
+  }
+
+  @Test
+  void endpointSlicesGiveRealServersAndTerminatingOnesDrain() {
+    cluster.dataplanePod("node-a", true);
+    VirtualServiceSpec spec = new VirtualServiceSpec();
+    spec.setVip("198.18.0.101");
+    spec.setPorts(List.of(new PortSpec(80, Protocol.TCP, null)));
+    spec.setMode(ForwardingMode.NAT);
+    spec.setService(new ServiceBackend("web", "http"));
+    VirtualService vs = new VirtualService();
+    vs.setMetadata(new ObjectMetaBuilder().withName("from-service").withNamespace("default").build());
+    vs.setSpec(spec);
+    create(vs);
+    cluster.endpointSlice("default", "web", 8080, List.of("10.244.0.5", "10.244.1.7"), List.of("10.244.2.9"));
+
+    await().atMost(wait).untilAsserted(() -> {
+      ServiceSpec svc = cluster.director("node-a").getSpec().services().get(0);
+      Map<String, Integer> weights = svc.realServers().stream()
+          .collect(Collectors.toMap(RealServerSpec::address, RealServerSpec::weight));
+      assertThat(weights).containsExactlyInAnyOrderEntriesOf(
+          Map.of("10.244.0.5", 1, "10.244.1.7", 1, "10.244.2.9", 0));
+      assertThat(svc.realServers()).allSatisfy(r -> assertThat(r.port()).isEqualTo(8080));
+      assertThat(cluster.get("default", "from-service").getStatus().getReady()).isEqualTo("2/3");
+    });
+
+    // an endpoint goes away: the director follows
+    cluster.endpointSlice("default", "web", 8080, List.of("10.244.0.5"), List.of());
+    await().atMost(wait).untilAsserted(() -> assertThat(
+        cluster.director("node-a").getSpec().services().get(0).realServers())
+        .extracting(RealServerSpec::address).containsExactly("10.244.0.5"));
+  }
+
+  @Test
+  void theOlderVirtualServiceKeepsAContestedVipPort() {
+    cluster.dataplanePod("node-a", true);
+    create(staticService("first", "198.18.0.102", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "first"), "Accepted", "True", null));
+    create(staticService("second", "198.18.0.102", ForwardingMode.NAT, "198.18.0.12"));
+    await().atMost(wait).untilAsserted(() -> {
+      assertCondition(cluster.get("default", "second"), "Accepted", "False", "Conflict");
+      assertCondition(cluster.get("default", "first"), "Accepted", "True", "Accepted");
+      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+          .containsExactly("default/first");
+      List<Event> events = cluster.client().v1().events().inNamespace("default").list().getItems();
+      assertThat(events).anySatisfy(e -> {
+        assertThat(e.getReason()).isEqualTo("Conflict");
+        assertThat(e.getInvolvedObject().getName()).isEqualTo("second");
+      });
+    });
+  }
+
+  @Test
+  void anInvalidVirtualServiceIsReportedAndDoesNotStopTheOthers() {
+    cluster.dataplanePod("node-a", true);
+    create(staticService("bad", "198.18.0.999", ForwardingMode.DR, "198.18.0.11"));
+    create(staticService("good", "198.18.0.103", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> {
+      VirtualService bad = cluster.get("default", "bad");
+      assertCondition(bad, "Accepted", "False", "InvalidSpec");
+      assertThat(bad.getStatus().getConditions().get(0).getMessage()).contains("spec.vip");
+      assertCondition(cluster.get("default", "good"), "Accepted", "True", "Accepted");
+      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+          .containsExactly("default/good");
+    });
+  }
+
+  @Test
+  void vipMovesWhenItsDirectorGoesAwayAndDirectorsFollowThePods() {
+    cluster.dataplanePod("node-a", true);
+    cluster.dataplanePod("node-b", true);
+    create(staticService("web", "198.18.0.104", ForwardingMode.TUN, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() ->
+        assertThat(cluster.get("default", "web").getStatus().getDirector()).isEqualTo("node-a"));
+    // a second VIP spreads to the other director
+    create(staticService("api", "198.18.0.105", ForwardingMode.TUN, "198.18.0.12"));
+    await().atMost(wait).untilAsserted(() ->
+        assertThat(cluster.get("default", "api").getStatus().getDirector()).isEqualTo("node-b"));
+
+    cluster.dataplanePod("node-a", false);
+    await().atMost(wait).untilAsserted(() -> {
+      assertThat(cluster.get("default", "web").getStatus().getDirector()).isEqualTo("node-b");
+      assertThat(cluster.director("node-b").getSpec().vips()).containsExactlyInAnyOrder("198.18.0.104", "198.18.0.105");
+      assertThat(cluster.director("node-a").getSpec().vips()).isEmpty();
+    });
+    cluster.removeDataplanePod("node-a");
+    await().atMost(wait).untilAsserted(() -> assertThat(cluster.director("node-a")).isNull());
+    // the VIP does not move back when node-a returns: assignments are stable
+    cluster.dataplanePod("node-a", true);
+    await().atMost(wait).untilAsserted(() -> assertThat(cluster.director("node-a")).isNotNull());
+    assertThat(cluster.get("default", "web").getStatus().getDirector()).isEqualTo("node-b");
+  }
+
+  @Test
+  void nothingIsWrittenWhenNothingChangedAndDeletionRemovesTheService() throws Exception {
+    cluster.dataplanePod("node-a", true);
+    create(staticService("web", "198.18.0.106", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertThat(cluster.director("node-a")).isNotNull());
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "web"), "Accepted", "True", null));
+    String directorVersion = cluster.director("node-a").getMetadata().getResourceVersion();
+    String statusVersion = cluster.get("default", "web").getMetadata().getResourceVersion();
+    // a change that triggers reconciles but no new configuration: a label on the pod
+    cluster.client().pods().inNamespace("lvs-system").withName("dataplane-node-a")
+        .edit(p -> { p.getMetadata().getLabels().put("touched", "yes"); return p; });
+    Thread.onSpinWait();
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(cluster.director("node-a").getMetadata().getResourceVersion()).isEqualTo(directorVersion);
+      assertThat(cluster.get("default", "web").getMetadata().getResourceVersion()).isEqualTo(statusVersion);
+    });
+
+    cluster.client().resources(VirtualService.class).inNamespace("default").withName("web").delete();
+    await().atMost(wait).untilAsserted(() -> {
+      assertThat(cluster.director("node-a").getSpec().services()).isEmpty();
+      assertThat(cluster.director("node-a").getSpec().vips()).isEmpty();
+    });
+  }
+
+  @Test
+  void metricsAndProbesAreServed() throws Exception {
+    int port = cluster.operator().http().getAddress().getPort();
+    var http = java.net.http.HttpClient.newHttpClient();
+    var metrics = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    var ready = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    cluster.dataplanePod("node-a", true);
+    create(staticService("web", "198.18.0.107", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertThat(http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("operator_sdk"));
+  }
+}
