@@ -99,7 +99,9 @@ public final class OperatorMain implements Callable<Integer> {
             opts.leaseNamespace()));
       }
     });
-    operator.register(new VirtualServiceReconciler(opts, Clock.systemUTC()));
+    VirtualServiceReconciler reconciler = new VirtualServiceReconciler(opts, Clock.systemUTC());
+    reconciler.bindMetrics(registry);
+    operator.register(reconciler);
     HttpServer http = HttpServer.create(new InetSocketAddress(opts.httpHost(), opts.httpPort()), 16);
     http.createContext("/metrics", ex -> respond(ex, 200, registry.scrape()));
     http.createContext("/healthz", ex -> respond(ex, 200, "ok\n"));

@@ -230,6 +230,9 @@ class OperatorIT {
     create(staticService("web", "198.18.0.107", ForwardingMode.DR, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() -> assertThat(http.send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body()).contains("operator_sdk"));
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+        .contains("operator_sdk")
+        .contains("lvs_operator_virtualservices{condition=\"Ready\",status=\"False\"} 1.0")
+        .contains("lvs_operator_directors{state=\"ready\"} 1.0"));
   }
 }

@@ -24,11 +24,14 @@ import io.lvsoperator.operator.render.DirectorNode;
 import io.lvsoperator.operator.render.DirectorPlanner;
 import io.lvsoperator.operator.status.Conditions;
 import io.lvsoperator.operator.status.VirtualServiceStatusBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -49,10 +52,28 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private InformerEventSource<EndpointSlice, VirtualService> slices;
   private InformerEventSource<Pod, VirtualService> pods;
   private InformerEventSource<Director, VirtualService> directors;
+  /** namespace/name -> its Ready condition status, for the metrics. */
+  private final Map<String, String> readiness = new ConcurrentHashMap<>();
+  private volatile int readyDirectorCount;
+  private volatile int directorCount;
 
   public VirtualServiceReconciler(OperatorOptions options, Clock clock) {
     this.options = options;
     this.clock = clock;
+  }
+
+  /** Gauges: VirtualServices by Ready status, directors known and ready. */
+  public void bindMetrics(MeterRegistry registry) {
+    for (String status : List.of("True", "False", "Unknown")) {
+      Gauge.builder("lvs.operator.virtualservices", readiness,
+              m -> m.values().stream().filter(status::equals).count())
+          .tag("condition", "Ready").tag("status", status)
+          .description("VirtualServices by their Ready condition").register(registry);
+    }
+    Gauge.builder("lvs.operator.directors", this, r -> r.directorCount).tag("state", "known")
+        .description("nodes running a dataplane pod").register(registry);
+    Gauge.builder("lvs.operator.directors", this, r -> r.readyDirectorCount).tag("state", "ready")
+        .description("nodes whose dataplane pod is ready").register(registry);
   }
 
   static String key(VirtualService vs) {
@@ -91,6 +112,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     DirectorPlanner.Plan plan = DirectorPlanner.plan(Admission.accepted(verdicts), nodes, view.currentOwners(),
         options.interfaceName());
     DirectorWriter.apply(context.getClient(), plan.specs(), view.directors());
+    directorCount = nodes.size();
+    readyDirectorCount = (int) nodes.stream().filter(DirectorNode::ready).count();
     return new Programming(view, verdicts, nodes, plan);
   }
 
@@ -100,6 +123,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   @Override
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
     program(context);
+    readiness.remove(key(vs));
     LOG.info("virtualservice {} deleted: removed from every director", key(vs));
     return DeleteControl.defaultDelete();
   }
@@ -122,6 +146,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         verdict.backends(), readyDirectors, plan.owners().get(vs.getSpec() == null ? null : vs.getSpec().getVip()),
         clock);
     recordTransitions(context, vs, next);
+    var readyCondition = Conditions.find(next.getConditions(), VirtualServiceStatusBuilder.READY);
+    readiness.put(key(vs), readyCondition == null ? "Unknown" : readyCondition.getStatus());
     if (Objects.equals(next, vs.getStatus())) {
       return UpdateControl.noUpdate();
     }
