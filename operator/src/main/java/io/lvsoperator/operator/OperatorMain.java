@@ -49,6 +49,12 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Patch status with server-side apply; turn off for API servers without it (default: ${DEFAULT-VALUE}).")
   boolean serverSideApply;
 
+  @Option(names = "--services-per-director-object",
+      defaultValue = "${env:LVS_SERVICES_PER_DIRECTOR_OBJECT:-" + OperatorOptions.DEFAULT_SERVICES_PER_DIRECTOR_OBJECT + "}",
+      description = "Split a director's configuration over several Director objects past this many services "
+          + "(default: ${DEFAULT-VALUE}).")
+  int servicesPerDirectorObject;
+
   @Option(names = "--http", defaultValue = "${env:LVS_HTTP:-0.0.0.0:8080}",
       description = "Where /metrics, /healthz and /readyz listen (default: ${DEFAULT-VALUE}).")
   String http;
@@ -60,7 +66,7 @@ public final class OperatorMain implements Callable<Integer> {
   OperatorOptions options() {
     int colon = http.lastIndexOf(':');
     return new OperatorOptions(interfaceName, dataplaneSelector, leaderElection, leaseNamespace, serverSideApply,
-        http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)));
+        http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), servicesPerDirectorObject);
   }
 
   @Override

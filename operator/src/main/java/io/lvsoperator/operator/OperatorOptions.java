@@ -8,10 +8,13 @@ package io.lvsoperator.operator;
  * @param dataplaneSelector label selector of the dataplane pods: their nodes are the directors
  * @param useServerSideApply patch status with server-side apply (real clusters); off for API
  *     servers that lack it (the fabric8 mock server answers 415)
+ * @param servicesPerDirectorObject past this many services a director's configuration is split
+ *     over several Director objects (2,000 services are about 630 KB, well under 1.5 MiB)
  */
 public record OperatorOptions(
     String interfaceName, String dataplaneSelector, boolean leaderElection, String leaseNamespace,
-    boolean useServerSideApply, String httpHost, int httpPort) {
+    boolean useServerSideApply, String httpHost, int httpPort, int servicesPerDirectorObject) {
+  public static final int DEFAULT_SERVICES_PER_DIRECTOR_OBJECT = 2000;
   public static final String DEFAULT_DATAPLANE_SELECTOR = "app.kubernetes.io/name=lvs-dataplane";
   public static final String LEASE_NAME = "lvs-operator-leader";
 }

@@ -196,12 +196,21 @@ class OperatorIT {
     create(staticService("web", "198.18.0.106", ForwardingMode.DR, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() -> assertThat(cluster.director("node-a")).isNotNull());
     await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "web"), "Accepted", "True", null));
-    String directorVersion = cluster.director("node-a").getMetadata().getResourceVersion();
-    String statusVersion = cluster.get("default", "web").getMetadata().getResourceVersion();
+    // settled: two looks half a second apart see the same versions
+    String[] seen = new String[2];
+    await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> {
+      String d = cluster.director("node-a").getMetadata().getResourceVersion();
+      String v = cluster.get("default", "web").getMetadata().getResourceVersion();
+      boolean same = d.equals(seen[0]) && v.equals(seen[1]);
+      seen[0] = d;
+      seen[1] = v;
+      return same;
+    });
+    String directorVersion = seen[0];
+    String statusVersion = seen[1];
     // a change that triggers reconciles but no new configuration: a label on the pod
     cluster.client().pods().inNamespace("lvs-system").withName("dataplane-node-a")
         .edit(p -> { p.getMetadata().getLabels().put("touched", "yes"); return p; });
-    Thread.onSpinWait();
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
       assertThat(cluster.director("node-a").getMetadata().getResourceVersion()).isEqualTo(directorVersion);
       assertThat(cluster.get("default", "web").getMetadata().getResourceVersion()).isEqualTo(statusVersion);
@@ -211,6 +220,39 @@ class OperatorIT {
     await().atMost(wait).untilAsserted(() -> {
       assertThat(cluster.director("node-a").getSpec().services()).isEmpty();
       assertThat(cluster.director("node-a").getSpec().vips()).isEmpty();
+    });
+  }
+
+  @Test
+  void aLargeConfigurationIsSplitIntoPartsOfOneGeneration() throws Exception {
+    cluster.close();
+    cluster = new MockCluster(2);
+    cluster.dataplanePod("node-a", true);
+    for (int i = 0; i < 5; i++) {
+      create(staticService("svc-" + i, "198.18.1." + (10 + i), ForwardingMode.DR, "198.18.0.11"));
+    }
+    await().atMost(wait).untilAsserted(() -> {
+      List<Director> parts = cluster.client().resources(Director.class)
+          .withLabel("lvsoperator.io/node", "node-a").list().getItems();
+      assertThat(parts).extracting(d -> d.getMetadata().getName())
+          .containsExactlyInAnyOrder("node-a", "node-a-shard-1", "node-a-shard-2");
+      assertThat(parts).extracting(d -> d.getSpec().generation()).containsOnly(parts.get(0).getSpec().generation());
+      assertThat(parts).allSatisfy(d -> assertThat(d.getSpec().shard().count()).isEqualTo(3));
+      assertThat(parts.stream().flatMap(d -> d.getSpec().services().stream()).map(ServiceSpec::name))
+          .containsExactlyInAnyOrder("default/svc-0", "default/svc-1", "default/svc-2", "default/svc-3", "default/svc-4");
+      assertThat(parts).allSatisfy(d -> assertThat(d.getSpec().vips()).hasSize(5));
+    });
+    for (int i = 0; i < 4; i++) {
+      cluster.client().resources(VirtualService.class).inNamespace("default").withName("svc-" + i).delete();
+    }
+    await().atMost(wait).untilAsserted(() -> {
+      List<Director> parts = cluster.client().resources(Director.class)
+          .withLabel("lvsoperator.io/node", "node-a").list().getItems();
+      assertThat(parts).singleElement().satisfies(d -> {
+        assertThat(d.getMetadata().getName()).isEqualTo("node-a");
+        assertThat(d.getSpec().shard()).isNull();
+        assertThat(d.getSpec().services()).extracting(ServiceSpec::name).containsExactly("default/svc-4");
+      });
     });
   }
 

@@ -1,5 +1,6 @@
 package io.lvsoperator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.List;
  * What one director runs: the dataplane configuration contract (DESIGN.md). The same record is
  * read from a file in standalone mode and from the Director custom resource in the cluster.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DirectorSpec(
     @JsonPropertyDescription("Increases with every change; reported back as applied") Long generation,
     @JsonProperty("interface") @JsonPropertyDescription("Interface the dataplane owns traffic on")
@@ -19,7 +21,15 @@ public record DirectorSpec(
     @JsonPropertyDescription("Routes beyond the connected prefixes of the addresses")
         List<RouteSpec> routes,
     @JsonPropertyDescription("Virtual services") List<ServiceSpec> services,
-    @JsonPropertyDescription("Connection table size and timeouts") ConnectionTableSpec connectionTable) {
+    @JsonPropertyDescription("Connection table size and timeouts") ConnectionTableSpec connectionTable,
+    @JsonPropertyDescription("Which part this is when the services are split over several objects; absent: the whole")
+        ShardSpec shard) {
+
+  /** A configuration in one piece. */
+  public DirectorSpec(Long generation, String interfaceName, List<String> addresses, List<String> vips,
+      List<RouteSpec> routes, List<ServiceSpec> services, ConnectionTableSpec connectionTable) {
+    this(generation, interfaceName, addresses, vips, routes, services, connectionTable, null);
+  }
 
   public DirectorSpec {
     generation = generation == null ? 0L : generation;
@@ -32,6 +42,16 @@ public record DirectorSpec(
 
   /** The same configuration on another interface (the --interface flag overrides the file). */
   public DirectorSpec withInterfaceName(String name) {
-    return new DirectorSpec(generation, name, addresses, vips, routes, services, connectionTable);
+    return new DirectorSpec(generation, name, addresses, vips, routes, services, connectionTable, shard);
+  }
+
+  public DirectorSpec withGeneration(long g) {
+    return new DirectorSpec(g, interfaceName, addresses, vips, routes, services, connectionTable, shard);
+  }
+
+  /** Part {@code index} of {@code count}, holding {@code part} of the services. */
+  public DirectorSpec asShard(int index, int count, List<ServiceSpec> part) {
+    return new DirectorSpec(generation, interfaceName, addresses, vips, routes, part, connectionTable,
+        new ShardSpec(index, count));
   }
 }

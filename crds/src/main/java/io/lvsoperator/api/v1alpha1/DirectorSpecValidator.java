@@ -62,6 +62,11 @@ public final class DirectorSpecValidator {
       }
     }
     validateConnectionTable(spec.connectionTable(), out);
+    ShardSpec shard = spec.shard();
+    if (shard != null && (shard.index() == null || shard.count() == null || shard.count() < 1 || shard.index() < 0
+        || shard.index() >= shard.count())) {
+      out.add("shard: index must be within 0 and count-1, count at least 1");
+    }
     return out;
   }
 

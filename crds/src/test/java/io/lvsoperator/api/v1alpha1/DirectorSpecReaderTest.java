@@ -310,6 +310,14 @@ class DirectorSpecReaderTest {
   }
 
   @Test
+  void aShardMustLieWithinItsCount() throws Exception {
+    assertThat(DirectorSpecReader.parse(MINIMAL + "shard: {index: 1, count: 2}\n").shard())
+        .isEqualTo(new ShardSpec(1, 2));
+    assertThat(violations(MINIMAL + "shard: {index: 2, count: 2}\n"))
+        .containsExactly("shard: index must be within 0 and count-1, count at least 1");
+  }
+
+  @Test
   void duplicateServiceIsFoundWhateverTheAddressSpelling() {
     String doc = MINIMAL + """
           - vip: 198.18.000.100

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,21 @@ class GeneratedCrdTest {
     List<String> out = new ArrayList<>();
     crd.at("/spec/versions/0/additionalPrinterColumns").forEach(c -> out.add(c.get("name").asText()));
     return out;
+  }
+
+  @Test
+  void bothParseAsApiextensionsV1CustomResourceDefinitions() throws Exception {
+    for (String file : List.of("virtualservices.lvsoperator.io-v1.yml", "directors.lvsoperator.io-v1.yml")) {
+      try (InputStream in = GeneratedCrdTest.class.getResourceAsStream("/META-INF/fabric8/" + file)) {
+        CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+        assertThat(crd.getApiVersion()).isEqualTo("apiextensions.k8s.io/v1");
+        assertThat(crd.getSpec().getVersions()).singleElement().satisfies(v -> {
+          assertThat(v.getServed()).isTrue();
+          assertThat(v.getStorage()).isTrue();
+          assertThat(v.getSchema().getOpenAPIV3Schema().getProperties()).containsKeys("spec", "status");
+        });
+      }
+    }
   }
 
   @Test

@@ -35,7 +35,7 @@ record ClusterView(
     Map<String, String> owners = new TreeMap<>();
     for (Director d : directors) {
       if (d.getSpec() != null) {
-        d.getSpec().vips().forEach(v -> owners.put(v, d.getMetadata().getName()));
+        d.getSpec().vips().forEach(v -> owners.put(v, DirectorWriter.nodeOf(d)));
       }
     }
     return owners;

@@ -4,66 +4,146 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvsoperator.api.v1alpha1.Director;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
+import io.lvsoperator.api.v1alpha1.ServiceSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the Director objects match a plan: creates missing ones, updates those whose content
- * changed (with the next generation), deletes those of nodes without a dataplane. Writes nothing
- * when nothing changed. Updates carry the resourceVersion read, so concurrent writers conflict
- * and retry instead of overwriting each other.
+ * Makes the Director objects match a plan. A node's configuration goes into one object named
+ * after the node, or, past {@code servicesPerObject} services, into parts (`NODE`, `NODE-shard-1`,
+ * ...) that share one generation, so no object nears the API server's size limit. Writes only
+ * what changed; a change anywhere in a node's configuration moves all its parts to the next
+ * generation, so the dataplane can tell a complete set. Updates carry the resourceVersion read:
+ * concurrent writers conflict and retry instead of overwriting each other.
  */
 final class DirectorWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DirectorWriter.class);
+  static final String NODE_LABEL = "lvsoperator.io/node";
+  static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
   private DirectorWriter() {}
 
-  /** Returns how many objects were written. */
-  static int apply(KubernetesClient client, Map<String, DirectorSpec> desired, List<Director> existing) {
-    Map<String, Director> byName = existing.stream()
-        .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d, (a, b) -> a));
-    int writes = 0;
-    for (Map.Entry<String, DirectorSpec> e : desired.entrySet()) {
-      Director current = byName.get(e.getKey());
-      DirectorSpec want = e.getValue();
-      if (current == null) {
-        Director d = new Director();
-        d.setMetadata(new ObjectMetaBuilder().withName(e.getKey())
-            .addToLabels("app.kubernetes.io/managed-by", "lvs-operator").build());
-        d.setSpec(withGeneration(want, 1));
-        client.resources(Director.class).resource(d).create();
-        LOG.info("director {} created (generation 1, VIPs {})", e.getKey(), want.vips());
-        writes++;
-      } else if (current.getSpec() == null || !withGeneration(want, current.getSpec().generation()).equals(current.getSpec())) {
-        long next = current.getSpec() == null ? 1 : current.getSpec().generation() + 1;
-        Director d = new Director();
-        d.setMetadata(new ObjectMetaBuilder().withName(e.getKey())
-            .withResourceVersion(current.getMetadata().getResourceVersion())
-            .withLabels(current.getMetadata().getLabels()).build());
-        d.setSpec(withGeneration(want, next));
-        client.resources(Director.class).resource(d).update();
-        LOG.info("director {} updated to generation {} ({} services, VIPs {})", e.getKey(), next,
-            want.services().size(), want.vips());
-        writes++;
-      }
-    }
-    Set<String> keep = desired.keySet();
-    for (Director d : existing) {
-      if (!keep.contains(d.getMetadata().getName())) {
-        client.resources(Director.class).withName(d.getMetadata().getName()).delete();
-        LOG.info("director {} deleted: no dataplane runs there", d.getMetadata().getName());
-        writes++;
-      }
-    }
-    return writes;
+  /** Told of every object written, so the caller can put it into its cache at once. */
+  interface Written {
+    void created(Director d);
+
+    void updated(Director now, Director before);
   }
 
-  static DirectorSpec withGeneration(DirectorSpec s, long generation) {
-    return new DirectorSpec(generation, s.interfaceName(), s.addresses(), s.vips(), s.routes(), s.services(),
-        s.connectionTable());
+  static String nodeOf(Director d) {
+    Map<String, String> labels = d.getMetadata().getLabels();
+    return labels != null && labels.containsKey(NODE_LABEL) ? labels.get(NODE_LABEL) : d.getMetadata().getName();
+  }
+
+  static String partName(String node, int index) {
+    return index == 0 ? node : node + "-shard-" + index;
+  }
+
+  /** The parts of a node's configuration: one unsharded spec, or shards of at most {@code max} services. */
+  static List<DirectorSpec> split(DirectorSpec spec, int max) {
+    List<ServiceSpec> all = spec.services();
+    if (all.size() <= max) {
+      return List.of(spec);
+    }
+    int count = (all.size() + max - 1) / max;
+    List<DirectorSpec> parts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      parts.add(spec.asShard(i, count, all.subList(i * max, Math.min(all.size(), (i + 1) * max))));
+    }
+    return parts;
+  }
+
+  /** Returns the Director objects as they are after this pass (the caches may lag behind). */
+  static List<Director> apply(KubernetesClient client, Map<String, DirectorSpec> desired, List<Director> existing,
+      int servicesPerObject, Written written) {
+    Map<String, Director> after = new TreeMap<>();
+    existing.forEach(d -> after.put(d.getMetadata().getName(), d));
+    Map<String, List<Director>> byNode = new TreeMap<>();
+    for (Director d : existing) {
+      byNode.computeIfAbsent(nodeOf(d), n -> new ArrayList<>()).add(d);
+    }
+    for (Map.Entry<String, DirectorSpec> e : desired.entrySet()) {
+      String node = e.getKey();
+      List<DirectorSpec> parts = split(e.getValue(), servicesPerObject);
+      List<Director> current = new ArrayList<>(byNode.getOrDefault(node, List.of()));
+      current.sort(Comparator.comparing(d -> d.getMetadata().getName()));
+      if (unchanged(current, parts, node)) {
+        continue;
+      }
+      long next = current.stream().filter(d -> d.getSpec() != null).mapToLong(d -> d.getSpec().generation())
+          .max().orElse(0) + 1;
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < parts.size(); i++) {
+        String name = partName(node, i);
+        names.add(name);
+        Director old = current.stream().filter(d -> d.getMetadata().getName().equals(name)).findFirst().orElse(null);
+        Director d = new Director();
+        ObjectMetaBuilder meta = new ObjectMetaBuilder().withName(name).addToLabels(MANAGED_BY, "lvs-operator")
+            .addToLabels(NODE_LABEL, node);
+        if (old != null) {
+          meta.withResourceVersion(old.getMetadata().getResourceVersion());
+        }
+        d.setMetadata(meta.build());
+        d.setSpec(parts.get(i).withGeneration(next));
+        if (old == null) {
+          Director created = client.resources(Director.class).resource(d).create();
+          written.created(created);
+          after.put(name, created);
+        } else {
+          Director updated = client.resources(Director.class).resource(d).update();
+          written.updated(updated, old);
+          after.put(name, updated);
+        }
+      }
+      for (Director d : current) {
+        if (!names.contains(d.getMetadata().getName())) {
+          client.resources(Director.class).withName(d.getMetadata().getName()).delete();
+          after.remove(d.getMetadata().getName());
+        }
+      }
+      LOG.info("director {} at generation {}: {} services in {} object(s), VIPs {}", node, next,
+          e.getValue().services().size(), parts.size(), e.getValue().vips());
+    }
+    for (Map.Entry<String, List<Director>> e : byNode.entrySet()) {
+      if (!desired.containsKey(e.getKey())) {
+        for (Director d : e.getValue()) {
+          client.resources(Director.class).withName(d.getMetadata().getName()).delete();
+          after.remove(d.getMetadata().getName());
+        }
+        LOG.info("director {} deleted: no dataplane runs there", e.getKey());
+      }
+    }
+    return List.copyOf(after.values());
+  }
+
+  /** Same parts, same names, one generation, same content. */
+  private static boolean unchanged(List<Director> current, List<DirectorSpec> parts, String node) {
+    if (current.size() != parts.size()) {
+      return false;
+    }
+    Long generation = null;
+    for (int i = 0; i < parts.size(); i++) {
+      String name = partName(node, i);
+      Director d = current.stream().filter(x -> x.getMetadata().getName().equals(name)).findFirst().orElse(null);
+      if (d == null || d.getSpec() == null || !nodeOf(d).equals(node)
+          || (d.getMetadata().getLabels() == null || !d.getMetadata().getLabels().containsKey(NODE_LABEL))) {
+        return false;
+      }
+      if (generation != null && generation != d.getSpec().generation()) {
+        return false;
+      }
+      generation = d.getSpec().generation();
+      if (!parts.get(i).withGeneration(generation).equals(d.getSpec())) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -102,8 +102,12 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     return List.of(slices, pods, directors);
   }
 
-  /** Observes the caches and brings every Director in line; VirtualServices being deleted are left out. */
-  private Programming program(Context<VirtualService> context) {
+  /**
+   * Observes the caches and brings every Director in line; VirtualServices being deleted are left
+   * out. One at a time: every reconcile plans all directors, and our own writes go into the
+   * Director cache at once, so the next plan starts from them rather than from a lagging watch.
+   */
+  private synchronized Programming program(VirtualService vs, Context<VirtualService> context) {
     ClusterView view = new ClusterView(
         context.getPrimaryCache().list(v -> v.getMetadata().getDeletionTimestamp() == null).toList(),
         slices.list().toList(), pods.list().toList(), directors.list().toList());
@@ -111,18 +115,33 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     List<DirectorNode> nodes = view.directorNodes();
     DirectorPlanner.Plan plan = DirectorPlanner.plan(Admission.accepted(verdicts), nodes, view.currentOwners(),
         options.interfaceName());
-    DirectorWriter.apply(context.getClient(), plan.specs(), view.directors());
+    ResourceID cause = ResourceID.fromResource(vs);
+    List<Director> after = DirectorWriter.apply(context.getClient(), plan.specs(), view.directors(),
+        options.servicesPerDirectorObject(),
+        new DirectorWriter.Written() {
+          @Override
+          public void created(Director d) {
+            directors.handleRecentResourceCreate(cause, d);
+          }
+
+          @Override
+          public void updated(Director now, Director before) {
+            directors.handleRecentResourceUpdate(cause, now, before);
+          }
+        });
     directorCount = nodes.size();
     readyDirectorCount = (int) nodes.stream().filter(DirectorNode::ready).count();
-    return new Programming(view, verdicts, nodes, plan);
+    // status is judged on the Directors as now written, not as they were before this pass
+    return new Programming(verdicts, nodes, plan, after);
   }
 
   private record Programming(
-      ClusterView view, Map<String, Admission.Verdict> verdicts, List<DirectorNode> nodes, DirectorPlanner.Plan plan) {}
+      Map<String, Admission.Verdict> verdicts, List<DirectorNode> nodes, DirectorPlanner.Plan plan,
+      List<Director> directorsAfter) {}
 
   @Override
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
-    program(context);
+    program(vs, context);
     readiness.remove(key(vs));
     LOG.info("virtualservice {} deleted: removed from every director", key(vs));
     return DeleteControl.defaultDelete();
@@ -130,8 +149,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   @Override
   public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context) {
-    Programming p = program(context);
-    ClusterView view = p.view();
+    Programming p = program(vs, context);
     Map<String, Admission.Verdict> verdicts = p.verdicts();
     List<DirectorNode> nodes = p.nodes();
     DirectorPlanner.Plan plan = p.plan();
@@ -139,7 +157,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     Admission.Verdict verdict = verdicts.get(key(vs));
     Set<String> readyNodes = nodes.stream().filter(DirectorNode::ready).map(DirectorNode::name)
         .collect(Collectors.toSet());
-    Map<String, Director> readyDirectors = view.directors().stream()
+    Map<String, Director> readyDirectors = p.directorsAfter().stream()
         .filter(d -> readyNodes.contains(d.getMetadata().getName()) && d.getSpec() != null)
         .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d));
     VirtualServiceStatus next = VirtualServiceStatusBuilder.build(vs, verdict.reason(), verdict.message(),

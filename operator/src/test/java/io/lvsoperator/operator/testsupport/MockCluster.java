@@ -37,6 +37,10 @@ public final class MockCluster implements AutoCloseable {
   private final OperatorMain.Running operator;
 
   public MockCluster() throws Exception {
+    this(OperatorOptions.DEFAULT_SERVICES_PER_DIRECTOR_OBJECT);
+  }
+
+  public MockCluster(int servicesPerDirectorObject) throws Exception {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
     server.init();
@@ -45,7 +49,7 @@ public final class MockCluster implements AutoCloseable {
     client = server.createClient();
     // the mock has no server-side apply (415) and no leases worth electing over
     operator = OperatorMain.start(client, new OperatorOptions("eth0", SELECTOR_LABEL + "=" + SELECTOR_VALUE, false,
-        "default", false, "127.0.0.1", 0));
+        "default", false, "127.0.0.1", 0, servicesPerDirectorObject));
   }
 
   public KubernetesClient client() {
