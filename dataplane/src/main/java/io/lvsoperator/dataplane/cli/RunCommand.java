@@ -10,6 +10,7 @@ import io.lvsoperator.dataplane.control.ConfigFileWatcher;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.engine.Engine;
 import io.lvsoperator.dataplane.engine.EngineLoop;
+import io.lvsoperator.dataplane.health.HealthChecker;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.io.PcapPacketPort;
 import io.lvsoperator.dataplane.kernel.KernelGuard;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
   private static final long FILE_POLL_MILLIS = 500;
+  private static final int HEALTH_CHECK_THREADS = 4;
 
   @Option(names = "--config", paramLabel = "FILE", required = true,
       description = "Director configuration, YAML or JSON (see README).")
@@ -73,6 +75,8 @@ public final class RunCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, ifName, applier::failures);
     ConfigFileWatcher watcher = new ConfigFileWatcher(config, applier, s -> s.withInterfaceName(ifName));
+    HealthChecker health = new HealthChecker(HEALTH_CHECK_THREADS);
+    metrics.bindHealthChecks(health);
     EngineLoop loop = new EngineLoop(engine, port, ifName);
     AdminServer adminServer = new AdminServer(adminAddress, tables, engine, registry, loop::running);
 
@@ -85,6 +89,7 @@ public final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("director {} stopping", ifName);
       control.shutdownNow();
+      health.close();
       loop.close();
       adminServer.close();
       guard.close();
@@ -99,6 +104,7 @@ public final class RunCommand implements Callable<Integer> {
     ForwardingTable applied = tables.get();
     if (applied != null) {
       metrics.sync(applied);
+      health.follow(applied);
     }
     control.scheduleWithFixedDelay(() -> {
       ForwardingTable before = tables.get();
@@ -106,6 +112,7 @@ public final class RunCommand implements Callable<Integer> {
       ForwardingTable after = tables.get();
       if (after != null && after != before) {
         metrics.sync(after);
+        health.follow(after);
       }
     }, FILE_POLL_MILLIS, FILE_POLL_MILLIS, TimeUnit.MILLISECONDS);
     adminServer.start();

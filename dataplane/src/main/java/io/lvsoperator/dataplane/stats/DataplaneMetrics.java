@@ -3,6 +3,7 @@ package io.lvsoperator.dataplane.stats;
 import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.health.HealthChecker;
 import io.lvsoperator.dataplane.lvs.service.Destination;
 import io.lvsoperator.dataplane.lvs.service.DestinationStats;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
@@ -52,6 +53,11 @@ public final class DataplaneMetrics {
         .description("configuration generation in force").register(registry);
     FunctionCounter.builder("lvs.config.reload.failures", reloadFailures, LongSupplier::getAsLong).tags(common)
         .description("configurations rejected (the previous one stayed in force)").register(registry);
+  }
+
+  public void bindHealthChecks(HealthChecker health) {
+    FunctionCounter.builder("lvs.health.transitions", health, HealthChecker::transitions).tags(common)
+        .description("real servers turning healthy or unhealthy").register(registry);
   }
 
   /** Makes the per-real-server meters match the services of {@code t}. */

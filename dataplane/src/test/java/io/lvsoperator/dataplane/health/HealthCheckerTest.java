@@ -1,0 +1,106 @@
+package io.lvsoperator.dataplane.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.api.v1alpha1.DirectorSpecReader;
+import io.lvsoperator.api.v1alpha1.HealthCheckSpec;
+import io.lvsoperator.dataplane.codec.MacAddress;
+import io.lvsoperator.dataplane.control.ConfigCompiler;
+import io.lvsoperator.dataplane.control.ForwardingTable;
+import io.lvsoperator.dataplane.control.StatsRegistry;
+import io.lvsoperator.dataplane.io.InterfaceInfo;
+import io.lvsoperator.dataplane.lvs.service.DestinationStats;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Health checks against servers on loopback (the only place a unit test may send to). */
+class HealthCheckerTest {
+  static ForwardingTable table(String type, int port) throws Exception {
+    String yaml = """
+        addresses: [127.0.0.2/8]
+        services:
+          - vip: 198.18.0.100
+            port: %d
+            mode: NAT
+            healthCheck: {type: %s, path: /health, intervalSeconds: 1, timeoutSeconds: 1, rise: 2, fall: 1}
+            realServers: [{address: 127.0.0.1, port: %d}]
+        """.formatted(port, type, port);
+    return new ConfigCompiler(new StatsRegistry()).compile(DirectorSpecReader.parse(yaml),
+        new InterfaceInfo("lo", MacAddress.parse("02:00:00:00:00:01"), 1500, List.of()));
+  }
+
+  static DestinationStats stats(ForwardingTable t) {
+    return t.serviceList().get(0).destinations().get(0).stats();
+  }
+
+  @Test
+  void tcpCheckTakesAServerOutAfterFallAndBackAfterRise() throws Exception {
+    ServerSocket server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress("127.0.0.1", 0));
+    int port = server.getLocalPort();
+    ForwardingTable t = table("tcp", port);
+    try (HealthChecker checker = new HealthChecker(2)) {
+      checker.follow(t);
+      assertThat(stats(t).healthy).isTrue();
+      server.close();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !stats(t).healthy);
+      assertThat(checker.transitions()).isEqualTo(1);
+      try (ServerSocket again = new ServerSocket()) {
+        again.setReuseAddress(true);
+        again.bind(new InetSocketAddress("127.0.0.1", port));
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats(t).healthy);
+      }
+      assertThat(checker.transitions()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void httpCheckWantsA2xxOr3xxStatus() throws Exception {
+    AtomicInteger status = new AtomicInteger(200);
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    http.createContext("/health", ex -> {
+      ex.sendResponseHeaders(status.get(), -1);
+      ex.close();
+    });
+    http.start();
+    try {
+      int port = http.getAddress().getPort();
+      HealthCheckSpec spec = new HealthCheckSpec("http", "/health", 1, 1, 1, 1);
+      int lo = Ipv4.parse("127.0.0.1");
+      assertThat(HealthProbe.check(spec, lo, port)).isTrue();
+      status.set(302);
+      assertThat(HealthProbe.check(spec, lo, port)).isTrue();
+      status.set(503);
+      assertThat(HealthProbe.check(spec, lo, port)).isFalse();
+      ForwardingTable t = table("http", port);
+      try (HealthChecker checker = new HealthChecker(1)) {
+        checker.follow(t);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stats(t).healthy);
+        status.set(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats(t).healthy);
+      }
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void aServiceWithoutHealthCheckIsNotProbed() throws Exception {
+    ForwardingTable t = new ConfigCompiler(new StatsRegistry()).compile(DirectorSpecReader.parse("""
+        addresses: [127.0.0.2/8]
+        services: [{vip: 198.18.0.100, port: 1, mode: NAT, realServers: [{address: 127.0.0.1, port: 1}]}]
+        """), new InterfaceInfo("lo", 2L, 1500, List.of()));
+    try (HealthChecker checker = new HealthChecker(1)) {
+      checker.follow(t);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> stats(t).healthy);
+    }
+  }
+}
