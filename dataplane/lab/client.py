@@ -12,6 +12,8 @@ p.add_argument("--count", type=int, default=10)
 p.add_argument("--timeout", type=float, default=2.0)
 p.add_argument("--deadline", type=float, default=60.0)
 p.add_argument("--until", help="hold: file whose creation triggers the second round")
+p.add_argument("--sport", type=int, default=21000,
+               help="udp: first source port; each datagram uses the next one, so no two share a flow")
 a = p.parse_args()
 end = time.monotonic() + a.deadline
 
@@ -39,9 +41,10 @@ if a.mode == "spread":
     print(json.dumps(seen))
 elif a.mode == "udp":
     seen = collections.Counter()
-    for _ in range(a.count):
+    for i in range(a.count):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.settimeout(a.timeout)
+            s.bind(("0.0.0.0", a.sport + i))
             try:
                 s.sendto(b"hello\n", (a.vip, a.port))
                 seen[s.recvfrom(64)[0].decode().strip()] += 1

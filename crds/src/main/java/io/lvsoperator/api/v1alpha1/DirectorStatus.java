@@ -24,6 +24,17 @@ public class DirectorStatus {
   @JsonPropertyDescription("When the dataplane last wrote this status (RFC 3339)")
   private String heartbeatTime;
 
+  @JsonPropertyDescription("Services in force and the health of their real servers")
+  private List<ServiceHealth> services = new ArrayList<>();
+
+  public List<ServiceHealth> getServices() {
+    return services;
+  }
+
+  public void setServices(List<ServiceHealth> services) {
+    this.services = services;
+  }
+
   public Long getAppliedGeneration() {
     return appliedGeneration;
   }

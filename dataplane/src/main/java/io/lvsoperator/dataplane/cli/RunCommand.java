@@ -1,9 +1,14 @@
 package io.lvsoperator.dataplane.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lvsoperator.api.v1alpha1.ConnectionTableSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpecReader;
 import io.lvsoperator.api.v1alpha1.InvalidConfigurationException;
 import io.lvsoperator.dataplane.admin.AdminServer;
+import io.lvsoperator.dataplane.cluster.ClusterAgent;
+import io.lvsoperator.dataplane.cluster.ConfigCache;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.control.ConfigApplier;
 import io.lvsoperator.dataplane.control.ConfigFileWatcher;
@@ -19,30 +24,53 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code run}: the director, forwarding until SIGTERM/SIGINT, reloading its file on change. */
+/**
+ * {@code run}: the director, forwarding until SIGTERM/SIGINT, with its configuration from a file
+ * (reloaded on change) or from its Director objects in the cluster.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run the director on an interface with the configuration in FILE (reloaded on change).")
+    description = "Run the director on an interface, configured by FILE (reloaded on change) or by its "
+        + "Director objects (--kubernetes).")
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
   private static final long FILE_POLL_MILLIS = 500;
   private static final int HEALTH_CHECK_THREADS = 4;
 
-  @Option(names = "--config", paramLabel = "FILE", required = true,
-      description = "Director configuration, YAML or JSON (see README).")
+  @Option(names = "--config", paramLabel = "FILE", description = "Director configuration, YAML or JSON (see README).")
   Path config;
 
-  @Option(names = "--interface", paramLabel = "IF", description = "Interface to own; overrides the file's.")
+  @Option(names = "--kubernetes", description = "Take the configuration from this node's Director objects.")
+  boolean kubernetes;
+
+  @Option(names = "--node", defaultValue = "${env:NODE_NAME}",
+      description = "Node name in cluster mode (default: the NODE_NAME environment variable).")
+  String node;
+
+  @Option(names = "--state-dir", defaultValue = "/var/lib/lvs-dataplane",
+      description = "Where cluster mode keeps the last applied configuration (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--heartbeat-seconds", defaultValue = "10",
+      description = "How often cluster mode rewrites Director.status (default: ${DEFAULT-VALUE}).")
+  int heartbeatSeconds;
+
+  @Option(names = "--interface", paramLabel = "IF", description = "Interface to own; overrides the configuration's.")
   String interfaceName;
 
   @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9100",
@@ -51,44 +79,65 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DirectorSpec first;
-    try {
-      first = DirectorSpecReader.read(config);
-    } catch (InvalidConfigurationException e) {
-      System.err.println("lvs-dataplane: " + config + " is invalid:");
-      e.violations().forEach(v -> System.err.println("  " + v));
+    if ((config == null) == !kubernetes) {
+      System.err.println("lvs-dataplane: give either --config FILE or --kubernetes");
       return 2;
     }
-    String ifName = interfaceName != null ? interfaceName : first.interfaceName();
+    DirectorSpec first = null;
+    ConfigCache cache = null;
+    if (config != null) {
+      try {
+        first = DirectorSpecReader.read(config);
+      } catch (InvalidConfigurationException e) {
+        System.err.println("lvs-dataplane: " + config + " is invalid:");
+        e.violations().forEach(v -> System.err.println("  " + v));
+        return 2;
+      }
+    } else {
+      if (node == null || node.isBlank()) {
+        System.err.println("lvs-dataplane: --kubernetes needs --node or the NODE_NAME environment variable");
+        return 2;
+      }
+      cache = new ConfigCache(stateDir.resolve("director-" + node + ".json"));
+      first = cache.load().orElse(null);
+    }
+    String ifName = interfaceName != null ? interfaceName : first != null ? first.interfaceName() : null;
     if (ifName == null || ifName.isBlank()) {
-      System.err.println("lvs-dataplane: no interface: set `interface` in " + config + " or pass --interface");
+      System.err.println("lvs-dataplane: no interface: pass --interface"
+          + (config != null ? " or set `interface` in " + config : ""));
       return 2;
     }
     InetSocketAddress adminAddress = HostPort.parse(admin);
     InterfaceInfo iface = InterfaceInfo.read(ifName);
+    int capacity = (first != null ? first.connectionTable() : ConnectionTableSpec.DEFAULTS).maxEntries();
 
     AtomicReference<ForwardingTable> tables = new AtomicReference<>();
     PcapPacketPort port = PcapPacketPort.open(ifName, null);
-    Engine engine = new Engine(port, tables, first.connectionTable().maxEntries(), System::nanoTime);
+    Engine engine = new Engine(port, tables, capacity, System::nanoTime);
     KernelGuard guard = new KernelGuard(ifName);
     ConfigApplier applier = new ConfigApplier(iface, tables, ConfigApplier.guardedBy(guard));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, ifName, applier::failures);
-    ConfigFileWatcher watcher = new ConfigFileWatcher(config, applier, s -> s.withInterfaceName(ifName));
+    DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, node != null ? node : ifName, applier::failures);
     HealthChecker health = new HealthChecker(HEALTH_CHECK_THREADS);
     metrics.bindHealthChecks(health);
     EngineLoop loop = new EngineLoop(engine, port, ifName);
     AdminServer adminServer = new AdminServer(adminAddress, tables, engine, registry, loop::running);
+    Consumer<ForwardingTable> onApplied = t -> {
+      metrics.sync(t);
+      health.follow(t);
+    };
+    List<AutoCloseable> sources = new ArrayList<>();
 
-    ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "config-watch");
-      t.setDaemon(true);
-      return t;
-    });
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("director {} stopping", ifName);
-      control.shutdownNow();
+      for (AutoCloseable c : sources) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.warn("director {}: {} did not close cleanly: {}", ifName, c, e.getMessage());
+        }
+      }
       health.close();
       loop.close();
       adminServer.close();
@@ -98,27 +147,53 @@ public final class RunCommand implements Callable<Integer> {
     }, "shutdown"));
 
     loop.start();
+    if (config != null) {
+      startFileMode(ifName, applier, tables, onApplied, sources);
+    } else {
+      startClusterMode(ifName, applier, tables, loop, cache, onApplied, sources);
+    }
+    adminServer.start();
+    LOG.info("director {} running (MAC {}, MTU {}), admin on {}", ifName, MacAddress.format(iface.mac()), iface.mtu(),
+        adminAddress);
+    stopped.await();
+    return 0;
+  }
+
+  private void startFileMode(String ifName, ConfigApplier applier, AtomicReference<ForwardingTable> tables,
+      Consumer<ForwardingTable> onApplied, List<AutoCloseable> sources) {
+    ConfigFileWatcher watcher = new ConfigFileWatcher(config, applier, s -> s.withInterfaceName(ifName));
     if (!watcher.poll()) {
       LOG.error("director {} could not apply its first configuration; waiting for a valid {}", ifName, config);
     }
-    ForwardingTable applied = tables.get();
-    if (applied != null) {
-      metrics.sync(applied);
-      health.follow(applied);
+    if (tables.get() != null) {
+      onApplied.accept(tables.get());
     }
+    ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "config-watch");
+      t.setDaemon(true);
+      return t;
+    });
     control.scheduleWithFixedDelay(() -> {
       ForwardingTable before = tables.get();
       watcher.poll();
       ForwardingTable after = tables.get();
       if (after != null && after != before) {
-        metrics.sync(after);
-        health.follow(after);
+        onApplied.accept(after);
       }
     }, FILE_POLL_MILLIS, FILE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-    adminServer.start();
-    LOG.info("director {} running (MAC {}, MTU {}), admin on {}", ifName,
-        MacAddress.format(iface.mac()), iface.mtu(), adminAddress);
-    stopped.await();
-    return 0;
+    sources.add(control::shutdownNow);
+  }
+
+  private void startClusterMode(String ifName, ConfigApplier applier, AtomicReference<ForwardingTable> tables,
+      EngineLoop loop, ConfigCache cache, Consumer<ForwardingTable> onApplied, List<AutoCloseable> sources) {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    ClusterAgent agent = new ClusterAgent(client, node, applier, tables, loop::running, cache,
+        s -> s.withInterfaceName(ifName), onApplied, Duration.ofSeconds(heartbeatSeconds), Clock.systemUTC());
+    if (agent.startFromCache()) {
+      LOG.info("director {} forwarding from its cached configuration until the API server answers", node);
+    }
+    agent.start();
+    sources.add(agent);
+    sources.add(client);
   }
 }

@@ -1,6 +1,7 @@
 package io.lvsoperator.dataplane.control;
 
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
+import io.lvsoperator.api.v1alpha1.DirectorSpecValidator;
 import io.lvsoperator.api.v1alpha1.InvalidConfigurationException;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.kernel.KernelGuard;
@@ -22,6 +23,7 @@ public final class ConfigApplier {
   private final ConfigCompiler compiler = new ConfigCompiler(new StatsRegistry());
   private final Consumer<ForwardingTable> kernel;
   private long failures;
+  private String lastRejection;
 
   /**
    * @param kernel prepares the kernel for a table before it goes live (the {@link KernelGuard});
@@ -37,13 +39,21 @@ public final class ConfigApplier {
   public synchronized boolean apply(DirectorSpec spec) {
     ForwardingTable current = tables.get();
     if (current != null && current.spec().equals(spec)) {
+      lastRejection = null;
       return true;
+    }
+    // a file was validated on reading; a Director from the API server is checked here
+    java.util.List<String> violations = DirectorSpecValidator.validate(spec);
+    if (!violations.isEmpty()) {
+      rejected(spec.generation(), String.join("; ", violations));
+      return false;
     }
     try {
       ForwardingTable next = compiler.compile(spec, iface, current);
       kernel.accept(next);
       tables.set(next);
       compiler.committed();
+      lastRejection = null;
       LOG.info("director {} applied generation {}: {} services, {} VIPs", iface.name(), spec.generation(),
           next.serviceList().size(), next.vipList().size());
       return true;
@@ -58,9 +68,15 @@ public final class ConfigApplier {
   /** Notes a configuration that could not be used at all (unreadable, invalid). */
   public synchronized void rejected(long generation, String why) {
     failures++;
+    lastRejection = "generation " + generation + ": " + why;
     ForwardingTable current = tables.get();
     LOG.error("director {} rejected generation {}, keeping {}: {}", iface.name(), generation,
         current == null ? "nothing (not forwarding yet)" : "generation " + current.generation(), why);
+  }
+
+  /** Why the latest configuration was refused, or null when the latest is in force. */
+  public synchronized String lastRejection() {
+    return lastRejection;
   }
 
   public synchronized long failures() {
