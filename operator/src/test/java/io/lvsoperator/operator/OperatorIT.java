@@ -10,7 +10,9 @@ import io.lvsoperator.api.v1alpha1.Director;
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
 import io.lvsoperator.api.v1alpha1.PortSpec;
 import io.lvsoperator.api.v1alpha1.Protocol;
+import io.lvsoperator.api.v1alpha1.RealServerHealth;
 import io.lvsoperator.api.v1alpha1.RealServerSpec;
+import io.lvsoperator.api.v1alpha1.ServiceHealth;
 import io.lvsoperator.api.v1alpha1.SchedulerName;
 import io.lvsoperator.api.v1alpha1.ServiceBackend;
 import io.lvsoperator.api.v1alpha1.ServiceSpec;
@@ -90,6 +92,7 @@ class OperatorIT {
       assertThat(vs.getStatus().getPorts()).isEqualTo("80/TCP");
     });
 
+    cluster.dataplanePod("node-b", true);
     cluster.dataplaneApplied("node-a", true);
     cluster.dataplaneApplied("node-b", true);
     await().atMost(wait).untilAsserted(() -> {
@@ -97,6 +100,23 @@ class OperatorIT {
       assertCondition(vs, "Programmed", "True", "Programmed");
       assertCondition(vs, "Ready", "True", "Ready");
     });
+
+    // the VIP's director reports a real server failing its health checks
+    cluster.dataplaneApplied("node-a", true, List.of(new ServiceHealth("default/web", "198.18.0.100", 80, "TCP",
+        List.of(new RealServerHealth("198.18.0.11", 80, true, 3, 0), new RealServerHealth("198.18.0.12", 80, false, 0, 0)))));
+    await().atMost(wait).untilAsserted(() -> {
+      VirtualService vs = cluster.get("default", "web");
+      assertThat(vs.getStatus().getReady()).isEqualTo("1/2");
+      assertThat(vs.getStatus().getRealServers()).extracting(r -> r.address() + " " + r.state())
+          .containsExactly("198.18.0.11 Ready", "198.18.0.12 Unhealthy");
+      assertCondition(vs, "Ready", "True", "Ready");
+      assertThat(cluster.client().v1().events().inNamespace("default").list().getItems())
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RealServerUnhealthy"));
+    });
+    // and both failing: no ready real server
+    cluster.dataplaneApplied("node-a", true, List.of(new ServiceHealth("default/web", "198.18.0.100", 80, "TCP",
+        List.of(new RealServerHealth("198.18.0.11", 80, false, 0, 0), new RealServerHealth("198.18.0.12", 80, false, 0, 0)))));
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "web"), "Ready", "False", "NoBackends"));
   }
 
   @Test

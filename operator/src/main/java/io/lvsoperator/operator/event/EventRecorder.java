@@ -20,6 +20,14 @@ public final class EventRecorder {
   }
 
   public void warning(HasMetadata about, Reason reason, String message) {
+    record(about, "Warning", reason, message);
+  }
+
+  public void normal(HasMetadata about, Reason reason, String message) {
+    record(about, "Normal", reason, message);
+  }
+
+  private void record(HasMetadata about, String type, Reason reason, String message) {
     String ns = about.getMetadata().getNamespace();
     String now = Instant.now().toString();
     try {
@@ -29,7 +37,7 @@ public final class EventRecorder {
           .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(about.getApiVersion())
               .withKind(about.getKind()).withName(about.getMetadata().getName()).withNamespace(ns)
               .withUid(about.getMetadata().getUid()).build())
-          .withType("Warning").withReason(reason.name()).withMessage(message)
+          .withType(type).withReason(reason.name()).withMessage(message)
           .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
           .withNewSource().withComponent("lvs-operator").endSource()
           .build()).create();

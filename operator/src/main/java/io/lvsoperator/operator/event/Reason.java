@@ -11,5 +11,7 @@ public enum Reason {
   NoReadyDirector,
   NoBackends,
   DirectorNotReady,
-  Ready
+  Ready,
+  RealServerUnhealthy,
+  RealServerHealthy
 }

@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.RealServerStatus;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.api.v1alpha1.VirtualServiceStatus;
 import io.lvsoperator.operator.OperatorOptions;
@@ -183,9 +184,25 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     return c == null ? "?" : c.getStatus() + "/" + c.getReason();
   }
 
-  /** Events for problems, once per transition into them. */
+  /** Events for problems, once per transition into them, and for real servers' health. */
   private void recordTransitions(Context<VirtualService> context, VirtualService vs, VirtualServiceStatus next) {
     EventRecorder events = new EventRecorder(context.getClient());
+    Map<String, String> statesBefore = vs.getStatus() == null || vs.getStatus().getRealServers() == null ? Map.of()
+        : vs.getStatus().getRealServers().stream()
+            .collect(Collectors.toMap(RealServerStatus::address, RealServerStatus::state, (a, b) -> a));
+    for (RealServerStatus r : next.getRealServers()) {
+      String was = statesBefore.get(r.address());
+      if (was == null || was.equals(r.state())) {
+        continue;
+      }
+      if ("Unhealthy".equals(r.state())) {
+        events.warning(vs, Reason.RealServerUnhealthy, "real server " + r.address() + " fails its health checks");
+        LOG.warn("virtualservice {}: real server {} unhealthy", key(vs), r.address());
+      } else if ("Unhealthy".equals(was) && "Ready".equals(r.state())) {
+        events.normal(vs, Reason.RealServerHealthy, "real server " + r.address() + " passes its health checks again");
+        LOG.info("virtualservice {}: real server {} healthy again", key(vs), r.address());
+      }
+    }
     for (String type : List.of("Accepted", "Ready")) {
       var now = Conditions.find(next.getConditions(), type);
       var before = vs.getStatus() == null ? null : Conditions.find(vs.getStatus().getConditions(), type);

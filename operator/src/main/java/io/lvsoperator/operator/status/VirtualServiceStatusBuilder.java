@@ -53,8 +53,9 @@ public final class VirtualServiceStatusBuilder {
       }
     }
 
-    long readyBackends = backends.stream().filter(Backend::ready).count();
     Director ownerDirector = owner == null ? null : directors.get(owner);
+    List<Backend> seen = RealServerHealthView.apply(vs, backends, ownerDirector);
+    long readyBackends = seen.stream().filter(Backend::ready).count();
     if (!accepted) {
       c.set(READY, false, Reason.NotAccepted.name(), "not accepted");
     } else if (ownerDirector == null) {
@@ -65,7 +66,7 @@ public final class VirtualServiceStatusBuilder {
     } else if (readyBackends == 0) {
       c.set(READY, false, Reason.NoBackends.name(), "no ready real server");
     } else {
-      c.set(READY, true, Reason.Ready.name(), readyBackends + " of " + backends.size() + " real servers ready on " + owner);
+      c.set(READY, true, Reason.Ready.name(), readyBackends + " of " + seen.size() + " real servers ready on " + owner);
     }
 
     VirtualServiceStatus s = new VirtualServiceStatus();
@@ -75,9 +76,9 @@ public final class VirtualServiceStatusBuilder {
     s.setPorts(vs.getSpec() == null || vs.getSpec().getPorts() == null ? null : vs.getSpec().getPorts().stream()
         .map(VirtualServiceStatusBuilder::port).collect(Collectors.joining(",")));
     s.setReadyRealServers((int) readyBackends);
-    s.setTotalRealServers(backends.size());
-    s.setReady(readyBackends + "/" + backends.size());
-    s.setRealServers(backends.stream().map(b -> new RealServerStatus(b.address(), b.port(), b.weight(), b.state()))
+    s.setTotalRealServers(seen.size());
+    s.setReady(readyBackends + "/" + seen.size());
+    s.setRealServers(seen.stream().map(b -> new RealServerStatus(b.address(), b.port(), b.weight(), b.state()))
         .toList());
     return s;
   }

@@ -96,6 +96,11 @@ public final class MockCluster implements AutoCloseable {
 
   /** Writes Director status as the node's dataplane would after applying its spec. */
   public void dataplaneApplied(String node, boolean ready) {
+    dataplaneApplied(node, ready, List.of());
+  }
+
+  /** The same, with the health the dataplane's checks found for services' real servers. */
+  public void dataplaneApplied(String node, boolean ready, List<io.lvsoperator.api.v1alpha1.ServiceHealth> health) {
     Director d = director(node);
     DirectorStatus s = new DirectorStatus();
     s.setAppliedGeneration(d.getSpec().generation());
@@ -103,6 +108,7 @@ public final class MockCluster implements AutoCloseable {
     s.setMac("02:00:00:00:00:01");
     s.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
         .withReason(ready ? "Forwarding" : "Failed").withMessage("test").build()));
+    s.setServices(health);
     d.setStatus(s);
     client.resources(Director.class).resource(d).updateStatus();
   }
