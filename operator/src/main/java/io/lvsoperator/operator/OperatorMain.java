@@ -37,7 +37,8 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Label selector of dataplane pods (default: ${DEFAULT-VALUE}).")
   String dataplaneSelector;
 
-  @Option(names = "--leader-election", negatable = true, defaultValue = "${env:LVS_LEADER_ELECTION:-true}",
+  @Option(names = "--leader-election", arity = "1", paramLabel = "true|false",
+      defaultValue = "${env:LVS_LEADER_ELECTION:-true}",
       description = "Elect a leader through the Lease " + OperatorOptions.LEASE_NAME + " (default: ${DEFAULT-VALUE}).")
   boolean leaderElection;
 
@@ -45,7 +46,8 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Namespace of the leader Lease (default: ${DEFAULT-VALUE}).")
   String leaseNamespace;
 
-  @Option(names = "--server-side-apply", negatable = true, defaultValue = "${env:LVS_SERVER_SIDE_APPLY:-true}",
+  @Option(names = "--server-side-apply", arity = "1", paramLabel = "true|false",
+      defaultValue = "${env:LVS_SERVER_SIDE_APPLY:-true}",
       description = "Patch status with server-side apply; turn off for API servers without it (default: ${DEFAULT-VALUE}).")
   boolean serverSideApply;
 

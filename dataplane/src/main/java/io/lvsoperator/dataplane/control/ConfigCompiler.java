@@ -68,6 +68,13 @@ public final class ConfigCompiler {
     for (RouteSpec r : spec.routes()) {
       routes.add(new RouteTable.Route(Ipv4Prefix.parse(r.prefix()), Ipv4.parse(r.via()), 0));
     }
+    if (spec.routes().isEmpty() && spec.addresses().isEmpty()) {
+      // on a node the DIP is the kernel's address, and so are the routes: NAT replies and ICMP
+      // go back to clients the way the node's own traffic does
+      for (InterfaceInfo.KernelRoute r : iface.kernelRoutes()) {
+        routes.add(new RouteTable.Route(r.prefix(), r.gateway(), 0));
+      }
+    }
     RouteTable routeTable = new RouteTable(addresses, routes);
 
     stats.begin();
@@ -98,7 +105,8 @@ public final class ConfigCompiler {
     Set<Integer> natRips = new LinkedHashSet<>();
     natSources.forEach(src -> natRips.add(src.address()));
     return new ForwardingTable(spec, iface, List.copyOf(addresses), List.copyOf(vips), new IntSet(vips),
-        new IntSet(owned), new IntSet(natRips), List.copyOf(natSources), routeTable, List.copyOf(services),
+        new IntSet(owned), new IntSet(iface.kernelAddresses().stream().map(Ipv4Prefix::address).toList()),
+        new IntSet(natRips), List.copyOf(natSources), routeTable, List.copyOf(services),
         new ServiceTable(services), new Timeouts(spec.connectionTable()));
   }
 

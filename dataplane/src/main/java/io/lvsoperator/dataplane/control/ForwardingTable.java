@@ -17,6 +17,8 @@ import java.util.List;
  * @param addresses the effective DIPs (configured, else the kernel's address of the interface)
  * @param owned addresses the dataplane answers ARP and ping for: the VIPs and the DIPs the kernel
  *     does not hold (the kernel answers for its own)
+ * @param kernelLocal the interface's own kernel addresses: traffic to them is the node's, even
+ *     from a NAT real server (health checks, for one)
  * @param natRealServers RIPs of NAT services, whose replies we must translate
  * @param natReplySources the same with ports: the configured NAT real servers and removed ones
  *     that still have connections (they drain, as IPVS keeps such a dest until its last one ends)
@@ -28,6 +30,7 @@ public record ForwardingTable(
     List<Integer> vipList,
     IntSet vips,
     IntSet owned,
+    IntSet kernelLocal,
     IntSet natRealServers,
     List<NatReplySource> natReplySources,
     RouteTable routes,

@@ -131,7 +131,7 @@ public final class Engine implements FrameHandler {
     } else if (t.owned().contains(dst)) {
       toDirector(f, frameLength, l3, ihl, total, src, protocol, t, now);
     } else if ((protocol == Ipv4Header.PROTO_TCP || protocol == Ipv4Header.PROTO_UDP)
-        && t.natRealServers().contains(src)) {
+        && t.natRealServers().contains(src) && !t.kernelLocal().contains(dst)) {
       natReply(f, frameLength, l3, ihl, total, src, dst, protocol, t, now);
     } else {
       counters.inc(Counter.IGNORED);

@@ -12,11 +12,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the dataplane needs to know of its interface: MAC, MTU and the kernel's own addresses. */
-public record InterfaceInfo(String name, long mac, int mtu, List<Ipv4Prefix> kernelAddresses) {
+/**
+ * What the dataplane needs to know of its interface: MAC, MTU, the kernel's own addresses, and
+ * the kernel's routes through a gateway on it (used when the configuration brings none).
+ */
+public record InterfaceInfo(
+    String name, long mac, int mtu, List<Ipv4Prefix> kernelAddresses, List<KernelRoute> kernelRoutes) {
+
+  /** A kernel route via a gateway on this interface. */
+  public record KernelRoute(Ipv4Prefix prefix, int gateway) {}
 
   public InterfaceInfo {
     kernelAddresses = List.copyOf(kernelAddresses);
+    kernelRoutes = List.copyOf(kernelRoutes);
+  }
+
+  public InterfaceInfo(String name, long mac, int mtu, List<Ipv4Prefix> kernelAddresses) {
+    this(name, mac, mtu, kernelAddresses, List.of());
   }
 
   /**
@@ -42,7 +54,28 @@ public record InterfaceInfo(String name, long mac, int mtu, List<Ipv4Prefix> ker
         }
       }
     }
-    return new InterfaceInfo(name, MacAddress.parse(mac), mtu, addrs);
+    return new InterfaceInfo(name, MacAddress.parse(mac), mtu, addrs, kernelRoutes(name, Path.of("/proc/net/route")));
+  }
+
+  /** Gateway routes of {@code name} from a /proc/net/route table (hex fields in host order). */
+  static List<KernelRoute> kernelRoutes(String name, Path table) throws IOException {
+    List<KernelRoute> out = new ArrayList<>();
+    if (!Files.exists(table)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(table)) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 8 || !f[0].equals(name)) {
+        continue;
+      }
+      int dst = Integer.reverseBytes(Integer.parseUnsignedInt(f[1], 16));
+      int gw = Integer.reverseBytes(Integer.parseUnsignedInt(f[2], 16));
+      int mask = Integer.reverseBytes(Integer.parseUnsignedInt(f[7], 16));
+      if (gw != 0) {
+        out.add(new KernelRoute(new Ipv4Prefix(dst, Integer.bitCount(mask)), gw));
+      }
+    }
+    return out;
   }
 
   public boolean kernelOwns(int ip) {

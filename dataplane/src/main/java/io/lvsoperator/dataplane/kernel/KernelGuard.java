@@ -72,14 +72,18 @@ public final class KernelGuard implements AutoCloseable {
     sb.append("table netdev ").append(table).append(" {\n");
     set(sb, "vips", "ipv4_addr", vips);
     set(sb, "dips", "ipv4_addr", dips);
+    Set<String> node = new TreeSet<>();
+    t.iface().kernelAddresses().forEach(p -> node.add(Ipv4.format(p.address())));
+    set(sb, "node_addresses", "ipv4_addr", node);
     set(sb, "nat_replies", "ipv4_addr . inet_proto . inet_service", natReplies);
     set(sb, "nat_replies_any_port", "ipv4_addr . inet_proto", natRepliesAnyPort);
     sb.append("  chain ingress {\n");
     sb.append("    type filter hook ingress device \"").append(interfaceName).append("\" priority -500; policy accept;\n");
     sb.append("    ip daddr @vips counter drop\n");
     sb.append("    ip daddr @dips counter drop\n");
-    sb.append("    ip saddr . meta l4proto . th sport @nat_replies counter drop\n");
-    sb.append("    ip saddr . meta l4proto @nat_replies_any_port counter drop\n");
+    // replies to the node's own addresses (health checks) stay the kernel's
+    sb.append("    ip daddr != @node_addresses ip saddr . meta l4proto . th sport @nat_replies counter drop\n");
+    sb.append("    ip daddr != @node_addresses ip saddr . meta l4proto @nat_replies_any_port counter drop\n");
     sb.append("  }\n}\n");
     return sb.toString();
   }

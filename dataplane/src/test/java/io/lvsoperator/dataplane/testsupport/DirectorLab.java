@@ -23,16 +23,27 @@ public final class DirectorLab implements AutoCloseable {
 
   private final Netns ns;
 
+  /** Where the end-to-end test's API server listens, on the segment. */
+  public static final String API = "198.18.0.250";
+
   public DirectorLab() throws Exception {
+    this(false);
+  }
+
+  /** @param withApi also an "api" host on the segment, for a Kubernetes API server and the operator */
+  public DirectorLab(boolean withApi) throws Exception {
     ns = new Netns("lt");
     for (String role : List.of("cli", "rtr", "sw", "dir", "rs1", "rs2")) {
       ns.add(role);
+    }
+    if (withApi) {
+      ns.add("api");
     }
     ns.host("ip", "-n", ns.name("cli"), "link", "add", "eth0", "type", "veth", "peer", "name", "c0", "netns",
         ns.name("rtr"));
     ns.exec("sw", "ip", "link", "add", "br0", "type", "bridge");
     ns.exec("sw", "ip", "link", "set", "br0", "up");
-    for (String role : List.of("rtr", "dir", "rs1", "rs2")) {
+    for (String role : withApi ? List.of("rtr", "dir", "rs1", "rs2", "api") : List.of("rtr", "dir", "rs1", "rs2")) {
       String port = "p-" + role;
       String peer = role.equals("rtr") ? "s0" : "eth0";
       ns.host("ip", "-n", ns.name("sw"), "link", "add", port, "type", "veth", "peer", "name", peer, "netns",
@@ -45,6 +56,9 @@ public final class DirectorLab implements AutoCloseable {
     up("rtr", "s0", GATEWAY + "/24");
     up("rs1", "eth0", "198.18.0.11/24");
     up("rs2", "eth0", "198.18.0.12/24");
+    if (withApi) {
+      up("api", "eth0", API + "/24");
+    }
     ns.exec("dir", "ip", "link", "set", "eth0", "up");
     noOffload("dir", "eth0");
     ns.exec("cli", "ip", "route", "add", "default", "via", "198.19.1.1");

@@ -1,0 +1,215 @@
+package io.lvsoperator.dataplane.network;
+
+import static io.lvsoperator.dataplane.testsupport.DirectorLab.API;
+import static io.lvsoperator.dataplane.testsupport.DirectorLab.DIP;
+import static io.lvsoperator.dataplane.testsupport.DirectorLab.GATEWAY;
+import static io.lvsoperator.dataplane.testsupport.DirectorLab.VIP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.dataplane.testsupport.DirectorLab;
+import io.lvsoperator.dataplane.testsupport.LabProcess;
+import io.lvsoperator.dataplane.testsupport.Netns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The whole product on real networking: a Kubernetes API (fabric8's mock server) and the
+ * operator on an "api" host of the segment, the dataplane in cluster mode on a node-like director,
+ * real servers with real TCP servers, a client behind a router. A VirtualService applied to the
+ * API becomes traffic through the VIP; a real server that stops shows as Unhealthy and gets no
+ * traffic until it returns; deleting the VirtualService stops forwarding. Needs root and the
+ * operator jar (`mvn verify` builds it first); skipped otherwise.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(180)
+class ClusterEndToEndIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path LAB_SCRIPTS = Path.of("lab").toAbsolutePath();
+  private static final Path OPERATOR_JAR = Path.of("../operator/target/lvs-operator.jar").toAbsolutePath();
+  private static final String API_URL = "http://" + API + ":6443";
+
+  private DirectorLab lab;
+  private Netns ns;
+  private final List<LabProcess> perTest = new ArrayList<>();
+  private final LabProcess[] servers = new LabProcess[2];
+
+  @BeforeAll
+  void start() throws Exception {
+    Assumptions.assumeTrue(Netns.available(), "needs root and iproute2 (network namespaces)");
+    Assumptions.assumeTrue(Files.exists(OPERATOR_JAR), "needs " + OPERATOR_JAR + " (run mvn verify)");
+    lab = new DirectorLab(true);
+    ns = lab.ns();
+    lab.directorInterface(true);
+    LabProcess api = ns.spawn("api", "api-server", java("io.lvsoperator.dataplane.testsupport.MockApiServerMain", API,
+        "6443"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.output().contains("listening"));
+    List<String> operator = new ArrayList<>(kubeEnv());
+    operator.addAll(List.of(javaBin(), "-Xmx256m", "-jar", OPERATOR_JAR.toString(), "--leader-election=false",
+        "--server-side-apply=false", "--http", "127.0.0.1:8080", "--interface", "eth0"));
+    LabProcess op = ns.spawn("api", "operator", operator.toArray(String[]::new));
+    await().atMost(Duration.ofSeconds(60)).until(() -> op.output().contains("operator started"));
+    // the dataplane pod the operator looks for: it makes node-a a director
+    post("/api/v1/namespaces/lvs-system/pods", """
+        {"apiVersion": "v1", "kind": "Pod",
+         "metadata": {"name": "dataplane-node-a", "namespace": "lvs-system",
+                      "labels": {"app.kubernetes.io/name": "lvs-dataplane"}},
+         "spec": {"nodeName": "node-a", "containers": [{"name": "dataplane", "image": "lvs-dataplane"}]},
+         "status": {"conditions": [{"type": "Ready", "status": "True"}]}}""");
+    List<String> dataplane = new ArrayList<>(kubeEnv());
+    dataplane.addAll(DirectorLab.dataplane("run", "--kubernetes", "--node", "node-a", "--interface", "eth0",
+        "--state-dir", ns.workDir().resolve("state").toString(), "--heartbeat-seconds", "1"));
+    LabProcess director = ns.spawn("dir", "dataplane", dataplane.toArray(String[]::new));
+    await().atMost(Duration.ofSeconds(30)).until(() -> director.output().contains("watching its Director"));
+    for (int i = 0; i < 2; i++) {
+      servers[i] = startServer(DirectorLab.REAL_SERVERS.get(i));
+    }
+  }
+
+  private LabProcess startServer(String rs) {
+    LabProcess server = ns.spawn(rs, rs + "-server", "python3", LAB_SCRIPTS.resolve("server.py").toString(),
+        "--name", rs, "--tcp", "80");
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.output().contains("ready"));
+    return server;
+  }
+
+  @AfterAll
+  void stop() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @AfterEach
+  void stopPerTest() {
+    for (int i = perTest.size() - 1; i >= 0; i--) {
+      perTest.get(i).stop();
+    }
+    perTest.clear();
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static List<String> kubeEnv() {
+    return List.of("env", "KUBERNETES_MASTER=" + API_URL, "KUBERNETES_AUTH_TRYKUBECONFIG=false",
+        "KUBERNETES_AUTH_TRYSERVICEACCOUNT=false", "KUBERNETES_NAMESPACE=default");
+  }
+
+  private static String[] java(String main, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        main));
+    cmd.addAll(List.of(args));
+    return cmd.toArray(String[]::new);
+  }
+
+  private String post(String path, String body) throws Exception {
+    Path f = Files.createTempFile(ns.workDir(), "body", ".json");
+    Files.writeString(f, body);
+    return ns.exec("api", "curl", "-sf", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+        "@" + f, API_URL + path);
+  }
+
+  private JsonNode get(String path) throws Exception {
+    String out = ns.execQuiet("api", "curl", "-s", API_URL + path);
+    return JSON.readTree(out.isBlank() ? "{}" : out);
+  }
+
+  private JsonNode spread(int count) throws Exception {
+    String out = ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--vip", VIP,
+        "--port", "80", "--count", String.valueOf(count), "--timeout", "1", "--deadline", "20");
+    return JSON.readTree(out.trim());
+  }
+
+  private static String condition(JsonNode vs, String type) {
+    for (JsonNode c : vs.path("status").path("conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c.path("status").asText();
+      }
+    }
+    return "";
+  }
+
+  @ParameterizedTest
+  @EnumSource(ForwardingMode.class)
+  void aVirtualServiceBecomesTrafficHealthFollowsAndDeletionStopsIt(ForwardingMode mode) throws Exception {
+    lab.realServerGateway(mode == ForwardingMode.NAT ? DIP : GATEWAY);
+    if (mode != ForwardingMode.NAT) {
+      for (String rs : DirectorLab.REAL_SERVERS) {
+        LabProcess helper = ns.spawn(rs, rs + "-realserver", DirectorLab.dataplane("realserver", "--interface", "eth0",
+            "--mode", mode.name().toLowerCase(), "--vip", VIP).toArray(String[]::new));
+        perTest.add(helper);
+        await().atMost(Duration.ofSeconds(20)).until(() -> helper.output().contains("real server ready"));
+      }
+    }
+    String name = "web-" + mode.name().toLowerCase();
+    long applied = System.nanoTime();
+    post("/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices", """
+        {"apiVersion": "lvsoperator.io/v1alpha1", "kind": "VirtualService",
+         "metadata": {"name": "%s", "namespace": "default"},
+         "spec": {"vip": "%s", "ports": [{"port": 80, "protocol": "TCP"}], "mode": "%s", "scheduler": "rr",
+                  "healthCheck": {"type": "tcp", "intervalSeconds": 1, "timeoutSeconds": 1, "rise": 1, "fall": 1},
+                  "realServers": [{"address": "198.18.0.11"}, {"address": "198.18.0.12"}]}}"""
+        .formatted(name, VIP, mode));
+    String vsPath = "/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/" + name;
+
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> spread(1).path("errors").asInt(0) == 0);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("no traffic through " + VIP + "; director state: "
+          + ns.execQuiet("dir", "curl", "-s", "http://127.0.0.1:9100/v1/state") + "\nnft: "
+          + ns.execQuiet("dir", "nft", "list", "ruleset") + "\nrs1 routes: " + ns.execQuiet("rs1", "ip", "route"), e);
+    }
+    long millis = (System.nanoTime() - applied) / 1_000_000;
+    System.out.printf("%s: kubectl-apply-to-traffic %d ms%n", mode, millis);
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonNode vs = get(vsPath);
+      assertThat(condition(vs, "Accepted")).as("%s", vs.path("status")).isEqualTo("True");
+      assertThat(condition(vs, "Programmed")).as("%s", vs.path("status")).isEqualTo("True");
+      assertThat(condition(vs, "Ready")).as("%s", vs.path("status")).isEqualTo("True");
+      assertThat(vs.path("status").path("director").asText()).isEqualTo("node-a");
+      assertThat(vs.path("status").path("ready").asText()).isEqualTo("2/2");
+      JsonNode director = get("/apis/lvsoperator.io/v1alpha1/directors/node-a");
+      assertThat(director.path("status").path("appliedGeneration").asLong())
+          .isEqualTo(director.path("spec").path("generation").asLong());
+    });
+    JsonNode both = spread(10);
+    assertThat(both.path("rs1").asInt()).as("%s", both).isEqualTo(5);
+    assertThat(both.path("rs2").asInt()).as("%s", both).isEqualTo(5);
+
+    // rs2's server stops: its health check fails, status says so, traffic goes to rs1 only
+    servers[1].stop();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(get(vsPath).path("status").path("ready").asText()).isEqualTo("1/2"));
+    JsonNode one = spread(6);
+    assertThat(one.path("rs1").asInt()).as("%s", one).isEqualTo(6);
+    servers[1] = startServer("rs2");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(get(vsPath).path("status").path("ready").asText()).isEqualTo("2/2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> spread(4).path("rs2").asInt() > 0);
+
+    // deleted: the director stops forwarding and announcing the VIP
+    ns.exec("api", "curl", "-sf", "-X", "DELETE", API_URL + vsPath);
+    await().atMost(Duration.ofSeconds(20)).until(() -> spread(1).path("errors").asInt(0) == 1);
+    ns.execQuiet("rtr", "ip", "neigh", "flush", "dev", "s0");
+    ns.execQuiet("rtr", "ping", "-c", "1", "-W", "1", VIP);
+    assertThat(ns.exec("rtr", "ip", "neigh", "show", VIP)).doesNotContain("lladdr");
+  }
+}
