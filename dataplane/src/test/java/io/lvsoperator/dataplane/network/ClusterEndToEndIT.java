@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -143,6 +144,33 @@ class ClusterEndToEndIT {
       }
     }
     return "";
+  }
+
+  @Test
+  void aVirtualServiceFromAServiceUsesItsEndpointSlices() throws Exception {
+    lab.realServerGateway(DIP);
+    post("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", """
+        {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+         "metadata": {"name": "backend-1", "namespace": "default", "labels": {"kubernetes.io/service-name": "backend"}},
+         "addressType": "IPv4", "ports": [{"name": "http", "port": 80, "protocol": "TCP"}],
+         "endpoints": [{"addresses": ["198.18.0.11"], "conditions": {"ready": true}},
+                       {"addresses": ["198.18.0.12"], "conditions": {"ready": true}}]}""");
+    post("/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices", """
+        {"apiVersion": "lvsoperator.io/v1alpha1", "kind": "VirtualService",
+         "metadata": {"name": "from-service", "namespace": "default"},
+         "spec": {"vip": "%s", "ports": [{"port": 8080, "protocol": "TCP"}], "mode": "NAT", "scheduler": "rr",
+                  "service": {"name": "backend", "port": "http"}}}""".formatted(VIP));
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      String out = ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--vip", VIP,
+          "--port", "8080", "--count", "10", "--timeout", "1", "--deadline", "20");
+      JsonNode spread = JSON.readTree(out.trim());
+      assertThat(spread.path("rs1").asInt()).as("%s", spread).isEqualTo(5);
+      assertThat(spread.path("rs2").asInt()).as("%s", spread).isEqualTo(5);
+    });
+    JsonNode vs = get("/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/from-service");
+    assertThat(vs.path("status").path("ready").asText()).isEqualTo("2/2");
+    ns.exec("api", "curl", "-sf", "-X", "DELETE",
+        API_URL + "/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/from-service");
   }
 
   @ParameterizedTest
