@@ -63,6 +63,9 @@ class GeneratedCrdTest {
     assertThat(spec.at("/properties/mode/enum").toString()).contains("DR", "NAT", "TUN");
     assertThat(spec.at("/properties/scheduler/enum").toString()).contains("rr", "wrr", "lc", "wlc", "sh", "mh");
     assertThat(spec.at("/properties/ports/items/properties/port/maximum").asInt()).isEqualTo(65535);
+    assertThat(spec.at("/properties/realServers/items/properties/address/pattern").asText())
+        .isEqualTo(VirtualServiceSpec.IPV4_PATTERN);
+    assertThat(spec.at("/properties/realServers/items/properties/weight/maximum").asInt()).isEqualTo(65535);
     assertThat(spec.at("/x-kubernetes-validations/0/rule").asText()).isEqualTo("has(self.service) != has(self.realServers)");
     // kubectl explain reads these: every property of the spec has a description
     spec.at("/properties").fields().forEachRemaining(f ->
