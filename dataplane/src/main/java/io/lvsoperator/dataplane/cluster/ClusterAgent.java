@@ -50,6 +50,8 @@ public final class ClusterAgent implements AutoCloseable {
   });
   private SharedIndexInformer<Director> informer;
   private boolean apiDown;
+  /** A generation refused once is not tried again (our own status writes would loop on it). */
+  private long refusedGeneration = -1;
 
   public ClusterAgent(KubernetesClient client, String node, ConfigApplier applier,
       AtomicReference<ForwardingTable> tables, BooleanSupplier forwarding, ConfigCache cache,
@@ -106,8 +108,9 @@ public final class ClusterAgent implements AutoCloseable {
       return; // none yet, or parts of two generations: wait for the rest
     }
     ForwardingTable current = tables.get();
-    if (current != null && current.generation() == spec.get().generation()
-        && applier.lastRejection() == null) {
+    long generation = spec.get().generation();
+    if (generation == refusedGeneration
+        || (current != null && current.generation() == generation && applier.lastRejection() == null)) {
       return;
     }
     if (apply(spec.get(), "Director " + node)) {
@@ -124,6 +127,7 @@ public final class ClusterAgent implements AutoCloseable {
       onApplied.accept(after);
       LOG.info("director {} runs generation {} from {}", node, spec.generation(), source);
     } else if (!ok) {
+      refusedGeneration = spec.generation();
       report();
     }
     return ok;

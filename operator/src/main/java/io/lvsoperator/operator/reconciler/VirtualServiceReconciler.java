@@ -99,7 +99,11 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         .withName("dataplane-pods").withLabelSelector(options.dataplaneSelector())
         .withSecondaryToPrimaryMapper(everyone::apply).build(), context);
     directors = new InformerEventSource<>(InformerEventSourceConfiguration.from(Director.class, VirtualService.class)
-        .withName("directors").withSecondaryToPrimaryMapper(everyone::apply).build(), context);
+        .withName("directors").withSecondaryToPrimaryMapper(everyone::apply)
+        // heartbeats and connection counts change every few seconds and matter to no status here
+        .withOnUpdateFilter((now, before) -> !Objects.equals(now.getSpec(), before.getSpec())
+            || !DirectorStatusDigest.of(now).equals(DirectorStatusDigest.of(before)))
+        .build(), context);
     return List.of(slices, pods, directors);
   }
 
