@@ -73,7 +73,8 @@ class ClusterEndToEndIT {
          "status": {"conditions": [{"type": "Ready", "status": "True"}]}}""");
     List<String> dataplane = new ArrayList<>(kubeEnv());
     dataplane.addAll(DirectorLab.dataplane("run", "--kubernetes", "--node", "node-a", "--interface", "eth0",
-        "--state-dir", ns.workDir().resolve("state").toString(), "--heartbeat-seconds", "1"));
+        "--state-dir", ns.workDir().resolve("state").toString(), "--heartbeat-seconds", "1",
+        "--admin", DIP + ":9100"));
     LabProcess director = ns.spawn("dir", "dataplane", dataplane.toArray(String[]::new));
     await().atMost(Duration.ofSeconds(30)).until(() -> director.output().contains("watching its Director"));
     for (int i = 0; i < 2; i++) {
@@ -171,6 +172,73 @@ class ClusterEndToEndIT {
     assertThat(vs.path("status").path("ready").asText()).isEqualTo("2/2");
     ns.exec("api", "curl", "-sf", "-X", "DELETE",
         API_URL + "/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/from-service");
+  }
+
+  /**
+   * The chart's dashboard and alert expressions against a real Prometheus scraping the operator
+   * and the dataplane: every expression parses, and what it measures has series.
+   */
+  @Test
+  void dashboardAndAlertExpressionsReturnSeriesFromLiveMetrics() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prometheus")), "needs Debian's prometheus package");
+    Path chart = Path.of("../helm/lvs-operator").toAbsolutePath();
+    Path rules = ns.workDir().resolve("alerts.yaml");
+    Files.writeString(rules, Files.readString(chart.resolve("rules/alerts.yaml"))
+        .replace("{{ \"{{\" }}", "{{").replace("{{ \"}}\" }}", "}}")
+        .replace("{{ .Values.metrics.prometheusRule.dropRateThreshold }}", "100"));
+    assertThat(ns.exec("api", "promtool", "check", "rules", rules.toString())).contains("SUCCESS");
+    Path config = ns.workDir().resolve("prometheus.yml");
+    Files.writeString(config, """
+        global: {scrape_interval: 1s, evaluation_interval: 1s}
+        rule_files: [%s]
+        scrape_configs:
+          - job_name: lvs-operator
+            static_configs: [{targets: ['127.0.0.1:8080']}]
+          - job_name: lvs-dataplane
+            static_configs: [{targets: ['%s:9100']}]
+        """.formatted(rules, DIP));
+    LabProcess prometheus = ns.spawn("api", "prometheus", "prometheus", "--config.file=" + config,
+        "--storage.tsdb.path=" + ns.workDir().resolve("tsdb"), "--web.listen-address=127.0.0.1:9090");
+    perTest.add(prometheus);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ns.execQuiet("api", "curl", "-s",
+        "http://127.0.0.1:9090/-/ready").contains("Ready"));
+
+    // something to measure: a NAT service with a health check, and traffic through it
+    lab.realServerGateway(DIP);
+    post("/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices", """
+        {"apiVersion": "lvsoperator.io/v1alpha1", "kind": "VirtualService",
+         "metadata": {"name": "watched", "namespace": "default"},
+         "spec": {"vip": "%s", "ports": [{"port": 9091, "protocol": "TCP", "targetPort": 80}], "mode": "NAT",
+                  "healthCheck": {"type": "tcp", "intervalSeconds": 1, "timeoutSeconds": 1, "rise": 1, "fall": 1},
+                  "realServers": [{"address": "198.18.0.11"}, {"address": "198.18.0.12"}]}}""".formatted(VIP));
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> JSON.readTree(
+        ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--vip", VIP, "--port", "9091",
+            "--count", "5", "--timeout", "1", "--deadline", "10").trim()).path("errors").asInt(0) == 0);
+
+    List<String> expressions = new ArrayList<>();
+    JsonNode dashboard = JSON.readTree(Files.readString(chart.resolve("dashboards/lvs-operator.json")));
+    dashboard.path("panels").forEach(p -> p.path("targets").forEach(t ->
+        expressions.add(t.path("expr").asText().replace("$director", ".*"))));
+    for (String line : Files.readAllLines(rules)) {
+      if (line.trim().startsWith("expr:")) {
+        expressions.add(line.trim().substring("expr:".length()).trim());
+      }
+    }
+    assertThat(expressions).hasSizeGreaterThanOrEqualTo(15);
+    for (String expr : expressions) {
+      // the expression parses as written; what it compares has data (alerts are quiet when all is well)
+      assertThat(query(expr).path("status").asText()).as("%s", expr).isEqualTo("success");
+      String measured = expr.split("\\s(==|!=|>=|<=|>|<)\\s")[0];
+      await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+          assertThat(query(measured).path("data").path("result")).as("series of %s", measured).isNotEmpty());
+    }
+    ns.exec("api", "curl", "-sf", "-X", "DELETE",
+        API_URL + "/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/watched");
+  }
+
+  private JsonNode query(String expr) throws Exception {
+    return JSON.readTree(ns.execQuiet("api", "curl", "-s", "-G", "http://127.0.0.1:9090/api/v1/query",
+        "--data-urlencode", "query=" + expr));
   }
 
   @ParameterizedTest
