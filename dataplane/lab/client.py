@@ -1,23 +1,41 @@
 #!/usr/bin/env python3
-"""The lab's client. spread: N new TCP connections, one line each; udp: N datagrams, each from a
-new socket; hold: K connections kept open across a configuration change. Prints JSON. Every
-operation is bounded by a timeout and the whole run by --deadline seconds."""
-import argparse, collections, json, os, socket, sys, time
+"""Client of the network tests (DirectorNetworkIT). Every socket operation has a timeout
+(--timeout, 2 s) and the whole run a deadline (--deadline); the result is one JSON line.
 
-p = argparse.ArgumentParser()
-p.add_argument("mode", choices=["spread", "udp", "hold"])
-p.add_argument("--vip", required=True)
-p.add_argument("--port", type=int, required=True)
-p.add_argument("--count", type=int, default=10)
-p.add_argument("--timeout", type=float, default=2.0)
-p.add_argument("--deadline", type=float, default=60.0)
-p.add_argument("--until", help="hold: file whose creation triggers the second round")
-p.add_argument("--sport", type=int, default=21000,
-               help="udp: first source port; each datagram uses the next one, so no two share a flow")
-a = p.parse_args()
-end = time.monotonic() + a.deadline
+spread: --count new TCP connections, one after the other; each sends one line, reads the
+        answer (a real server's name), closes.      -> {"rs1": n1, "rs2": n2, "errors": e}
+udp:    --count datagrams, each from a fresh socket on its own source port (--sport, --sport+1,
+        ...) so that no two share a flow.            -> {"rs1": n1, "rs2": n2, "errors": e}
+hold:   --count connections opened at once; one line on each (answers printed as
+        {"ready": [...]}), then waits until the file --until exists (bounded by the deadline),
+        sends a second line on each.                 -> {"first": [...], "second": [...]}
+"""
+import argparse
+import json
+import os
+import socket
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("mode", choices=["spread", "udp", "hold"])
+parser.add_argument("--host", required=True, help="address to connect to (the VIP)")
+parser.add_argument("--port", type=int, required=True)
+parser.add_argument("--count", type=int, default=10)
+parser.add_argument("--timeout", type=float, default=2.0, help="seconds per connection or datagram")
+parser.add_argument("--deadline", type=float, default=30.0, help="seconds for the whole run")
+parser.add_argument("--sport", type=int, default=40000, help="udp: first source port")
+parser.add_argument("--until", help="hold: the file whose existence starts the second round")
+args = parser.parse_args()
+end = time.monotonic() + args.deadline
+
+
+def remaining():
+    return max(0.05, min(args.timeout, end - time.monotonic()))
+
 
 def ask(conn):
+    """Sends one line, returns the answer line ("" when the peer closed)."""
+    conn.settimeout(remaining())
     conn.sendall(b"hello\n")
     data = b""
     while not data.endswith(b"\n"):
@@ -25,43 +43,71 @@ def ask(conn):
         if not chunk:
             break
         data += chunk
-    return data.decode().strip()
+    return data.decode(errors="replace").strip()
 
-if a.mode == "spread":
-    seen = collections.Counter()
-    for _ in range(a.count):
-        if time.monotonic() > end:
+
+def tally():
+    return {"rs1": 0, "rs2": 0, "errors": 0}
+
+
+def spread():
+    seen = tally()
+    for _ in range(args.count):
+        if time.monotonic() >= end:
             seen["errors"] += 1
             continue
         try:
-            with socket.create_connection((a.vip, a.port), timeout=a.timeout) as c:
-                seen[ask(c)] += 1
+            with socket.create_connection((args.host, args.port), timeout=remaining()) as conn:
+                name = ask(conn)
+            seen[name or "errors"] = seen.get(name or "errors", 0) + 1
         except OSError:
             seen["errors"] += 1
-    print(json.dumps(seen))
-elif a.mode == "udp":
-    seen = collections.Counter()
-    for i in range(a.count):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.settimeout(a.timeout)
-            s.bind(("0.0.0.0", a.sport + i))
+    return seen
+
+
+def udp():
+    seen = tally()
+    for i in range(args.count):
+        if time.monotonic() >= end:
+            seen["errors"] += 1
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.settimeout(remaining())
             try:
-                s.sendto(b"hello\n", (a.vip, a.port))
-                seen[s.recvfrom(64)[0].decode().strip()] += 1
+                sock.bind(("0.0.0.0", args.sport + i))
+                sock.sendto(b"hello\n", (args.host, args.port))
+                name = sock.recvfrom(64)[0].decode(errors="replace").strip()
+                seen[name or "errors"] = seen.get(name or "errors", 0) + 1
             except OSError:
                 seen["errors"] += 1
-    print(json.dumps(seen))
-else:
-    conns = [socket.create_connection((a.vip, a.port), timeout=a.timeout) for _ in range(a.count)]
-    first = [ask(c) for c in conns]
+    return seen
+
+
+def hold():
+    conns, first = [], []
+    for _ in range(args.count):
+        conn = None
+        try:
+            conn = socket.create_connection((args.host, args.port), timeout=remaining())
+            first.append(ask(conn))
+        except OSError as e:
+            first.append("error: %s" % e)
+        conns.append(conn)
     print(json.dumps({"ready": first}), flush=True)
-    while a.until and not os.path.exists(a.until) and time.monotonic() < end:
+    while args.until and not os.path.exists(args.until) and time.monotonic() < end:
         time.sleep(0.05)
     second = []
-    for c in conns:
+    for conn in conns:
+        if conn is None:
+            second.append("error: not connected")
+            continue
         try:
-            second.append(ask(c))
+            second.append(ask(conn))
         except OSError as e:
-            second.append("error: " + str(e))
-        c.close()
-    print(json.dumps({"first": first, "second": second}), flush=True)
+            second.append("error: %s" % e)
+        conn.close()
+    return {"first": first, "second": second}
+
+
+result = {"spread": spread, "udp": udp, "hold": hold}[args.mode]()
+print(json.dumps(result), flush=True)

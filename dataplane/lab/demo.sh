@@ -62,7 +62,7 @@ for svc in s["services"]:
 print("    neighbours: " + ", ".join("%s at %s" % (n["ip"], n["mac"]) for n in s["neighbours"]))
 PY
 # `ip netns exec` execs its command, so $! is the server's own PID (a shell function would not be)
-for n in rs1 rs2; do ip netns exec "$P-$n" python3 "$LAB/server.py" --name "$n" --tcp 80 >/dev/null & PIDS+=($!); done
+for n in rs1 rs2; do ip netns exec "$P-$n" python3 "$LAB/server.py" --name "$n" --tcp-port 80 >/dev/null & PIDS+=($!); done
 
 run_mode() {
   local mode="$1" gw="198.18.0.1" helpers=()
@@ -92,7 +92,7 @@ YAML
   done
   sleep 1
   echo "== $mode: CIP 198.19.1.10 -> VIP 198.18.0.100:80 (wrr 2:1 over RIPs .11 and .12), $REQUESTS requests"
-  echo "  answered by: $(nsx cli python3 "$LAB/client.py" spread --vip 198.18.0.100 --port 80 --count "$REQUESTS")"
+  echo "  answered by: $(nsx cli python3 "$LAB/client.py" spread --host 198.18.0.100 --port 80 --count "$REQUESTS")"
   echo "  director state (/v1/state):"
   nsx dir curl -s http://127.0.0.1:9100/v1/state | python3 "$WORK/state.py"
   stop "$director" "${helpers[@]}"

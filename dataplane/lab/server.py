@@ -1,42 +1,83 @@
 #!/usr/bin/env python3
-"""A real server for the lab and the network tests: answers every line (TCP) or datagram (UDP)
-with its own name, so the client can tell which real server it reached."""
-import argparse, socket, threading
+"""Real server of the network tests (DirectorNetworkIT).
 
-p = argparse.ArgumentParser()
-p.add_argument("--name", required=True)
-p.add_argument("--tcp", type=int, action="append", default=[], help="TCP port on 0.0.0.0")
-p.add_argument("--udp", action="append", default=[], help="ADDRESS:PORT to answer UDP on")
-a = p.parse_args()
-answer = (a.name + "\n").encode()
+TCP: a line protocol on --tcp-port (all addresses): every line received is answered with this
+server's name ("rs1\\n"); the connection stays open until the client closes it.
+UDP: every datagram to --udp-port on each --udp-bind address is answered with the name.
 
-def serve_conn(c):
-    with c:
-        f = c.makefile("rb")
-        for _ in f:
-            c.sendall(answer)
+One line on stdout per event, so the test can count what this server really answered:
+  ready
+  tcp-accept CLIENT_IP:PORT -> LOCAL_IP:PORT
+  udp CLIENT_IP:PORT -> BIND_IP:PORT
+In DR and TUN the UDP socket must be bound to the VIP (a socket on 0.0.0.0 answers from the
+primary address); pass --udp-bind 0.0.0.0 --udp-bind VIP to serve NAT and DR/TUN alike (both
+sockets use SO_REUSEADDR; the kernel delivers to the most specific one). Binding the VIP before
+it is on lo needs net.ipv4.ip_nonlocal_bind=1.
+"""
+import argparse
+import socket
+import sys
+import threading
 
-def tcp(port):
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", port))
-    s.listen(128)
+parser = argparse.ArgumentParser()
+parser.add_argument("--name", required=True, help="answered to every line and datagram")
+parser.add_argument("--tcp-port", type=int, default=0, help="TCP port (0: none)")
+parser.add_argument("--udp-port", type=int, default=0, help="UDP port (0: none)")
+parser.add_argument("--udp-bind", action="append", default=[],
+                    help="address the UDP socket binds (repeatable; default 0.0.0.0)")
+args = parser.parse_args()
+answer = (args.name + "\n").encode()
+out_lock = threading.Lock()
+
+
+def say(line):
+    with out_lock:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
+def serve_connection(conn, peer):
+    with conn:
+        local = conn.getsockname()
+        say("tcp-accept %s:%d -> %s:%d" % (peer[0], peer[1], local[0], local[1]))
+        try:
+            for _ in conn.makefile("rb"):
+                conn.sendall(answer)
+        except OSError:
+            pass
+
+
+def tcp_loop(listener):
     while True:
-        c, _ = s.accept()
-        threading.Thread(target=serve_conn, args=(c,), daemon=True).start()
+        conn, peer = listener.accept()
+        threading.Thread(target=serve_connection, args=(conn, peer), daemon=True).start()
 
-def udp(spec):
-    host, port = spec.rsplit(":", 1)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((host, int(port)))
+
+def udp_loop(sock, bound):
     while True:
-        _, peer = s.recvfrom(2048)
-        s.sendto(answer, peer)
+        _, peer = sock.recvfrom(2048)
+        say("udp %s:%d -> %s:%d" % (peer[0], peer[1], bound, args.udp_port))
+        sock.sendto(answer, peer)
 
-threads = [threading.Thread(target=tcp, args=(port,), daemon=True) for port in a.tcp]
-threads += [threading.Thread(target=udp, args=(spec,), daemon=True) for spec in a.udp]
+
+threads = []
+if args.tcp_port:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("0.0.0.0", args.tcp_port))
+    listener.listen(128)
+    threads.append(threading.Thread(target=tcp_loop, args=(listener,), daemon=True))
+if args.udp_port:
+    for address in args.udp_bind or ["0.0.0.0"]:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((address, args.udp_port))
+        threads.append(threading.Thread(target=udp_loop, args=(sock, address), daemon=True))
 for t in threads:
     t.start()
-print("ready", flush=True)
-for t in threads:
-    t.join()
+say("ready")
+try:
+    for t in threads:
+        t.join()
+except KeyboardInterrupt:
+    pass

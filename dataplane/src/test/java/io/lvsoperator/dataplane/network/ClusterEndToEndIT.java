@@ -84,7 +84,7 @@ class ClusterEndToEndIT {
 
   private LabProcess startServer(String rs) {
     LabProcess server = ns.spawn(rs, rs + "-server", "python3", LAB_SCRIPTS.resolve("server.py").toString(),
-        "--name", rs, "--tcp", "80");
+        "--name", rs, "--tcp-port", "80");
     await().atMost(Duration.ofSeconds(10)).until(() -> server.output().contains("ready"));
     return server;
   }
@@ -133,7 +133,7 @@ class ClusterEndToEndIT {
   }
 
   private JsonNode spread(int count) throws Exception {
-    String out = ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--vip", VIP,
+    String out = ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--host", VIP,
         "--port", "80", "--count", String.valueOf(count), "--timeout", "1", "--deadline", "20");
     return JSON.readTree(out.trim());
   }
@@ -162,7 +162,7 @@ class ClusterEndToEndIT {
          "spec": {"vip": "%s", "ports": [{"port": 8080, "protocol": "TCP"}], "mode": "NAT", "scheduler": "rr",
                   "service": {"name": "backend", "port": "http"}}}""".formatted(VIP));
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      String out = ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--vip", VIP,
+      String out = ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--host", VIP,
           "--port", "8080", "--count", "10", "--timeout", "1", "--deadline", "20");
       JsonNode spread = JSON.readTree(out.trim());
       assertThat(spread.path("rs1").asInt()).as("%s", spread).isEqualTo(5);
@@ -212,7 +212,7 @@ class ClusterEndToEndIT {
                   "healthCheck": {"type": "tcp", "intervalSeconds": 1, "timeoutSeconds": 1, "rise": 1, "fall": 1},
                   "realServers": [{"address": "198.18.0.11"}, {"address": "198.18.0.12"}]}}""".formatted(VIP));
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> JSON.readTree(
-        ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--vip", VIP, "--port", "9091",
+        ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(), "spread", "--host", VIP, "--port", "9091",
             "--count", "5", "--timeout", "1", "--deadline", "10").trim()).path("errors").asInt(0) == 0);
 
     List<String> expressions = new ArrayList<>();

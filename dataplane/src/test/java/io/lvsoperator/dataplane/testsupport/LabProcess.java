@@ -2,6 +2,7 @@ package io.lvsoperator.dataplane.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ public final class LabProcess implements AutoCloseable {
   /** Everything it printed so far (stdout and stderr). */
   public String output() {
     try {
-      return Files.exists(log) ? Files.readString(log) : "";
+      return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -47,6 +48,35 @@ public final class LabProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** The last {@code chars} characters of its output, for diagnostics. */
+  public String tail(int chars) {
+    String all = output();
+    return all.length() <= chars ? all : "..." + all.substring(all.length() - chars);
+  }
+
+  /**
+   * SIGINT to its PID (tcpdump then flushes its file and prints its statistics), then {@link
+   * #stop()} if it has not ended within 5 seconds; returns the exit code.
+   */
+  public int interrupt() {
+    if (process.isAlive()) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+            .redirectErrorStream(true).start();
+        kill.getInputStream().readAllBytes();
+        kill.waitFor(5, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        // falls through to stop()
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (!waitFor(5)) {
+        return stop();
+      }
+    }
+    return process.isAlive() ? -1 : process.exitValue();
   }
 
   /** SIGTERM, then SIGKILL if it has not ended within 10 seconds; returns the exit code. */

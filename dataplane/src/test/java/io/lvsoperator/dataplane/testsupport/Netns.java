@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Netns implements AutoCloseable {
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
+  private static final int MAX_NAME_LENGTH = 15;
 
   private final String prefix;
   private final Path workDir;
@@ -56,6 +57,10 @@ public final class Netns implements AutoCloseable {
 
   public String add(String role) {
     String ns = name(role);
+    if (ns.length() > MAX_NAME_LENGTH) {
+      // short names keep every derived name (veth peers, logs) within IFNAMSIZ
+      throw new IllegalArgumentException("namespace name " + ns + " is longer than " + MAX_NAME_LENGTH);
+    }
     host("ip", "netns", "add", ns);
     created.add(ns);
     exec(role, "ip", "link", "set", "lo", "up");
@@ -82,14 +87,18 @@ public final class Netns implements AutoCloseable {
   }
 
   private String run(List<String> cmd, boolean check) {
+    Path out = null;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readAllBytes();
+      // output goes to a file, so that a command that hangs cannot block us past the timeout
+      out = Files.createTempFile("netns-cmd", ".out");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + String.join(" ", cmd));
+        p.waitFor(5, TimeUnit.SECONDS);
+        throw new IllegalStateException("timed out after " + COMMAND_TIMEOUT_SECONDS + " s: " + String.join(" ", cmd)
+            + ": " + new String(Files.readAllBytes(out), StandardCharsets.UTF_8));
       }
-      String text = new String(out, StandardCharsets.UTF_8);
+      String text = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
       if (check && p.exitValue() != 0) {
         throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text);
       }
@@ -99,6 +108,14 @@ public final class Netns implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a temp file
+        }
+      }
     }
   }
 
