@@ -149,6 +149,9 @@ public final class DirectorSpecValidator {
     if (h.fall() < 1) {
       out.add(path + ".fall: must be at least 1");
     }
+    if (h.port() != null && (h.port() < 1 || h.port() > 65535)) {
+      out.add(path + ".port: " + h.port() + " is not within 1-65535");
+    }
   }
 
   private static void validateConnectionTable(ConnectionTableSpec c, List<String> out) {

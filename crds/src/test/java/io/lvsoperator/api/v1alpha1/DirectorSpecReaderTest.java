@@ -93,7 +93,7 @@ class DirectorSpecReaderTest {
     assertThat(s.mode()).isEqualTo(ForwardingMode.DR);
     assertThat(s.scheduler()).isEqualTo(SchedulerName.RR);
     assertThat(s.persistenceSeconds()).isZero();
-    assertThat(s.healthCheck()).isEqualTo(new HealthCheckSpec("tcp", "/", 2, 1, 2, 2));
+    assertThat(s.healthCheck()).isEqualTo(new HealthCheckSpec("tcp", "/", 2, 1, 2, 2, null));
     assertThat(s.realServers()).containsExactly(new RealServerSpec("198.18.0.11", 80, 1));
     assertThat(spec.connectionTable()).isEqualTo(ConnectionTableSpec.DEFAULTS);
   }
@@ -144,7 +144,7 @@ class DirectorSpecReaderTest {
   @Test
   void healthCheckDefaultsFillWhatIsLeftOut() throws Exception {
     DirectorSpec spec = DirectorSpecReader.parse(MINIMAL.replace("port: 80\n", "port: 80\n    healthCheck: {type: http}\n"));
-    assertThat(spec.services().get(0).healthCheck()).isEqualTo(new HealthCheckSpec("http", "/", 2, 1, 2, 2));
+    assertThat(spec.services().get(0).healthCheck()).isEqualTo(new HealthCheckSpec("http", "/", 2, 1, 2, 2, null));
   }
 
   @Test
@@ -408,7 +408,7 @@ class DirectorSpecReaderTest {
         services:
           - vip: 198.18.0.100
             port: 80
-            healthCheck: {type: icmp, rise: 0}
+            healthCheck: {type: icmp, rise: 0, port: 70000}
             realServers:
               - {address: 198.18.0.11, port: 81}
               - {address: 198.18.0.1234}
@@ -424,6 +424,7 @@ class DirectorSpecReaderTest {
         "routes[0].via: 192.0.2.1 is not inside any prefix of addresses",
         "services[0].healthCheck.type: \"icmp\" is not tcp or http",
         "services[0].healthCheck.rise: must be at least 1",
+        "services[0].healthCheck.port: 70000 is not within 1-65535",
         "services[0].realServers[0].port: DR cannot change the port (80 -> 81); only NAT can",
         "services[0].realServers[1].address: \"198.18.0.1234\" is not an IPv4 address",
         "services[1].persistenceSeconds: must be within 0-" + 31 * 24 * 3600,

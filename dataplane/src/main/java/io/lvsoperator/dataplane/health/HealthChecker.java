@@ -96,7 +96,8 @@ public final class HealthChecker implements AutoCloseable {
         continue;
       }
       for (Destination d : svc.destinations()) {
-        int port = d.port() == 0 ? svc.port() : d.port();
+        // a UDP or every-port service names the TCP port to probe in the check itself
+        int port = hc.port() != null ? hc.port() : d.port() == 0 ? svc.port() : d.port();
         if (port == 0) {
           continue; // every-port service without a port to probe
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -86,7 +87,11 @@ class ClusterAgentIT {
     Director d = new Director();
     d.setMetadata(new ObjectMetaBuilder().withName(name).addToLabels(ClusterAgent.NODE_LABEL, "node-a").build());
     d.setSpec(spec);
-    client.resources(Director.class).resource(d).createOr(x -> x.update());
+    // the agent writes status meanwhile, which moves the resourceVersion: retry on conflict, as the operator does
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+      client.resources(Director.class).resource(d).createOr(x -> x.update());
+      return true;
+    });
   }
 
   DirectorStatus status() {

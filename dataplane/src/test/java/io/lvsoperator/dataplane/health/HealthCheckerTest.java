@@ -63,6 +63,31 @@ class HealthCheckerTest {
   }
 
   @Test
+  void aUdpServiceIsProbedOnTheTcpPortItsCheckNames() throws Exception {
+    ServerSocket server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress("127.0.0.1", 0));
+    int checkPort = server.getLocalPort();
+    // nothing listens on TCP 9 (discard) of loopback: a probe of the service port would fail
+    String yaml = """
+        addresses: [127.0.0.2/8]
+        services:
+          - {vip: 198.18.0.100, port: 9, protocol: UDP, mode: NAT,
+             healthCheck: {type: tcp, port: %d, intervalSeconds: 1, timeoutSeconds: 1, rise: 1, fall: 1},
+             realServers: [{address: 127.0.0.1}]}
+        """.formatted(checkPort);
+    ForwardingTable t = new ConfigCompiler(new StatsRegistry()).compile(DirectorSpecReader.parse(yaml),
+        new InterfaceInfo("lo", MacAddress.parse("02:00:00:00:00:01"), 1500, List.of()));
+    try (HealthChecker checker = new HealthChecker(2)) {
+      checker.follow(t);
+      await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> stats(t).healthy);
+      assertThat(checker.transitions()).isZero();
+      server.close();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !stats(t).healthy);
+    }
+  }
+
+  @Test
   void httpCheckWantsA2xxOr3xxStatus() throws Exception {
     AtomicInteger status = new AtomicInteger(200);
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
@@ -73,7 +98,7 @@ class HealthCheckerTest {
     http.start();
     try {
       int port = http.getAddress().getPort();
-      HealthCheckSpec spec = new HealthCheckSpec("http", "/health", 1, 1, 1, 1);
+      HealthCheckSpec spec = new HealthCheckSpec("http", "/health", 1, 1, 1, 1, null);
       int lo = Ipv4.parse("127.0.0.1");
       assertThat(HealthProbe.check(spec, lo, port)).isTrue();
       status.set(302);

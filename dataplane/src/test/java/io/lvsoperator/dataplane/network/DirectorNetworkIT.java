@@ -479,7 +479,7 @@ class DirectorNetworkIT {
     };
   }
 
-  /** The lab's scripts, shared with dataplane/lab/demo.sh (tests run in the module directory). */
+  /** The lab's scripts, shared with dataplane/lab/lab.sh (tests run in the module directory). */
   private static String script(String name) {
     Path p = Path.of("lab").resolve(name).toAbsolutePath();
     if (!Files.exists(p)) {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The local lab: the whole product on one machine, in network namespaces only (198.18.0.0/15).
+#
+#   lab.sh [--once]            a Kubernetes API, the operator, two director nodes running the
+#                              dataplane, three real servers, a client behind a router; applies the
+#                              VirtualServices of lab/virtualservices/ with kubectl, sends traffic
+#                              through each VIP and shows the statuses. Stays up until Ctrl-C
+#                              (--once: exits after its checks, with status 1 if one failed).
+#   lab.sh scenario NAME|all   replays a lesson of the write-up the product grew from, with an
+#                              annotated packet trace: arp, route, snat, nat, dr, tun.
+#   lab.sh kubectl ARGS...     kubectl against the running lab's API.
+#   lab.sh clean               removes what a killed lab left behind (namespaces lvslab-*).
+#
+# Run as root from a clone; it installs missing Debian packages and builds the jars when they are
+# missing. Everything it makes (namespaces, processes, files) is removed when it ends.
+set -euo pipefail
+LAB="$(cd "$(dirname "$0")" && pwd)"
+. "$LAB/lib/common.sh"
+. "$LAB/lib/cluster.sh"
+. "$LAB/lib/scenarios.sh"
+
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+
+command="${1:-up}"
+case "$command" in
+  -h|--help|help) usage; exit 0 ;;
+  kubectl)
+    shift
+    [ -f "$CLUSTER_WORK/kubeconfig" ] || die "no lab is running (start one with: $0)"
+    exec ip netns exec "$PREFIX-api" kubectl --kubeconfig "$CLUSTER_WORK/kubeconfig" \
+      --cache-dir "$CLUSTER_WORK/kube-cache" "$@" ;;
+  clean) require_root; clean_leftovers; exit 0 ;;
+esac
+
+require_root "$@"
+need_tools
+prepare_build
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+case "$command" in
+  up|--once)
+    once=no
+    [ "$command" = --once ] || [ "${2:-}" = --once ] && once=yes
+    cluster_main "$once"
+    exit "$FAILED" ;;
+  scenario)
+    scenario_main "${2:-}" ;;
+  *) usage >&2; exit 2 ;;
+esac
