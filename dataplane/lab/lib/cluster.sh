@@ -15,6 +15,7 @@ API_URL="http://198.18.0.5:6443"
 NODES=(node-a node-b)
 declare -A NODE_IP=([node-a]=198.18.0.2 [node-b]=198.18.0.3)
 RS=(rs1 rs2 rs3)
+declare -A DATAPLANE_PID=()
 declare -A RS_IP=([rs1]=198.18.0.11 [rs2]=198.18.0.12 [rs3]=198.18.0.13)
 DR_VIP=198.18.0.100 NAT_VIP=198.18.0.101 TUN_VIP=198.18.0.102
 FAILED=0
@@ -89,6 +90,7 @@ cluster_start_nodes() {
   for n in "${NODES[@]}"; do
     spawn "$n" "$CLUSTER_WORK/dataplane-$n.log" "${KUBE_ENV[@]}" "${DATAPLANE[@]}" run --kubernetes --node "$n" \
       --interface eth0 --state-dir "$CLUSTER_WORK/state-$n" --heartbeat-seconds 2 --admin "${NODE_IP[$n]}:9100"
+    DATAPLANE_PID[$n]=$LAST_PID
   done
   for n in "${RS[@]}"; do
     # TCP 80 and UDP 5353, answering with the server's name
@@ -103,20 +105,27 @@ cluster_start_nodes() {
   done
 }
 
-# NAT replies leave a real server from its RIP and must pass the director that owns the VIP; DR
-# and TUN replies leave from the VIP and go straight to the router. Source-based routing keeps
-# both on one real server.
+# NAT replies leave a real server from its RIP and must pass the director that owns the VIP: they
+# go to web-nat's natGateway, which that director announces. DR and TUN replies leave from the VIP
+# and go straight to the router. Source-based routing keeps both on one real server.
+NAT_GATEWAY=198.18.0.254
 cluster_route_nat_replies() {
-  local owner dip n
-  owner="$(kk get virtualservice web-nat -o 'jsonpath={.status.director}')"
-  dip="${NODE_IP[$owner]:-}"
-  [ -n "$dip" ] || { say "lab: web-nat has no director"; return 1; }
+  local n
   for n in "${RS[@]}"; do
     nsx "$n" ip route replace 198.18.0.0/24 dev eth0 table 100
-    nsx "$n" ip route replace default via "$dip" table 100
+    nsx "$n" ip route replace default via "$NAT_GATEWAY" table 100
     nsx "$n" ip rule add from "${RS_IP[$n]}" table 100 priority 100
   done
-  say "  NAT real servers answer through $owner ($dip), the director of $NAT_VIP"
+}
+nat_gateway_follows_vip() {
+  local owner vips
+  owner="$(kk get virtualservice web-nat -o 'jsonpath={.status.director}')"
+  vips="$(kk get director "$owner" -o 'jsonpath={.spec.vips}')"
+  if [[ "$vips" == *"\"$NAT_VIP\""* && "$vips" == *"\"$NAT_GATEWAY\""* ]]; then
+    check "$owner announces $NAT_VIP and the NAT real servers' gateway $NAT_GATEWAY" yes
+  else
+    check "the director of $NAT_VIP ($owner: $vips) announces the gateway $NAT_GATEWAY" no
+  fi
 }
 
 ready_count() {
@@ -172,17 +181,41 @@ cluster_show_status() {
   kk get directors -o custom-columns='NAME:.metadata.name,GENERATION:.spec.generation,APPLIED:.status.appliedGeneration,VIPS:.spec.vips,MAC:.status.mac,READY:.status.conditions[?(@.type=="Ready")].status'
   local statuses
   statuses="$(kk get virtualservices -o 'jsonpath={range .items[*]}{.metadata.name}={.status.ready},{.status.conditions[?(@.type=="Ready")].status} {end}')"
+  nat_gateway_follows_vip
   local vs
   for vs in web-dr web-nat web-tun; do
     [[ " $statuses " == *" $vs=3/3,True "* ]] && check "$vs Ready, 3/3 real servers" yes || check "$vs Ready, 3/3 real servers ($statuses)" no
   done
 }
 
+owner_of() { kk get virtualservice "$1" -o 'jsonpath={.status.director}'; }
+owned_by() { [ "$(owner_of "$1")" = "$2" ]; }
+# The director owning the NAT VIP goes away: the operator moves the VIP and its gateway to the
+# other one, which announces both (gratuitous ARP), and NAT traffic goes on through it.
+cluster_failover() {
+  local from to
+  from="$(owner_of web-nat)"
+  [ -n "$from" ] || { check "web-nat has a director" no; return; }
+  to=node-a; [ "$from" = node-a ] && to=node-b
+  section "failover: $from's dataplane stops and its pod is deleted"
+  stop_pid "${DATAPLANE_PID[$from]}"
+  kk delete pod -n lvs-system "lvs-dataplane-$from" --wait=false | sed 's/^/  /'
+  local t0; t0="$(now)"
+  if wait_for 30 "web-nat to move to $to" owned_by web-nat "$to"; then
+    say "  web-nat moved to $to $(since "$t0") s after the pod was deleted"
+  else
+    FAILED=1
+  fi
+  nat_gateway_follows_vip
+  show_spread "NAT $NAT_VIP:8080 TCP" "$(spread spread "$NAT_VIP" 8080 9)" "rs1=3 rs2=3 rs3=3" "rr, now through $to"
+  show_spread "DR  $DR_VIP:80   TCP" "$(spread spread "$DR_VIP" 80 8)" "rs1=4 rs2=2 rs3=2" "wrr 2:1:1"
+}
+
 cluster_show_endpoints() {
   section "where to look"
   cat <<EOF
   kubectl:            $0 kubectl get lvs -o yaml        (kubeconfig: $CLUSTER_WORK/kubeconfig, used inside namespace $PREFIX-api)
-  director metrics:   ip netns exec $PREFIX-node-a curl -s http://198.18.0.2:9100/metrics   (node-b: 198.18.0.3)
+  director metrics:   ip netns exec $PREFIX-node-a curl -s http://198.18.0.2:9100/metrics   (node-b's stopped at the failover)
   director state:     ip netns exec $PREFIX-node-a curl -s http://198.18.0.2:9100/v1/state
   operator metrics:   ip netns exec $PREFIX-api curl -s http://198.18.0.5:8080/metrics
   a request:          ip netns exec $PREFIX-cli python3 $LAB/client.py spread --host $DR_VIP --port 80 --count 4
@@ -198,6 +231,7 @@ cluster_main() {
   local t0; t0="$(now)"
   section "starting: namespaces $PREFIX-*, the Kubernetes API and the operator in $PREFIX-api, a dataplane on node-a and node-b"
   cluster_topology
+  cluster_route_nat_replies
   cluster_start_control_plane || { FAILED=1; return; }
   cluster_start_nodes || { FAILED=1; return; }
   say "  up after $(since "$t0") s"
@@ -209,9 +243,9 @@ cluster_main() {
     FAILED=1
   fi
   wait_for 60 "three Ready VirtualServices" all_ready || FAILED=1
-  cluster_route_nat_replies || FAILED=1
   cluster_traffic
   cluster_show_status
+  cluster_failover
   cluster_show_endpoints
   if [ "$FAILED" != 0 ]; then
     section "some checks FAILED (logs: $CLUSTER_WORK, kept)"

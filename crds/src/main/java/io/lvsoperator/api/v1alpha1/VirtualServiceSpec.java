@@ -29,6 +29,12 @@ public class VirtualServiceSpec {
   @JsonPropertyDescription("Forwarding method: DR (direct routing, default), NAT or TUN (IP-in-IP)")
   private ForwardingMode mode;
 
+  @Pattern(IPV4_PATTERN)
+  @JsonPropertyDescription("NAT only: the default gateway of the real servers (a floating DIP). The director"
+      + " that owns the VIP answers ARP for it, so replies follow the VIP when it moves; VirtualServices that"
+      + " share a gateway share a director")
+  private String natGateway;
+
   @JsonPropertyDescription("IPVS scheduler: rr, wrr, lc, wlc (default), sh or mh (Maglev)")
   private SchedulerName scheduler;
 
@@ -66,6 +72,14 @@ public class VirtualServiceSpec {
 
   public void setMode(ForwardingMode mode) {
     this.mode = mode;
+  }
+
+  public String getNatGateway() {
+    return natGateway;
+  }
+
+  public void setNatGateway(String natGateway) {
+    this.natGateway = natGateway;
   }
 
   public SchedulerName getScheduler() {

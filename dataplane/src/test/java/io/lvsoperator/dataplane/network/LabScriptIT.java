@@ -66,7 +66,7 @@ class LabScriptIT {
   }
 
   @Test
-  void theWholeProductComesUpServesEveryVipAndLeavesNothingBehind() throws Exception {
+  void theWholeProductComesUpServesEveryVipFailsOverAndLeavesNothingBehind() throws Exception {
     Run run = lab("--once");
     assertThat(run.output()).doesNotContain("FAIL");
     assertThat(run.exit()).as("exit status").isZero();
@@ -79,6 +79,10 @@ class LabScriptIT {
         .contains("ok    web-dr Ready, 3/3 real servers", "ok    web-nat Ready, 3/3 real servers",
             "ok    web-tun Ready, 3/3 real servers")
         .containsPattern("virtualservice.lvsoperator.io/web-(dr|nat|tun) created")
+        .containsPattern("ok    node-[ab] announces 198.18.0.101 and the NAT real servers' gateway 198.18.0.254")
+        // failover: the NAT VIP and its gateway move together, and NAT traffic goes on
+        .containsPattern("web-nat moved to node-[ab] [0-9.]+ s after the pod was deleted")
+        .containsPattern("ok    NAT 198.18.0.101:8080 TCP  rs1=3 rs2=3 rs3=3 errors=0   \\(rr, now through node-[ab]\\)")
         .contains("all checks passed");
     assertThat(labNamespaces()).isEmpty();
     assertThat(Path.of("/run/lvslab")).doesNotExist();

@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
 
 /**
  * Decides what every director runs. Every director gets every service (so any of them can take a
- * VIP over at once); each VIP is announced by exactly one ready director. Assignments are stable:
- * a VIP stays with its director while that director is ready; new or orphaned VIPs go to the
- * ready director with the fewest, ties by name, so every run of the operator agrees. Pure.
+ * VIP over at once); each VIP, and each NAT gateway with the VIPs that use it, is announced by
+ * exactly one ready director. Assignments are stable: addresses stay with their director while
+ * that director is ready; new or orphaned ones go to the ready director announcing the fewest,
+ * ties by name, so every run of the operator agrees. Pure.
  */
 public final class DirectorPlanner {
   private DirectorPlanner() {}
@@ -31,31 +32,39 @@ public final class DirectorPlanner {
       List<AcceptedService> services, List<DirectorNode> nodes, Map<String, String> currentOwners,
       String interfaceName) {
     List<ServiceSpec> rendered = new ArrayList<>();
-    Set<String> vips = new TreeSet<>();
+    AnnounceGroups groups = new AnnounceGroups();
     services.stream().sorted(Comparator.comparing(AcceptedService::key)).forEach(s -> {
       rendered.addAll(ServiceRenderer.render(s.key(), s.resource().getSpec(), s.backends()));
-      vips.add(s.resource().getSpec().getVip());
+      groups.add(s.resource().getSpec().getVip());
+      if (s.resource().getSpec().getNatGateway() != null) {
+        // NAT replies reach the director through the gateway: it must be where the VIP is
+        groups.join(s.resource().getSpec().getVip(), s.resource().getSpec().getNatGateway());
+      }
     });
     Set<String> ready = nodes.stream().filter(DirectorNode::ready).map(DirectorNode::name)
         .collect(Collectors.toCollection(TreeSet::new));
     Map<String, String> owners = new TreeMap<>();
     Map<String, Integer> load = new HashMap<>();
     ready.forEach(n -> load.put(n, 0));
-    for (String vip : vips) {
-      String owner = currentOwners.get(vip);
-      if (owner != null && ready.contains(owner)) {
-        owners.put(vip, owner);
-        load.merge(owner, 1, Integer::sum);
+    List<Set<String>> unplaced = new ArrayList<>();
+    for (Set<String> group : groups.groups()) {
+      String owner = group.stream().map(currentOwners::get).filter(o -> o != null && ready.contains(o)).findFirst()
+          .orElse(null);
+      if (owner == null) {
+        unplaced.add(group);
+      } else {
+        group.forEach(a -> owners.put(a, owner));
+        load.merge(owner, group.size(), Integer::sum);
       }
     }
-    for (String vip : vips) {
-      if (owners.containsKey(vip) || ready.isEmpty()) {
-        continue;
+    for (Set<String> group : unplaced) {
+      if (ready.isEmpty()) {
+        break;
       }
       String least = ready.stream().min(Comparator.comparing((String n) -> load.get(n)).thenComparing(n -> n))
           .orElseThrow();
-      owners.put(vip, least);
-      load.merge(least, 1, Integer::sum);
+      group.forEach(a -> owners.put(a, least));
+      load.merge(least, group.size(), Integer::sum);
     }
     Map<String, DirectorSpec> specs = new TreeMap<>();
     for (DirectorNode node : nodes) {

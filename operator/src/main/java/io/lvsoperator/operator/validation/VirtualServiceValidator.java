@@ -27,6 +27,16 @@ public final class VirtualServiceValidator {
       out.add("spec.vip: " + (spec.getVip() == null ? "is required" : "\"" + spec.getVip() + "\" is not an IPv4 address"));
     }
     ForwardingMode mode = spec.getMode() == null ? ForwardingMode.DR : spec.getMode();
+    if (spec.getNatGateway() != null) {
+      if (!Ipv4.isValid(spec.getNatGateway())) {
+        out.add("spec.natGateway: \"" + spec.getNatGateway() + "\" is not an IPv4 address");
+      } else if (mode != ForwardingMode.NAT) {
+        out.add("spec.natGateway: only NAT real servers send their replies through the director; " + mode
+            + " real servers answer clients directly");
+      } else if (spec.getNatGateway().equals(spec.getVip())) {
+        out.add("spec.natGateway: must differ from the VIP");
+      }
+    }
     if (spec.getPorts() == null || spec.getPorts().isEmpty()) {
       out.add("spec.ports: at least one port is required");
     } else {

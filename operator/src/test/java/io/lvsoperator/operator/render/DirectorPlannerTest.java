@@ -14,6 +14,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DirectorPlannerTest {
+  static AcceptedService natVia(String name, String vip, String gateway) {
+    AcceptedService s = svc(name, vip, ForwardingMode.NAT, null);
+    s.resource().getSpec().setNatGateway(gateway);
+    return s;
+  }
+
   static AcceptedService svc(String name, String vip, ForwardingMode mode, Integer targetPort, Backend... backends) {
     VirtualServiceSpec spec = new VirtualServiceSpec();
     spec.setVip(vip);
@@ -79,5 +85,33 @@ class DirectorPlannerTest {
         svc("x", "198.18.0.1", ForwardingMode.DR, null));
     assertThat(DirectorPlanner.plan(s, THREE, Map.of(), "eth0"))
         .isEqualTo(DirectorPlanner.plan(List.of(s.get(1), s.get(0)), THREE, Map.of(), "eth0"));
+  }
+
+  @Test
+  void natVipsSharingAGatewayAreAnnouncedWithItByOneDirector() {
+    List<AcceptedService> s = List.of(natVia("n1", "198.18.0.1", "198.18.0.254"),
+        natVia("n2", "198.18.0.2", "198.18.0.254"), svc("d", "198.18.0.3", ForwardingMode.DR, null));
+    DirectorPlanner.Plan plan = DirectorPlanner.plan(s, THREE, Map.of(), "eth0");
+    String owner = plan.owners().get("198.18.0.254");
+    assertThat(plan.specs().get(owner).vips()).containsExactly("198.18.0.1", "198.18.0.2", "198.18.0.254");
+    assertThat(plan.owners().get("198.18.0.3")).isNotEqualTo(owner);
+    // the group moves whole when its director goes, and stays where it is otherwise
+    Map<String, String> current = Map.of("198.18.0.1", "c", "198.18.0.2", "c", "198.18.0.254", "c");
+    assertThat(DirectorPlanner.plan(s, THREE, current, "eth0").specs().get("c").vips())
+        .containsExactly("198.18.0.1", "198.18.0.2", "198.18.0.254");
+    List<DirectorNode> cDown = List.of(new DirectorNode("a", true), new DirectorNode("b", true),
+        new DirectorNode("c", false));
+    Map<String, String> moved = DirectorPlanner.plan(s, cDown, current, "eth0").owners();
+    assertThat(moved.get("198.18.0.1")).isIn("a", "b").isEqualTo(moved.get("198.18.0.2"))
+        .isEqualTo(moved.get("198.18.0.254"));
+  }
+
+  @Test
+  void aGatewayJoinsItsVipToTheDirectorAlreadyAnnouncingTheGateway() {
+    // n1 is on b with the gateway; n2 (new, same gateway) must join b, not the least-loaded a
+    List<AcceptedService> s = List.of(natVia("n1", "198.18.0.1", "198.18.0.254"),
+        natVia("n2", "198.18.0.9", "198.18.0.254"));
+    Map<String, String> current = Map.of("198.18.0.1", "b", "198.18.0.254", "b");
+    assertThat(DirectorPlanner.plan(s, THREE, current, "eth0").owners()).containsEntry("198.18.0.9", "b");
   }
 }

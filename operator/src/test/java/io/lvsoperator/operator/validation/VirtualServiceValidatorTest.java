@@ -58,4 +58,21 @@ class VirtualServiceValidatorTest {
     s.setRealServers(List.of(new RealServerSpec("198.18.0.11", 8081, 1)));
     assertThat(VirtualServiceValidator.validate(s)).isEmpty();
   }
+
+  @Test
+  void aNatGatewayIsAnIpv4AddressOfANatServiceOtherThanItsVip() {
+    VirtualServiceSpec nat = valid();
+    nat.setMode(ForwardingMode.NAT);
+    nat.setNatGateway("198.18.0.254");
+    assertThat(VirtualServiceValidator.validate(nat)).isEmpty();
+    nat.setNatGateway("198.18.0.300");
+    assertThat(VirtualServiceValidator.validate(nat)).containsExactly(
+        "spec.natGateway: \"198.18.0.300\" is not an IPv4 address");
+    nat.setNatGateway("198.18.0.100");
+    assertThat(VirtualServiceValidator.validate(nat)).containsExactly("spec.natGateway: must differ from the VIP");
+    VirtualServiceSpec dr = valid();
+    dr.setNatGateway("198.18.0.254");
+    assertThat(VirtualServiceValidator.validate(dr)).singleElement().asString()
+        .startsWith("spec.natGateway: only NAT real servers");
+  }
 }
