@@ -79,7 +79,8 @@ class ChartTest {
 
   @Test
   void dataplaneRunsOnTheHostNetworkWithTwoCapabilitiesOnly() {
-    DaemonSet ds = one(render(Map.of("dataplane.interface", "bond0")), DaemonSet.class, "lvs-dataplane");
+    DaemonSet ds = one(render(Map.of("dataplane.interface", "bond0", "dataplane.io", "afpacket")), DaemonSet.class,
+        "lvs-dataplane");
     var pod = ds.getSpec().getTemplate().getSpec();
     assertThat(pod.getHostNetwork()).isTrue();
     Container c = pod.getContainers().get(0);
@@ -87,7 +88,7 @@ class ChartTest {
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_RAW", "NET_ADMIN");
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0");
+    assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0", "--io=afpacket");
     assertThat(c.getEnv()).anySatisfy(e -> {
       assertThat(e.getName()).isEqualTo("NODE_NAME");
       assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
@@ -144,6 +145,7 @@ class ChartTest {
         .hasMessageContaining("interface");
     assertThatThrownBy(() -> render(Map.of("operator.replicas", 0))).hasMessageContaining("replicas");
     assertThatThrownBy(() -> render(Map.of("image.dataplane.pullPolicy", "Sometimes"))).hasMessageContaining("pullPolicy");
+    assertThatThrownBy(() -> render(Map.of("dataplane.io", "dpdk"))).hasMessageContaining("io");
   }
 
   @Test

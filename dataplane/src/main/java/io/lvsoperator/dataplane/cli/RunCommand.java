@@ -17,6 +17,8 @@ import io.lvsoperator.dataplane.engine.Engine;
 import io.lvsoperator.dataplane.engine.EngineLoop;
 import io.lvsoperator.dataplane.health.HealthChecker;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
+import io.lvsoperator.dataplane.io.AfPacketPort;
+import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.io.PcapPacketPort;
 import io.lvsoperator.dataplane.kernel.KernelGuard;
 import io.lvsoperator.dataplane.stats.DataplaneMetrics;
@@ -77,6 +79,19 @@ public final class RunCommand implements Callable<Integer> {
       description = "Admin endpoint: /healthz, /metrics, /v1/state (default: ${DEFAULT-VALUE}).")
   String admin;
 
+  /** How frames reach the engine. */
+  enum Io {
+    /** pcap4j (libpcap): the portable default. */
+    pcap,
+    /** A Linux AF_PACKET socket read and written in batches of 64 (recvmmsg/sendmmsg). */
+    afpacket
+  }
+
+  @Option(names = "--io", defaultValue = "pcap", paramLabel = "pcap|afpacket",
+      description = "Packet I/O: pcap (libpcap through pcap4j, default) or afpacket (batched Linux packet socket,"
+          + " faster; see docs/benchmarks.md).")
+  Io io;
+
   @Override
   public Integer call() throws Exception {
     if ((config == null) == !kubernetes) {
@@ -112,7 +127,8 @@ public final class RunCommand implements Callable<Integer> {
     int capacity = (first != null ? first.connectionTable() : ConnectionTableSpec.DEFAULTS).maxEntries();
 
     AtomicReference<ForwardingTable> tables = new AtomicReference<>();
-    PcapPacketPort port = PcapPacketPort.open(ifName, null);
+    PacketPort port = io == Io.afpacket ? AfPacketPort.open(ifName) : PcapPacketPort.open(ifName, null);
+    LOG.info("director {}: packet I/O {}", ifName, io);
     Engine engine = new Engine(port, tables, capacity, System::nanoTime);
     KernelGuard guard = new KernelGuard(ifName);
     ConfigApplier applier = new ConfigApplier(iface, tables, ConfigApplier.guardedBy(guard));

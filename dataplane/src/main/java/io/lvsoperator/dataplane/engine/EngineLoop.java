@@ -45,6 +45,7 @@ public final class EngineLoop implements AutoCloseable {
           engine.tick();
           nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
         }
+        port.flush();
       }
     } catch (RuntimeException e) {
       LOG.error("engine stopped on an unexpected error", e);

@@ -2,7 +2,8 @@ package io.lvsoperator.dataplane.io;
 
 /**
  * The one seam between the engine and the wire: raw Ethernet frames in and out. Implementations:
- * {@link PcapPacketPort} on a real interface, {@link MemoryPacketPort} in tests.
+ * {@link PcapPacketPort} (pcap4j, the default) and {@link AfPacketPort} (batched AF_PACKET
+ * socket) on a real interface, {@link MemoryPacketPort} in tests.
  */
 public interface PacketPort extends AutoCloseable {
   /**
@@ -11,8 +12,15 @@ public interface PacketPort extends AutoCloseable {
    */
   int poll(FrameHandler handler, int max);
 
-  /** Sends {@code length} bytes from the start of {@code frame}; false when the port refused it. */
+  /**
+   * Sends {@code length} bytes from the start of {@code frame} (copied: the array is the caller's
+   * again on return); false when the port refused it. A batching port may hold the frame until
+   * {@link #flush()}.
+   */
   boolean send(byte[] frame, int length);
+
+  /** Puts held frames on the wire; the engine loop calls it after every batch and timer run. */
+  default void flush() {}
 
   /** Frames the capture layer dropped before we saw them (ring overflow), for metrics. */
   long droppedByCapture();

@@ -203,18 +203,22 @@ class DirectorNetworkIT {
     List<Arguments> out = new ArrayList<>();
     for (DirectorInterface iface : DirectorInterface.values()) {
       for (ForwardingMode mode : ForwardingMode.values()) {
-        out.add(Arguments.of(mode, iface));
+        out.add(Arguments.of(mode, iface, "pcap"));
       }
+    }
+    // the batched AF_PACKET backend, where it matters: on a node
+    for (ForwardingMode mode : ForwardingMode.values()) {
+      out.add(Arguments.of(mode, DirectorInterface.NODE_LIKE, "afpacket"));
     }
     return out.stream();
   }
 
-  @ParameterizedTest(name = "{0} on a {1} director interface")
+  @ParameterizedTest(name = "{0} on a {1} director interface, {2} I/O")
   @MethodSource("modes")
   @Order(2)
   void forwardsEachConnectionOnceInTheSchedulersProportionAndKeepsConnectionsAcrossAReload(ForwardingMode mode,
-      DirectorInterface iface) throws Exception {
-    startDirector(mode, iface);
+      DirectorInterface iface, String io) throws Exception {
+    startDirector(mode, iface, io);
     Map<String, Integer> acceptedBefore = perRealServer(rs -> lines(rs, "tcp-accept "));
     Map<String, Integer> udpBefore = perRealServer(rs -> lines(rs, "udp "));
     Map<String, PacketCapture> syns = new LinkedHashMap<>();
@@ -257,13 +261,14 @@ class DirectorNetworkIT {
         .as("checksum drops (offloads are off on every veth): %s", drops).isZero();
 
     // 4. a reload without rs2 keeps established connections and sends new ones to rs1
-    reloadWithoutRs2KeepsHeldConnections(mode, iface);
+    reloadWithoutRs2KeepsHeldConnections(mode, iface, io);
 
     stopDirectorAndCheckItUndidItsKernelSetup();
   }
 
-  private void reloadWithoutRs2KeepsHeldConnections(ForwardingMode mode, DirectorInterface iface) throws Exception {
-    Path release = ns.workDir().resolve("release-" + mode + "-" + iface);
+  private void reloadWithoutRs2KeepsHeldConnections(ForwardingMode mode, DirectorInterface iface, String io)
+      throws Exception {
+    Path release = ns.workDir().resolve("release-" + mode + "-" + iface + "-" + io);
     LabProcess hold = ns.spawn("cli", "cli-hold", "python3", script("client.py"), "hold", "--host", VIP,
         "--port", String.valueOf(TCP_PORT), "--count", "3", "--until", release.toString(), "--deadline", "40");
     perTest.add(hold);
@@ -334,6 +339,10 @@ class DirectorNetworkIT {
   // --- the director and the real-server helpers ---
 
   private void startDirector(ForwardingMode mode, DirectorInterface iface) throws Exception {
+    startDirector(mode, iface, "pcap");
+  }
+
+  private void startDirector(ForwardingMode mode, DirectorInterface iface, String io) throws Exception {
     lab.directorInterface(iface == DirectorInterface.NODE_LIKE);
     lab.realServerGateway(mode == ForwardingMode.NAT ? DIP : GATEWAY);
     if (mode != ForwardingMode.NAT) {
@@ -354,8 +363,8 @@ class DirectorNetworkIT {
     generation = 0;
     config = ns.workDir().resolve("director-" + mode + "-" + iface + ".yaml");
     writeConfig(mode, iface, true);
-    director = ns.spawn("dir", "director-" + mode + "-" + iface, DirectorLab.dataplane("run", "--config",
-        config.toString(), "--interface", "eth0", "--admin", ADMIN).toArray(String[]::new));
+    director = ns.spawn("dir", "director-" + mode + "-" + iface + "-" + io, DirectorLab.dataplane("run", "--config",
+        config.toString(), "--interface", "eth0", "--admin", ADMIN, "--io", io).toArray(String[]::new));
     perTest.add(director);
     LabProcess started = director;
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {

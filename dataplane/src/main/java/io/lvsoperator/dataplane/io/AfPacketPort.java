@@ -1,0 +1,208 @@
+package io.lvsoperator.dataplane.io;
+
+import static io.lvsoperator.dataplane.io.LinuxPacketSockets.*;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Linux AF_PACKET socket on one interface, read and written in batches: one recvmmsg fills up
+ * to {@link #BATCH} frames, and sends gather until {@link #flush()} (or a full batch) hands them
+ * to one sendmmsg. Against pcap4j's dispatch this removes the native callback and the byte[]
+ * allocated for every frame, and the system call for every frame sent. Inbound frames only
+ * (PACKET_IGNORE_OUTGOING), as with pcap's direction IN. Frames are copied once each way between
+ * the native batch buffers and one reused array, which is what the engine works on.
+ */
+public final class AfPacketPort implements PacketPort {
+  private static final Logger LOG = LoggerFactory.getLogger(AfPacketPort.class);
+  static final int BATCH = 64;
+  /** Largest frame: 64 KiB covers any MTU and frames the kernel aggregated (GRO). */
+  static final int SLOT = 65_536;
+  private static final int READ_TIMEOUT_MICROS = 10_000;
+  private static final int SOCKET_BUFFER_BYTES = 16 << 20;
+
+  private final int fd;
+  private final String interfaceName;
+  private final Rings rx = new Rings();
+  private final Rings tx = new Rings();
+  private final byte[] frame = new byte[SLOT];
+  private final Memory stats = new Memory(8);
+  private final Memory statsLength = new Memory(4);
+  private int pending;
+  private long dropped;
+  // written by the engine thread only, read by the metrics thread
+  private volatile long truncated;
+  private volatile long sendFailures;
+  private volatile boolean closed;
+
+  /** One batch of message headers, each with one iovec over its own slot of one buffer. */
+  private static final class Rings {
+    final Memory headers = new Memory((long) BATCH * MMSGHDR_SIZE);
+    final Memory iovecs = new Memory((long) BATCH * IOVEC_SIZE);
+    final Memory buffer = new Memory((long) BATCH * SLOT);
+    final ByteBuffer bytes = buffer.getByteBuffer(0, (long) BATCH * SLOT);
+    final Pointer[] headerAt = new Pointer[BATCH];
+
+    Rings() {
+      headers.clear();
+      for (int i = 0; i < BATCH; i++) {
+        iovecs.setPointer((long) i * IOVEC_SIZE, buffer.share((long) i * SLOT));
+        iovecs.setLong((long) i * IOVEC_SIZE + 8, SLOT);
+        headers.setPointer((long) i * MMSGHDR_SIZE + MSG_IOV_OFFSET, iovecs.share((long) i * IOVEC_SIZE));
+        headers.setLong((long) i * MMSGHDR_SIZE + MSG_IOVLEN_OFFSET, 1);
+        headerAt[i] = headers.share((long) i * MMSGHDR_SIZE);
+      }
+    }
+  }
+
+  private AfPacketPort(int fd, String interfaceName) {
+    this.fd = fd;
+    this.interfaceName = interfaceName;
+  }
+
+  public static AfPacketPort open(String interfaceName) throws PortException {
+    int fd;
+    try {
+      fd = socket(AF_PACKET, SOCK_RAW, ETH_P_ALL_BE);
+    } catch (LastErrorException e) {
+      throw new PortException("cannot open a packet socket for " + interfaceName + " (errno " + e.getErrorCode()
+          + "; needs CAP_NET_RAW)", e);
+    }
+    try {
+      int index = if_nametoindex(interfaceName);
+      if (index == 0) {
+        throw new PortException("no interface " + interfaceName, null);
+      }
+      Memory address = new Memory(SOCKADDR_LL_SIZE);
+      address.clear();
+      address.setShort(0, (short) AF_PACKET);
+      address.setShort(2, (short) ETH_P_ALL_BE);
+      address.setInt(4, index);
+      bind(fd, address, SOCKADDR_LL_SIZE);
+      setInt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
+      // no qdisc on the way out: the engine already paces itself, and veth has none anyway
+      trySetInt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1);
+      if (!trySetInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER_BYTES)) {
+        trySetInt(fd, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER_BYTES);
+      }
+      if (!trySetInt(fd, SOL_SOCKET, SO_SNDBUFFORCE, SOCKET_BUFFER_BYTES)) {
+        trySetInt(fd, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER_BYTES);
+      }
+      // a bounded wait, so the engine's timers run while the wire is silent
+      Memory timeout = new Memory(16);
+      timeout.setLong(0, 0);
+      timeout.setLong(8, READ_TIMEOUT_MICROS);
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16);
+      return new AfPacketPort(fd, interfaceName);
+    } catch (LastErrorException e) {
+      LinuxPacketSockets.close(fd);
+      throw new PortException("cannot set up the packet socket on " + interfaceName + " (errno " + e.getErrorCode()
+          + ")", e);
+    } catch (PortException e) {
+      LinuxPacketSockets.close(fd);
+      throw e;
+    }
+  }
+
+  private static void setInt(int fd, int level, int name, int value) {
+    Memory v = new Memory(4);
+    v.setInt(0, value);
+    setsockopt(fd, level, name, v, 4);
+  }
+
+  private static boolean trySetInt(int fd, int level, int name, int value) {
+    try {
+      setInt(fd, level, name, value);
+      return true;
+    } catch (LastErrorException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public int poll(FrameHandler handler, int max) {
+    int n;
+    try {
+      n = recvmmsg(fd, rx.headers, Math.min(max, BATCH), MSG_WAITFORONE, Pointer.NULL);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR || closed) {
+        return 0;
+      }
+      throw new IllegalStateException("receive on " + interfaceName + " failed (errno " + e.getErrorCode() + ")", e);
+    }
+    for (int i = 0; i < n; i++) {
+      long header = (long) i * MMSGHDR_SIZE;
+      int length = rx.headers.getInt(header + MSG_LEN_OFFSET);
+      if ((rx.headers.getInt(header + MSG_FLAGS_OFFSET) & MSG_TRUNC) != 0 || length > SLOT) {
+        truncated = truncated + 1;
+        continue;
+      }
+      rx.bytes.get(i * SLOT, frame, 0, length);
+      handler.onFrame(frame, length);
+    }
+    return Math.max(n, 0);
+  }
+
+  @Override
+  public boolean send(byte[] frame, int length) {
+    if (length > SLOT) {
+      return false;
+    }
+    if (pending == BATCH) {
+      flush();
+    }
+    tx.bytes.put(pending * SLOT, frame, 0, length);
+    tx.iovecs.setLong((long) pending * IOVEC_SIZE + 8, length);
+    pending++;
+    return true;
+  }
+
+  @Override
+  public void flush() {
+    int from = 0;
+    while (from < pending) {
+      int sent;
+      try {
+        sent = sendmmsg(fd, tx.headerAt[from], pending - from, 0);
+      } catch (LastErrorException e) {
+        // the frame at `from` was refused (a full socket buffer, a frame too big for the link): drop it
+        sendFailures = sendFailures + 1;
+        sent = 1;
+      }
+      from += Math.max(sent, 1);
+    }
+    pending = 0;
+  }
+
+  /** Frames the socket dropped (its buffer was full), frames too big for a slot, frames refused on send. */
+  @Override
+  public long droppedByCapture() {
+    try {
+      statsLength.setInt(0, 8);
+      getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, stats, statsLength);
+      // the kernel resets these counters on every read: keep the sum
+      dropped += Integer.toUnsignedLong(stats.getInt(4));
+    } catch (LastErrorException e) {
+      // closed or unsupported: report what we have
+    }
+    return dropped + truncated + sendFailures;
+  }
+
+  @Override
+  public void wakeup() {
+    // the receive wait is bounded by SO_RCVTIMEO: nothing to interrupt
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      LinuxPacketSockets.close(fd);
+      LOG.info("packet socket on {} closed", interfaceName);
+    }
+  }
+}
