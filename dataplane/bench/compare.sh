@@ -7,28 +7,32 @@
 #   --quick        one repetition, about one second per figure (CI runs this; well under 2 min)
 #   --reps N       repetitions; each figure is the median over them (default 5)
 #   --seconds S    length of each measurement (default 5)
-#   --only LIST    comma-separated subset of: none,kernel,nftables,haproxy,dr,nat,tun (default all)
+#   --only LIST    comma-separated subset of: none,kernel,nftables,haproxy,dr,nat,tun,dr-af,nat-af,
+#                  tun-af (default all)
 #   --json FILE    where the JSON goes (default /tmp/lvsbench-<date>.json, path printed at the end)
 #   --lat-rate R   request rate of the latency figure, requests/s (default 200)
 #   --keep-logs    keep the work directory (configs, tool output, director logs) and print its path
+#   --profile      also sample our director with `perf record -e cpu-clock` during the UDP window
+#                  and print where its time goes (kernel vs JIT code vs JVM), per system
 #
 # Run as root from a clone, after `mvn -B -q -DskipTests package` (JAR=... picks another jar).
 # It installs missing Debian packages (netsniff-ng, iperf3, wrk, nginx-light, haproxy, ...).
 # Systems: none (client straight to a real server), kernel (routing through the director
-# namespace), nftables (DNAT, as kube-proxy), haproxy (TCP mode), dr / nat / tun (our dataplane).
+# namespace), nftables (DNAT, as kube-proxy), haproxy (TCP mode), dr / nat / tun (our dataplane
+# with its default pcap I/O), dr-af / nat-af / tun-af (the same with --io afpacket).
 # Figures: UDP 60-byte frames delivered per second and CPU per million of them, bulk TCP Gbit/s,
 # new TCP connections/s, p50/p99 of request round trips at a fixed rate. docs/benchmarks.md
 # describes each one and the topology.
 set -euo pipefail
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BENCH="$ROOT/dataplane/bench"
 JAR="${JAR:-$ROOT/dataplane/target/lvs-dataplane.jar}"
-ALL_SYSTEMS=(none kernel nftables haproxy dr nat tun)
+ALL_SYSTEMS=(none kernel nftables haproxy dr nat tun dr-af nat-af tun-af)
 
-REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no
+REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=yes ;;
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
     --json) JSON_OUT="${2:?--json needs a file}"; shift ;;
     --lat-rate) LAT_RATE="${2:?--lat-rate needs a number}"; shift ;;
     --keep-logs) KEEP_LOGS=yes ;;
+    --profile) PROFILE=yes ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -64,7 +69,7 @@ fi
 
 [ "$(id -u)" = 0 ] || { echo "compare.sh: run as root (it creates network namespaces)" >&2; exit 1; }
 needs_dataplane=no
-for s in "${SYSTEMS[@]}"; do case "$s" in dr|nat|tun) needs_dataplane=yes ;; esac; done
+for s in "${SYSTEMS[@]}"; do case "$s" in dr*|nat*|tun*) needs_dataplane=yes ;; esac; done
 if [ "$needs_dataplane" = yes ] && [ ! -f "$JAR" ]; then
   echo "compare.sh: $JAR is missing; build it first: mvn -B -q -DskipTests package" >&2; exit 1
 fi
@@ -80,6 +85,7 @@ for pair in ip:iproute2 ethtool:ethtool nft:nftables curl:curl python3:python3 t
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 [ "$needs_dataplane" = yes ] && ! command -v java >/dev/null 2>&1 && missing+=(openjdk-17-jre-headless)
+[ "$PROFILE" = yes ] && ! command -v perf >/dev/null 2>&1 && missing+=(linux-perf)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "compare.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -312,9 +318,10 @@ EOF
   SYS_PIDS+=($!); PIDS+=($!)
 }
 
-# the dataplane in MODE (DR|NAT|TUN): real-server helpers first (DR/TUN), then the director
+# the dataplane in MODE (DR|NAT|TUN) with packet I/O IO (pcap|afpacket): real-server helpers
+# first (DR/TUN), then the director
 start_dataplane() {
-  local mode="$1" m n
+  local mode="$1" io="$2" m n
   m=$(echo "$mode" | tr 'A-Z' 'a-z')
   cat >"$WORK/director-$m.yaml" <<EOF
 generation: 1
@@ -345,15 +352,15 @@ EOF
       done
     done
   fi
-  ip netns exec $P-dir "${DATAPLANE[@]}" run --config "$WORK/director-$m.yaml" --interface eth0 \
-    >>"$WORK/director-$m.log" 2>&1 &
+  ip netns exec $P-dir "${DATAPLANE[@]}" run --config "$WORK/director-$m.yaml" --interface eth0 --io "$io" \
+    >>"$WORK/director-$m-$io.log" 2>&1 &
   DIRECTOR_PID=$!; SYS_PIDS+=($!); PIDS+=($!)
   local deadline=$((SECONDS + 20))
   while [ $SECONDS -lt $deadline ]; do
     nsx dir curl -sf --max-time 1 -o /dev/null http://127.0.0.1:9100/healthz && return 0
     sleep 0.1
   done
-  say "  $m: the director did not become healthy in 20 s (see $WORK/director-$m.log)"
+  say "  $m: the director did not become healthy in 20 s (see $WORK/director-$m-$io.log)"
   return 1
 }
 
@@ -362,6 +369,9 @@ dir_address() {
   ip -n $P-dir addr add $DIP/24 dev eth0
   ip -n $P-dir route add default via $RTR_S
 }
+
+# our systems: NAME-af runs the dataplane with --io afpacket, NAME with its default (pcap)
+io_of() { case "$1" in *-af) echo afpacket ;; *) echo pcap ;; esac; }
 
 # setup_system NAME: routes, addresses and processes for one system; sets UDP_DSTS, TARGET
 setup_system() {
@@ -399,12 +409,12 @@ EOF
       ip -n $P-rtr route add $VIP/32 via $DIP
       start_haproxy
       UDP_DSTS=""; TARGET=$VIP ;;
-    dr|tun)
-      start_dataplane "$(echo "$1" | tr 'a-z' 'A-Z')" || return 1
+    dr|tun|dr-af|tun-af)
+      start_dataplane "$(echo "${1%-af}" | tr 'a-z' 'A-Z')" "$(io_of "$1")" || return 1
       UDP_DSTS="$VIP"; TARGET=$VIP ;;
-    nat)
+    nat|nat-af)
       rs_gateway $DIP
-      start_dataplane NAT || return 1
+      start_dataplane NAT "$(io_of "$1")" || return 1
       UDP_DSTS="$VIP"; TARGET=$VIP ;;
   esac
   # reachable? (ARP, listeners, JVM start) up to about 10 s
@@ -457,6 +467,20 @@ run_trafgen() { # SECONDS_TOTAL DSTS...
   TG_PID=$!; PIDS+=("$TG_PID")
 }
 
+# where the director's CPU time went during the UDP window: by object (the kernel, the JVM's JIT
+# code, libjvm, libc, ...) and the kernel's top functions
+profile_summary() {
+  local sys="$1" data="$2" out="$WORK/profile-$1-$REP.txt"
+  [ -s "$data" ] || { say "  $sys: no perf samples (is perf installed and allowed?)"; return; }
+  {
+    echo "== $sys (rep $REP): share of the director's samples by object"
+    perf report -i "$data" --stdio --no-children --sort dso 2>/dev/null | grep -E '^ +[0-9.]+%' | head -8 || true
+    echo "== $sys (rep $REP): top symbols"
+    perf report -i "$data" --stdio --no-children --sort sym 2>/dev/null | grep -E '^ +[0-9.]+%' | head -15 || true
+  } >"$out"
+  sed 's/^/    /' "$out" >&2
+}
+
 measure_udp() {
   local sys="$1"
   if [ -z "$UDP_DSTS" ]; then rec "$sys" udp_pps na; return; fi
@@ -467,10 +491,21 @@ measure_udp() {
   # the same sequence of reads at both ends of the window, the time stamped first each time
   local t0 d0 c0 o0 p0 t1 d1 c1 o1 p1
   t0=$EPOCHREALTIME; d0=$(udp_delivered); c0=$(machine_busy_ticks); o0=$(cli_tx); p0=$(proc_ticks "$DIRECTOR_PID")
+  local perf_pid=""
+  if [ "$PROFILE" = yes ] && [ -n "$DIRECTOR_PID" ]; then
+    timeout -s INT "$SECS" perf record -q -e cpu-clock -F 999 -g -p "$DIRECTOR_PID" -o "$WORK/perf-$sys-$REP.data" \
+      >>"$WORK/perf.log" 2>&1 &
+    perf_pid=$!; PIDS+=("$perf_pid")
+  fi
   sleep "$SECS"
   t1=$EPOCHREALTIME; d1=$(udp_delivered); c1=$(machine_busy_ticks); o1=$(cli_tx); p1=$(proc_ticks "$DIRECTOR_PID")
   wait "$pid" 2>/dev/null || true
   forget_pid "$pid"
+  if [ -n "$perf_pid" ]; then
+    wait "$perf_pid" 2>/dev/null || true
+    forget_pid "$perf_pid"
+    profile_summary "$sys" "$WORK/perf-$sys-$REP.data"
+  fi
   local dt pps
   dt=$(calc "$t1 - $t0")
   pps=$(calc "($d1 - $d0) / $dt")
@@ -559,7 +594,7 @@ for REP in $(seq 1 "$REPS"); do
     sys=${SYSTEMS[$(( (k + REP - 1) % n_sys ))]}
     say "[rep $REP/$REPS] $sys"
     if setup_system "$sys"; then
-      case "$sys" in dr|nat|tun) warm_up ;; esac
+      case "$sys" in dr*|nat*|tun*) warm_up ;; esac
       measure_udp "$sys"
       measure_tcp "$sys"
       measure_conn "$sys"

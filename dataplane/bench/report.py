@@ -13,7 +13,7 @@ import platform
 import statistics
 import sys
 
-OURS = ["dr", "nat", "tun"]
+OURS = ["dr", "nat", "tun", "dr-af", "nat-af", "tun-af"]
 BASELINES = ["kernel", "nftables", "haproxy"]
 # (figure, column title, how to print the median, higher is better?)
 COLUMNS = [

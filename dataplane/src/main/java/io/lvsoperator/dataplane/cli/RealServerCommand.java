@@ -1,8 +1,11 @@
 package io.lvsoperator.dataplane.cli;
 
 import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.control.IntSet;
-import io.lvsoperator.dataplane.io.PcapPacketPort;
+import io.lvsoperator.dataplane.io.AfPacketPort;
+import io.lvsoperator.dataplane.io.ClassicBpf;
+import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.kernel.Commands;
 import io.lvsoperator.dataplane.realserver.RealServerSetup;
 import io.lvsoperator.dataplane.realserver.TunDevice;
@@ -76,7 +79,8 @@ public final class RealServerCommand implements Callable<Integer> {
     Commands.run(List.of("nft", "-f", "-"), "table netdev " + table + " {\n  chain ingress {\n"
         + "    type filter hook ingress device \"" + interfaceName + "\" priority -500; policy accept;\n"
         + "    ip protocol 4 drop\n  }\n}\n");
-    PcapPacketPort port = PcapPacketPort.open(interfaceName, "ip proto 4");
+    // a batched packet socket that the kernel hands IP-in-IP frames only
+    PacketPort port = AfPacketPort.open(interfaceName, ClassicBpf.ipv4Protocol(Ipv4Header.PROTO_IPIP));
     TunnelUnwrapper unwrapper = new TunnelUnwrapper(new IntSet(vips.stream().map(Ipv4::parse).toList()), tun);
     Thread worker = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {

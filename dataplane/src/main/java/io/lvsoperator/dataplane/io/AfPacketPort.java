@@ -65,9 +65,15 @@ public final class AfPacketPort implements PacketPort {
   }
 
   public static AfPacketPort open(String interfaceName) throws PortException {
+    return open(interfaceName, null);
+  }
+
+  /** @param filter when given, the kernel hands the socket only the frames it accepts */
+  public static AfPacketPort open(String interfaceName, ClassicBpf filter) throws PortException {
     int fd;
     try {
-      fd = socket(AF_PACKET, SOCK_RAW, ETH_P_ALL_BE);
+      // protocol 0: nothing is queued until bind names the interface and the protocol
+      fd = socket(AF_PACKET, SOCK_RAW, 0);
     } catch (LastErrorException e) {
       throw new PortException("cannot open a packet socket for " + interfaceName + " (errno " + e.getErrorCode()
           + "; needs CAP_NET_RAW)", e);
@@ -76,6 +82,15 @@ public final class AfPacketPort implements PacketPort {
       int index = if_nametoindex(interfaceName);
       if (index == 0) {
         throw new PortException("no interface " + interfaceName, null);
+      }
+      if (filter != null) {
+        // before bind, so that no frame the filter would refuse is queued in between
+        Memory instructions = filter.instructions();
+        Memory program = new Memory(16); // struct sock_fprog {u16 len; struct sock_filter *filter}
+        program.clear();
+        program.setShort(0, (short) filter.length());
+        program.setPointer(8, instructions);
+        setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, program, 16);
       }
       Memory address = new Memory(SOCKADDR_LL_SIZE);
       address.clear();

@@ -25,6 +25,7 @@ final class LinuxPacketSockets {
   static final int SO_RCVTIMEO = 20;
   static final int SO_RCVBUFFORCE = 33;
   static final int SO_SNDBUFFORCE = 32;
+  static final int SO_ATTACH_FILTER = 26;
   static final int SOL_PACKET = 263;
   static final int PACKET_STATISTICS = 6;
   static final int PACKET_QDISC_BYPASS = 20;

@@ -1,8 +1,11 @@
 package io.lvsoperator.dataplane.realserver;
 
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -24,12 +27,21 @@ public final class TunDevice implements AutoCloseable {
 
     int ioctl(int fd, NativeLong request, byte[] ifreq);
 
-    NativeLong write(int fd, byte[] buf, NativeLong count);
-
     int close(int fd);
   }
 
   private static final LibC LIBC = Native.load("c", LibC.class);
+
+  /** write(2) bound by direct mapping, for the per-packet path: no conversion or allocation per call. */
+  private static final class DirectWrite {
+    static {
+      Native.register(NativeLibrary.getInstance("c"));
+    }
+
+    static native long write(int fd, Pointer buffer, long count);
+  }
+
+  private final Memory packetBuffer = new Memory(65_536);
 
   private final String name;
   private final int fd;
@@ -66,9 +78,13 @@ public final class TunDevice implements AutoCloseable {
     return name;
   }
 
-  /** Hands one IP packet (the whole buffer) to the kernel. */
+  /** Hands one IP packet (the first {@code length} bytes) to the kernel; one thread at a time. */
   public boolean write(byte[] packet, int length) {
-    return LIBC.write(fd, packet, new NativeLong(length)).longValue() == length;
+    if (length > packetBuffer.size()) {
+      return false;
+    }
+    packetBuffer.write(0, packet, 0, length);
+    return DirectWrite.write(fd, packetBuffer, length) == length;
   }
 
   @Override
