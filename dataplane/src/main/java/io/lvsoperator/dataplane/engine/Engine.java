@@ -48,7 +48,9 @@ public final class Engine implements FrameHandler {
   static final int ARP_MAX_REQUESTS = 3;
   static final long NEIGHBOUR_LIFETIME_NANOS = 300_000_000_000L;
   static final long GARP_REPEAT_NANOS = 1_000_000_000L;
-  static final int SWEEP_BUDGET = 65_536;
+  // slots the sweep visits per tick (20 ticks a second): small enough that a tick never holds
+  // packets back for long, while expired entries also go on lookup and under eviction
+  static final int SWEEP_BUDGET = 8_192;
   private static final int ECHO_TTL = 64;
 
   private final AtomicReference<ForwardingTable> tables;
