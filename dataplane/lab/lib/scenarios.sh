@@ -74,7 +74,6 @@ scenario_arp() {
   say "  frames as each host received them:"
   trace "to a=to-a" "to b=to-b" "to c=to-c"
   say "  the switch's forwarding table (bridge fdb: MAC -> port), learned from the frames it saw:"
-  ip -n "$PREFIX-sw" -br link show master br0 >/dev/null
   bridge -n "$PREFIX-sw" fdb show br br0 | grep -E '^02:00:00:00:01' | grep -v permanent | sed 's/^/    /' \
     | tee "$WORK/fdb.txt"
   say "  host a's neighbour table (ip neigh):"

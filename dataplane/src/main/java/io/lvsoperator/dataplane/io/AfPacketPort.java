@@ -6,6 +6,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,10 @@ public final class AfPacketPort implements PacketPort {
     final Memory iovecs = new Memory((long) BATCH * IOVEC_SIZE);
     final Memory buffer = new Memory((long) BATCH * SLOT);
     final ByteBuffer bytes = buffer.getByteBuffer(0, (long) BATCH * SLOT);
+    // views for the per-frame fields, read and written from Java without a native call each
+    final ByteBuffer headerFields =
+        headers.getByteBuffer(0, (long) BATCH * MMSGHDR_SIZE).order(ByteOrder.nativeOrder());
+    final ByteBuffer iovecFields = iovecs.getByteBuffer(0, (long) BATCH * IOVEC_SIZE).order(ByteOrder.nativeOrder());
     final Pointer[] headerAt = new Pointer[BATCH];
 
     Rings() {
@@ -150,9 +155,9 @@ public final class AfPacketPort implements PacketPort {
       throw new IllegalStateException("receive on " + interfaceName + " failed (errno " + e.getErrorCode() + ")", e);
     }
     for (int i = 0; i < n; i++) {
-      long header = (long) i * MMSGHDR_SIZE;
-      int length = rx.headers.getInt(header + MSG_LEN_OFFSET);
-      if ((rx.headers.getInt(header + MSG_FLAGS_OFFSET) & MSG_TRUNC) != 0 || length > SLOT) {
+      int header = i * MMSGHDR_SIZE;
+      int length = rx.headerFields.getInt(header + MSG_LEN_OFFSET);
+      if ((rx.headerFields.getInt(header + MSG_FLAGS_OFFSET) & MSG_TRUNC) != 0 || length > SLOT) {
         truncated = truncated + 1;
         continue;
       }
@@ -171,7 +176,7 @@ public final class AfPacketPort implements PacketPort {
       flush();
     }
     tx.bytes.put(pending * SLOT, frame, 0, length);
-    tx.iovecs.setLong((long) pending * IOVEC_SIZE + 8, length);
+    tx.iovecFields.putLong(pending * IOVEC_SIZE + 8, length);
     pending++;
     return true;
   }
