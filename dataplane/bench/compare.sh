@@ -357,7 +357,7 @@ EOF
   DIRECTOR_PID=$!; SYS_PIDS+=($!); PIDS+=($!)
   local deadline=$((SECONDS + 20))
   while [ $SECONDS -lt $deadline ]; do
-    nsx dir curl -sf --max-time 1 -o /dev/null http://127.0.0.1:9100/healthz && return 0
+    nsx dir curl -sf --max-time 1 -o /dev/null http://127.0.0.1:7479/healthz && return 0
     sleep 0.1
   done
   say "  $m: the director did not become healthy in 20 s (see $WORK/director-$m-$io.log)"
@@ -600,7 +600,7 @@ for REP in $(seq 1 "$REPS"); do
       measure_conn "$sys"
       measure_latency "$sys"
       if [ -n "$DIRECTOR_PID" ]; then
-        nsx dir curl -s --max-time 2 http://127.0.0.1:9100/metrics >"$WORK/metrics-$sys-rep$REP.txt" 2>/dev/null || true
+        nsx dir curl -s --max-time 2 http://127.0.0.1:7479/metrics >"$WORK/metrics-$sys-rep$REP.txt" 2>/dev/null || true
         # the drop counters explain a low figure; copy them into the results
         awk '/^lvs_(drops_total|capture_dropped_total|tx_errors_total)/ && $NF > 0 { print }' \
           "$WORK/metrics-$sys-rep$REP.txt" | while read -r name value; do rec "$sys" "metric:$name" "$value"; done

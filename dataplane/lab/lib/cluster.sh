@@ -89,7 +89,7 @@ cluster_start_nodes() {
   local n
   for n in "${NODES[@]}"; do
     spawn "$n" "$CLUSTER_WORK/dataplane-$n.log" "${KUBE_ENV[@]}" "${DATAPLANE[@]}" run --kubernetes --node "$n" \
-      --interface eth0 --state-dir "$CLUSTER_WORK/state-$n" --heartbeat-seconds 2 --admin "${NODE_IP[$n]}:9100"
+      --interface eth0 --state-dir "$CLUSTER_WORK/state-$n" --heartbeat-seconds 2 --admin "${NODE_IP[$n]}:7479"
     DATAPLANE_PID[$n]=$LAST_PID
   done
   for n in "${RS[@]}"; do
@@ -215,8 +215,8 @@ cluster_show_endpoints() {
   section "where to look"
   cat <<EOF
   kubectl:            $0 kubectl get lvs -o yaml        (kubeconfig: $CLUSTER_WORK/kubeconfig, used inside namespace $PREFIX-api)
-  director metrics:   ip netns exec $PREFIX-node-a curl -s http://198.18.0.2:9100/metrics   (node-b's stopped at the failover)
-  director state:     ip netns exec $PREFIX-node-a curl -s http://198.18.0.2:9100/v1/state
+  director metrics:   ip netns exec $PREFIX-node-a curl -s http://198.18.0.2:7479/metrics   (node-b's stopped at the failover)
+  director state:     ip netns exec $PREFIX-node-a curl -s http://127.0.0.1:7479/v1/state
   operator metrics:   ip netns exec $PREFIX-api curl -s http://198.18.0.5:8080/metrics
   a request:          ip netns exec $PREFIX-cli python3 $LAB/client.py spread --host $DR_VIP --port 80 --count 4
   logs:               $CLUSTER_WORK/*.log

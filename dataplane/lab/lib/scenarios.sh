@@ -230,8 +230,8 @@ YAML
     spawn rs1 "$WORK/realserver.log" "${DATAPLANE[@]}" realserver --interface eth0 --mode "$lower" --vip 198.18.0.100
     wait_for 30 "the real-server helper" grep -q "198.18.0.100" "$WORK/realserver.log"
   fi
-  spawn dir "$WORK/director.log" "${DATAPLANE[@]}" run --config "$WORK/director.yaml" --admin 127.0.0.1:9100
-  wait_for 30 "the director" nsx dir curl -sf http://127.0.0.1:9100/healthz
+  spawn dir "$WORK/director.log" "${DATAPLANE[@]}" run --config "$WORK/director.yaml" --admin 127.0.0.1:7479
+  wait_for 30 "the director" nsx dir curl -sf http://127.0.0.1:7479/healthz
   wait_for 10 "the server" grep -q ready "$WORK/server.log"
   NAMES=(--name 02:00:00:00:00:01=router --name 02:00:00:00:00:02=director --name 02:00:00:00:00:11=rs1
     --name 198.19.1.10=CIP --name 198.18.0.100=VIP --name 198.18.0.2=DIP --name 198.18.0.11=RIP

@@ -72,6 +72,7 @@ class ChartTest {
         "lvsoperator.io/directors", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
         "discovery.k8s.io/endpointslices", List.of("get", "list", "watch"),
         "/pods", List.of("get", "list", "watch"),
+        "/nodes", List.of("get", "list", "watch"),
         "/events", List.of("create", "patch")));
     assertThat(objects).anySatisfy(o -> assertThat(o.getKind() + "/" + o.getMetadata().getName())
         .isEqualTo("Role/lvs-operator-leader"));
@@ -94,7 +95,11 @@ class ChartTest {
       assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
     });
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-    assertThat(c.getLivenessProbe()).isNotNull();
+    // liveness asks the engine, not the socket: a dead engine loop behind a listening port restarts
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+    assertThat(c.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort())
+        .as("not node_exporter's 9100").isEqualTo(7479));
     assertThat(pod.getServiceAccountName()).isEqualTo("lvs-dataplane");
   }
 
@@ -111,7 +116,12 @@ class ChartTest {
       String[] kv = term.split("=");
       assertThat(podLabels).containsEntry(kv[0], kv[1]);
     }
-    assertThat(c.getArgs()).contains("--leader-election=true", "--interface=eth0");
+    assertThat(c.getArgs()).contains("--leader-election=true", "--interface=eth0", "--dataplane-namespace=lvs-system");
+    assertThat(c.getArgs()).noneMatch(a -> a.startsWith("--reserved-cidrs"));
+    Container reserved = one(render(Map.of("operator.reservedCIDRs[0]", "10.96.0.0/12",
+        "operator.reservedCIDRs[1]", "10.244.0.0/16")), Deployment.class, "lvs-operator")
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(reserved.getArgs()).contains("--reserved-cidrs=10.96.0.0/12,10.244.0.0/16");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);

@@ -1,19 +1,18 @@
 package io.lvsoperator.operator;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.lvsoperator.api.net.Ipv4Prefix;
 import io.lvsoperator.operator.reconciler.VirtualServiceReconciler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -57,6 +56,17 @@ public final class OperatorMain implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int servicesPerDirectorObject;
 
+  @Option(names = "--dataplane-namespace", defaultValue = "${env:POD_NAMESPACE:-"
+      + OperatorOptions.DEFAULT_DATAPLANE_NAMESPACE + "}",
+      description = "Only dataplane pods of this namespace make their nodes directors (default: ${DEFAULT-VALUE}).")
+  String dataplaneNamespace;
+
+  @Option(names = "--reserved-cidrs", split = ",", paramLabel = "CIDR[,CIDR...]",
+      defaultValue = "${env:LVS_RESERVED_CIDRS:-}",
+      description = "Ranges no VIP, NAT gateway or static real server may lie in, beyond node addresses and the nodes'"
+          + " pod ranges: give the cluster's Service range (default: none).")
+  List<String> reservedCidrs;
+
   @Option(names = "--http", defaultValue = "${env:LVS_HTTP:-0.0.0.0:8080}",
       description = "Where /metrics, /healthz and /readyz listen (default: ${DEFAULT-VALUE}).")
   String http;
@@ -68,7 +78,9 @@ public final class OperatorMain implements Callable<Integer> {
   OperatorOptions options() {
     int colon = http.lastIndexOf(':');
     return new OperatorOptions(interfaceName, dataplaneSelector, leaderElection, leaseNamespace, serverSideApply,
-        http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), servicesPerDirectorObject);
+        http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), servicesPerDirectorObject,
+        dataplaneNamespace, reservedCidrs == null ? List.of() : reservedCidrs.stream().filter(c -> !c.isBlank())
+            .map(Ipv4Prefix::parse).toList());
   }
 
   @Override
@@ -86,16 +98,22 @@ public final class OperatorMain implements Callable<Integer> {
   }
 
   /** A started operator with its HTTP endpoint. */
-  public record Running(Operator operator, HttpServer http, PrometheusMeterRegistry registry) implements AutoCloseable {
+  public record Running(Operator operator, OperatorHttpServer http, PrometheusMeterRegistry registry)
+      implements AutoCloseable {
+    /** Where /metrics, /healthz and /readyz listen. */
+    public InetSocketAddress httpAddress() {
+      return http.address();
+    }
+
     @Override
     public void close() {
       operator.stop();
-      http.stop(0);
+      http.close();
     }
   }
 
   /** Starts the operator on {@code client}; used by main and by the tests. */
-  public static Running start(KubernetesClient client, OperatorOptions opts) throws IOException {
+  public static Running start(KubernetesClient client, OperatorOptions opts) throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -110,25 +128,15 @@ public final class OperatorMain implements Callable<Integer> {
     VirtualServiceReconciler reconciler = new VirtualServiceReconciler(opts, Clock.systemUTC());
     reconciler.bindMetrics(registry);
     operator.register(reconciler);
-    HttpServer http = HttpServer.create(new InetSocketAddress(opts.httpHost(), opts.httpPort()), 16);
-    http.createContext("/metrics", ex -> respond(ex, 200, registry.scrape()));
-    http.createContext("/healthz", ex -> respond(ex, 200, "ok\n"));
-    http.createContext("/readyz", ex -> {
-      boolean ok = operator.getRuntimeInfo().allEventSourcesAreHealthy();
-      respond(ex, ok ? 200 : 503, ok ? "ok\n" : "event sources unhealthy\n");
-    });
+    OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(opts.httpHost(), opts.httpPort()), Map.of(
+        "/metrics", () -> new OperatorHttpServer.Reply(200, OperatorHttpServer.PROMETHEUS_TEXT, registry.scrape()),
+        "/healthz", () -> OperatorHttpServer.Reply.text(200, "ok\n"),
+        "/readyz", () -> operator.getRuntimeInfo().allEventSourcesAreHealthy()
+            ? OperatorHttpServer.Reply.text(200, "ok\n") : OperatorHttpServer.Reply.text(503, "event sources unhealthy\n")));
     http.start();
     operator.start();
     LOG.info("operator started: interface {}, dataplane pods {}, leader election {}, http {}", opts.interfaceName(),
-        opts.dataplaneSelector(), opts.leaderElection(), http.getAddress());
+        opts.dataplaneSelector(), opts.leaderElection(), http.address());
     return new Running(operator, http, registry);
-  }
-
-  private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.sendResponseHeaders(status, b.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(b);
-    }
   }
 }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.lvsoperator.api.v1alpha1.Director;
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
 import io.lvsoperator.api.v1alpha1.PortSpec;
@@ -20,6 +23,7 @@ import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.api.v1alpha1.VirtualServiceSpec;
 import io.lvsoperator.operator.testsupport.MockCluster;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -169,6 +173,101 @@ class OperatorIT {
     });
   }
 
+  /** An edit of an older VirtualService onto an address another one serves does not take it over. */
+  @Test
+  void anEditNeverTakesOverAVipPortAnotherVirtualServiceHolds() {
+    cluster.dataplanePod("node-a", true);
+    create(staticService("old", "198.18.0.110", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "old"), "Accepted", "True", null));
+    create(staticService("holder", "198.18.0.111", ForwardingMode.DR, "198.18.0.12"));
+    await().atMost(wait).untilAsserted(() -> {
+      VirtualService holder = cluster.get("default", "holder");
+      assertCondition(holder, "Accepted", "True", null);
+      assertThat(holder.getStatus().getClaims()).containsExactly("198.18.0.111:80/TCP");
+    });
+
+    VirtualService old = cluster.get("default", "old");
+    old.getSpec().setVip("198.18.0.111");
+    cluster.client().resources(VirtualService.class).inNamespace("default").resource(old).update();
+    await().atMost(wait).untilAsserted(() -> {
+      assertCondition(cluster.get("default", "old"), "Accepted", "False", "Conflict");
+      assertCondition(cluster.get("default", "holder"), "Accepted", "True", "Accepted");
+      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+          .containsExactly("default/holder");
+    });
+  }
+
+  /**
+   * Addresses of the cluster itself are refused: a node's own address as VIP, a real server in
+   * the reserved Service range or at the metadata service, with a condition naming the field.
+   */
+  @Test
+  void theClustersOwnAddressesAreRefused() {
+    cluster.dataplanePod("node-a", true);
+    cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
+        .withNewSpec().withPodCIDRs("10.244.1.0/24").endSpec()
+        .withNewStatus().addNewAddress().withType("InternalIP").withAddress("198.18.0.5").endAddress().endStatus()
+        .build()).create();
+    create(staticService("on-node", "198.18.0.5", ForwardingMode.DR, "198.18.0.11"));
+    create(staticService("to-services", "198.18.0.112", ForwardingMode.DR, "10.96.0.1"));
+    create(staticService("to-pods", "198.18.0.113", ForwardingMode.DR, "10.244.1.7"));
+    create(staticService("to-metadata", "198.18.0.114", ForwardingMode.DR, "169.254.169.254"));
+    create(staticService("fine", "198.18.0.115", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> {
+      assertMessage("on-node", "spec.vip: 198.18.0.5 is the address of node node-a");
+      assertMessage("to-services", "spec.realServers[0].address: 10.96.0.1 is inside the reserved range 10.96.0.0/12");
+      assertMessage("to-pods", "spec.realServers[0].address: 10.244.1.7 is inside the pod range 10.244.1.0/24 of"
+          + " node node-a");
+      assertMessage("to-metadata", "spec.realServers[0].address: 169.254.169.254 is a link-local address");
+      assertCondition(cluster.get("default", "fine"), "Accepted", "True", "Accepted");
+      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+          .containsExactly("default/fine");
+    });
+  }
+
+  private void assertMessage(String name, String message) {
+    VirtualService vs = cluster.get("default", name);
+    assertCondition(vs, "Accepted", "False", "InvalidSpec");
+    assertThat(vs.getStatus().getConditions().get(0).getMessage()).contains(message);
+  }
+
+  /** A pod with the dataplane's labels in a tenant's namespace does not make its node a director. */
+  @Test
+  void onlyPodsOfTheReleaseNamespaceAreDataplanes() {
+    Pod impostor = new PodBuilder().withNewMetadata().withName("fake-dataplane").withNamespace("tenant")
+        .addToLabels(MockCluster.SELECTOR_LABEL, MockCluster.SELECTOR_VALUE).endMetadata()
+        .withNewSpec().withNodeName("node-x").endSpec()
+        .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+    cluster.client().pods().inNamespace("tenant").resource(impostor).create();
+    cluster.dataplanePod("node-a", true);
+    create(staticService("web", "198.18.0.116", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> {
+      assertCondition(cluster.get("default", "web"), "Ready", "False", null);
+      assertThat(cluster.director("node-a")).isNotNull();
+      assertThat(cluster.client().resources(Director.class).list().getItems())
+          .extracting(d -> d.getMetadata().getName()).containsExactly("node-a");
+    });
+  }
+
+  /** One VirtualService too big for its share of the configuration is refused; the others go on. */
+  @Test
+  void anOversizedVirtualServiceIsRefusedAndTheOthersAreProgrammed() {
+    cluster.dataplanePod("node-a", true);
+    VirtualService huge = staticService("huge", "198.18.0.117", ForwardingMode.DR, "198.18.0.11");
+    huge.getSpec().setPorts(java.util.stream.IntStream.range(1, 65).mapToObj(p -> new PortSpec(p, Protocol.TCP, null))
+        .toList());
+    huge.getSpec().setRealServers(java.util.stream.IntStream.range(0, 1000)
+        .mapToObj(i -> new RealServerSpec("198.19." + (i / 250) + "." + (1 + i % 250), null, 1)).toList());
+    create(huge);
+    create(staticService("small", "198.18.0.118", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> {
+      assertMessage("huge", "bytes one VirtualService may use");
+      assertCondition(cluster.get("default", "small"), "Accepted", "True", "Accepted");
+      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+          .containsExactly("default/small");
+    });
+  }
+
   @Test
   void anInvalidVirtualServiceIsReportedAndDoesNotStopTheOthers() {
     cluster.dataplanePod("node-a", true);
@@ -278,12 +377,31 @@ class OperatorIT {
 
   @Test
   void metricsAndProbesAreServed() throws Exception {
-    int port = cluster.operator().http().getAddress().getPort();
+    int port = cluster.operator().httpAddress().getPort();
     var http = java.net.http.HttpClient.newHttpClient();
     var metrics = http.send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(metrics.statusCode()).isEqualTo(200);
+    // Prometheus 3 refuses a scrape without a Content-Type
+    assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+    // clients holding half-sent requests (more than the pool has threads) do not delay a probe
+    List<java.net.Socket> halfSent = new ArrayList<>();
+    try {
+      for (int i = 0; i < 24; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.getOutputStream().write('G');
+        halfSent.add(s);
+      }
+      var probe = http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + "/healthz")).timeout(Duration.ofSeconds(2)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(probe.statusCode()).isEqualTo(200);
+    } finally {
+      for (java.net.Socket s : halfSent) {
+        s.close();
+      }
+    }
     var ready = http.send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /**
- * What one director runs: the dataplane configuration contract (DESIGN.md). The same record is
- * read from a file in standalone mode and from the Director custom resource in the cluster.
+ * What one director runs: the dataplane configuration contract (docs/architecture.md, "Dataplane
+ * configuration (the contract)"). The same record is read from a file in standalone mode and from
+ * the Director custom resource in the cluster.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DirectorSpec(

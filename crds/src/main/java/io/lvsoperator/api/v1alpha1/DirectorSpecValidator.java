@@ -2,6 +2,7 @@ package io.lvsoperator.api.v1alpha1;
 
 import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.api.net.Ipv4Prefix;
+import io.lvsoperator.api.net.SpecialAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +44,8 @@ public final class DirectorSpecValidator {
       String v = spec.vips().get(i);
       if (!Ipv4.isValid(v)) {
         out.add("vips[" + i + "]: \"" + v + "\" is not an IPv4 address");
+      } else if (special("vips[" + i + "]", v, out)) {
+        continue;
       } else if (!vips.add(Ipv4.parse(v))) {
         out.add("vips[" + i + "]: " + v + " is listed twice");
       }
@@ -95,6 +98,8 @@ public final class DirectorSpecValidator {
   private static void validateService(String path, ServiceSpec s, List<String> out) {
     if (!Ipv4.isValid(s.vip())) {
       out.add(path + ".vip: " + (s.vip() == null ? "is required" : "\"" + s.vip() + "\" is not an IPv4 address"));
+    } else {
+      special(path + ".vip", s.vip(), out);
     }
     if (s.port() == null) {
       out.add(path + ".port: is required (0 means every port)");
@@ -113,6 +118,8 @@ public final class DirectorSpecValidator {
       String rp = path + ".realServers[" + j + "]";
       if (!Ipv4.isValid(r.address())) {
         out.add(rp + ".address: " + (r.address() == null ? "is required" : "\"" + r.address() + "\" is not an IPv4 address"));
+      } else {
+        special(rp + ".address", r.address(), out);
       }
       if (r.port() != null) {
         if (r.port() < 0 || r.port() > 65535) {
@@ -133,24 +140,42 @@ public final class DirectorSpecValidator {
     }
   }
 
-  private static void validateHealthCheck(String path, HealthCheckSpec h, List<String> out) {
+  /**
+   * Adds a violation when {@code address} (valid IPv4) is one no tenant may announce or send to
+   * (loopback, link-local, multicast...); returns whether it did.
+   */
+  public static boolean special(String path, String address, List<String> out) {
+    SpecialAddress kind = SpecialAddress.of(Ipv4.parse(address));
+    if (kind != null) {
+      out.add(path + ": " + address + " is " + kind.description());
+    }
+    return kind != null;
+  }
+
+  /** The health check's bounds; shared by the operator, whose paths start at spec.healthCheck. */
+  public static void validateHealthCheck(String path, HealthCheckSpec h, List<String> out) {
     if (!h.type().equals("tcp") && !h.type().equals("http")) {
       out.add(path + ".type: \"" + h.type() + "\" is not tcp or http");
     }
-    if (h.intervalSeconds() < 1) {
-      out.add(path + ".intervalSeconds: must be at least 1");
+    if (!h.path().matches(HealthCheckSpec.PATH_PATTERN)) {
+      // shown escaped: a CR or LF in a message would forge log lines as well
+      out.add(path + ".path: must start with / and hold at most 1024 printable ASCII characters, no spaces,"
+          + " CR or LF (got " + h.path().codePoints().limit(64).collect(StringBuilder::new,
+              (b, c) -> b.append(c >= 0x21 && c <= 0x7e ? Character.toString(c) : String.format("\\x%02x", c)),
+              StringBuilder::append) + (h.path().length() > 64 ? "..." : "") + ")");
     }
-    if (h.timeoutSeconds() < 1) {
-      out.add(path + ".timeoutSeconds: must be at least 1");
-    }
-    if (h.rise() < 1) {
-      out.add(path + ".rise: must be at least 1");
-    }
-    if (h.fall() < 1) {
-      out.add(path + ".fall: must be at least 1");
-    }
+    bounded(path + ".intervalSeconds", h.intervalSeconds(), HealthCheckSpec.MAX_INTERVAL_SECONDS, out);
+    bounded(path + ".timeoutSeconds", h.timeoutSeconds(), HealthCheckSpec.MAX_TIMEOUT_SECONDS, out);
+    bounded(path + ".rise", h.rise(), HealthCheckSpec.MAX_RISE_FALL, out);
+    bounded(path + ".fall", h.fall(), HealthCheckSpec.MAX_RISE_FALL, out);
     if (h.port() != null && (h.port() < 1 || h.port() > 65535)) {
       out.add(path + ".port: " + h.port() + " is not within 1-65535");
+    }
+  }
+
+  private static void bounded(String path, int value, int max, List<String> out) {
+    if (value < 1 || value > max) {
+      out.add(path + ": " + value + " is not within 1-" + max);
     }
   }
 

@@ -15,6 +15,9 @@ import java.util.List;
 public class VirtualServiceSpec {
   public static final String IPV4_PATTERN =
       "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
+  /** Bounds that keep one tenant's object from crowding the shared director configuration. */
+  public static final int MAX_PORTS = 64;
+  public static final int MAX_REAL_SERVERS = 1024;
 
   @Required
   @Pattern(IPV4_PATTERN)
@@ -22,8 +25,8 @@ public class VirtualServiceSpec {
   private String vip;
 
   @Required
-  @Size(min = 1)
-  @JsonPropertyDescription("Ports of the VIP; each becomes one IPVS-style service")
+  @Size(min = 1, max = MAX_PORTS)
+  @JsonPropertyDescription("Ports of the VIP; each becomes one IPVS-style service (at most 64)")
   private List<PortSpec> ports;
 
   @JsonPropertyDescription("Forwarding method: DR (direct routing, default), NAT or TUN (IP-in-IP)")
@@ -47,7 +50,8 @@ public class VirtualServiceSpec {
   @JsonPropertyDescription("Backends from a Service in this namespace (its EndpointSlices); excludes realServers")
   private ServiceBackend service;
 
-  @JsonPropertyDescription("Static real servers, for servers outside the cluster; excludes service")
+  @Size(max = MAX_REAL_SERVERS)
+  @JsonPropertyDescription("Static real servers, for servers outside the cluster; excludes service (at most 1024)")
   private List<RealServerSpec> realServers;
 
   public String getVip() {

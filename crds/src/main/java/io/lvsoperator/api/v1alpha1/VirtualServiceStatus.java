@@ -33,6 +33,18 @@ public class VirtualServiceStatus {
   @JsonPropertyDescription("Each real server and its state")
   private List<RealServerStatus> realServers = new ArrayList<>();
 
+  @JsonPropertyDescription("The VIP:port/protocol this VirtualService holds (for example 198.18.0.100:80/TCP); held"
+      + " while it exists, whatever is edited or created later")
+  private List<String> claims;
+
+  public List<String> getClaims() {
+    return claims;
+  }
+
+  public void setClaims(List<String> claims) {
+    this.claims = claims;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }

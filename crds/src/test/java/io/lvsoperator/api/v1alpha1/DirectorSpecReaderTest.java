@@ -9,10 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The configuration contract of DESIGN.md, read from YAML and JSON, and how bad documents fail. */
+/**
+ * The configuration contract of docs/architecture.md, "Dataplane configuration (the contract)",
+ * read from YAML and JSON, and how bad documents fail.
+ */
 class DirectorSpecReaderTest {
 
-  /** The example of DESIGN.md, "Dataplane configuration (the contract)", comments and all. */
+  /** The example of docs/architecture.md, "Dataplane configuration (the contract)", comments and all. */
   static final String DESIGN_EXAMPLE = """
       generation: 7                      # increases with every change; reported back as applied
       interface: eth0                    # where the dataplane owns traffic (flag --interface overrides)
@@ -204,6 +207,37 @@ class DirectorSpecReaderTest {
     assertThat(violations(doc)).singleElement().asString()
         .startsWith("services[0].realServers[1].address:")
         .contains("198.18.0.300");
+  }
+
+  /** Addresses no tenant may announce or send to: each refused, naming the field. */
+  @Test
+  void specialAddressesAreRefusedAsVipsAndRealServers() {
+    assertThat(violations(MINIMAL.replace("vips: [198.18.0.100]", "vips: [127.0.0.1]")))
+        .containsExactly("vips[0]: 127.0.0.1 is a loopback address");
+    assertThat(violations(MINIMAL.replace("- address: 198.18.0.11", "- address: 169.254.169.254")))
+        .singleElement().asString().startsWith("services[0].realServers[0].address: 169.254.169.254 is a link-local");
+    assertThat(violations(MINIMAL.replace("vip: 198.18.0.100", "vip: 224.0.0.18")))
+        .anySatisfy(v -> assertThat(v).startsWith("services[0].vip: 224.0.0.18 is a multicast address"));
+  }
+
+  /** A health check cannot smuggle a header into its request, nor hold a probe for an hour. */
+  @Test
+  void healthCheckPathsAndTimeoutsAreBounded() {
+    HealthCheckSpec crlf = new HealthCheckSpec("http", "/ok HTTP/1.0\r\nHost: evil\r\n", 2, 1, 2, 2, null);
+    List<String> out = new java.util.ArrayList<>();
+    DirectorSpecValidator.validateHealthCheck("spec.healthCheck", crlf, out);
+    assertThat(out).singleElement().asString().startsWith("spec.healthCheck.path:").contains("\\x0d\\x0a")
+        .doesNotContain("\r").doesNotContain("\n");
+    out.clear();
+    DirectorSpecValidator.validateHealthCheck("spec.healthCheck",
+        new HealthCheckSpec("http", "/" + "a".repeat(1024), 7200, 3600, 0, 101, null), out);
+    assertThat(out).extracting(v -> v.substring(0, v.indexOf(':'))).containsExactly("spec.healthCheck.path",
+        "spec.healthCheck.intervalSeconds", "spec.healthCheck.timeoutSeconds", "spec.healthCheck.rise",
+        "spec.healthCheck.fall");
+    out.clear();
+    DirectorSpecValidator.validateHealthCheck("spec.healthCheck",
+        new HealthCheckSpec("http", "/healthz?probe=lvs&x=%20", 3600, 60, 100, 1, 8080), out);
+    assertThat(out).isEmpty();
   }
 
   @Test
@@ -423,7 +457,7 @@ class DirectorSpecReaderTest {
         "vips[2]: \"nope\" is not an IPv4 address",
         "routes[0].via: 192.0.2.1 is not inside any prefix of addresses",
         "services[0].healthCheck.type: \"icmp\" is not tcp or http",
-        "services[0].healthCheck.rise: must be at least 1",
+        "services[0].healthCheck.rise: 0 is not within 1-100",
         "services[0].healthCheck.port: 70000 is not within 1-65535",
         "services[0].realServers[0].port: DR cannot change the port (80 -> 81); only NAT can",
         "services[0].realServers[1].address: \"198.18.0.1234\" is not an IPv4 address",

@@ -79,7 +79,7 @@ class GeneratedCrdTest {
     assertThat(crd.at("/spec/names/shortNames/0").asText()).isEqualTo("lvsdir");
     assertThat(columns(crd)).contains("NODE", "VIPS", "GENERATION", "READY", "AGE");
     JsonNode spec = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties");
-    // the contract's field names, as DESIGN.md fixes them
+    // the contract's field names, as docs/architecture.md fixes them ("Dataplane configuration (the contract)")
     assertThat(spec.has("interface")).isTrue();
     for (String f : List.of("generation", "addresses", "vips", "routes", "services")) {
       assertThat(spec.has(f)).as(f).isTrue();

@@ -7,19 +7,24 @@ import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpecReader;
 import io.lvsoperator.api.v1alpha1.InvalidConfigurationException;
 import io.lvsoperator.dataplane.admin.AdminServer;
+import io.lvsoperator.dataplane.admin.EngineHealth;
 import io.lvsoperator.dataplane.cluster.ClusterAgent;
 import io.lvsoperator.dataplane.cluster.ConfigCache;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.control.ConfigApplier;
 import io.lvsoperator.dataplane.control.ConfigFileWatcher;
 import io.lvsoperator.dataplane.control.ForwardingTable;
+import io.lvsoperator.dataplane.control.InterfaceWatcher;
 import io.lvsoperator.dataplane.engine.Engine;
 import io.lvsoperator.dataplane.engine.EngineLoop;
 import io.lvsoperator.dataplane.health.HealthChecker;
 import io.lvsoperator.dataplane.io.AfPacketPort;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
+import io.lvsoperator.dataplane.io.LinkState;
 import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.io.PcapPacketPort;
+import io.lvsoperator.dataplane.io.PortException;
+import io.lvsoperator.dataplane.io.ReopeningPort;
 import io.lvsoperator.dataplane.kernel.KernelGuard;
 import io.lvsoperator.dataplane.stats.DataplaneMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +58,13 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
   private static final long FILE_POLL_MILLIS = 500;
+  private static final long WATCH_MILLIS = 1_000;
   private static final int HEALTH_CHECK_THREADS = 4;
+  /**
+   * Outside Prometheus' exporter range (9100-9999, full, and 9100 is node_exporter's on every
+   * kube-prometheus node) and Kubernetes' node ports (10248-10259); the chart sets the same.
+   */
+  static final int DEFAULT_ADMIN_PORT = 7479;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Director configuration, YAML or JSON (see README).")
   Path config;
@@ -75,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--interface", paramLabel = "IF", description = "Interface to own; overrides the configuration's.")
   String interfaceName;
 
-  @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9100",
+  @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + DEFAULT_ADMIN_PORT,
       description = "Admin endpoint: /healthz, /metrics, /v1/state (default: ${DEFAULT-VALUE}).")
   String admin;
 
@@ -127,17 +139,32 @@ public final class RunCommand implements Callable<Integer> {
     int capacity = (first != null ? first.connectionTable() : ConnectionTableSpec.DEFAULTS).maxEntries();
 
     AtomicReference<ForwardingTable> tables = new AtomicReference<>();
-    PacketPort port = io == Io.afpacket ? AfPacketPort.open(ifName) : PcapPacketPort.open(ifName, null);
+    ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "control");
+      t.setDaemon(true);
+      return t;
+    });
+    AtomicReference<Runnable> afterReopen = new AtomicReference<>(() -> {});
+    ReopeningPort port = new ReopeningPort(ifName, openPort(ifName), () -> openPort(ifName),
+        () -> afterReopen.get().run());
     LOG.info("director {}: packet I/O {}", ifName, io);
     Engine engine = new Engine(port, tables, capacity, System::nanoTime);
     KernelGuard guard = new KernelGuard(ifName);
     ConfigApplier applier = new ConfigApplier(iface, tables, ConfigApplier.guardedBy(guard));
+    InterfaceWatcher watcher = new InterfaceWatcher(ifName, applier, guard::holds, engine::requestReannounce);
+    // after a reopen: announce at once, and look at the interface now rather than within a second
+    afterReopen.set(() -> {
+      engine.requestReannounce();
+      control.execute(watcher);
+    });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, node != null ? node : ifName, applier::failures);
     HealthChecker health = new HealthChecker(HEALTH_CHECK_THREADS);
     metrics.bindHealthChecks(health);
     EngineLoop loop = new EngineLoop(engine, port, ifName);
-    AdminServer adminServer = new AdminServer(adminAddress, tables, engine, registry, loop::running);
+    metrics.bindFaults(port, loop, watcher);
+    EngineHealth engineHealth = new EngineHealth(loop, port, watcher, tables::get);
+    AdminServer adminServer = new AdminServer(adminAddress, tables::get, engine, registry, engineHealth);
     Consumer<ForwardingTable> onApplied = t -> {
       metrics.sync(t);
       health.follow(t);
@@ -147,6 +174,7 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("director {} stopping", ifName);
+      control.shutdownNow();
       for (AutoCloseable c : sources) {
         try {
           c.close();
@@ -163,10 +191,11 @@ public final class RunCommand implements Callable<Integer> {
     }, "shutdown"));
 
     loop.start();
+    control.scheduleWithFixedDelay(watcher, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     if (config != null) {
-      startFileMode(ifName, applier, tables, onApplied, sources);
+      startFileMode(ifName, applier, tables, onApplied, control);
     } else {
-      startClusterMode(ifName, applier, tables, loop, cache, onApplied, sources);
+      startClusterMode(ifName, applier, tables, () -> engineHealth.notReady() == null, cache, onApplied, sources);
     }
     adminServer.start();
     LOG.info("director {} running (MAC {}, MTU {}), admin on {}", ifName, MacAddress.format(iface.mac()), iface.mtu(),
@@ -175,8 +204,16 @@ public final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
+  private PacketPort openPort(String ifName) throws PortException {
+    String down = LinkState.problem(ifName);
+    if (down != null) {
+      throw new PortException(down, null);
+    }
+    return io == Io.afpacket ? AfPacketPort.open(ifName) : PcapPacketPort.open(ifName, null);
+  }
+
   private void startFileMode(String ifName, ConfigApplier applier, AtomicReference<ForwardingTable> tables,
-      Consumer<ForwardingTable> onApplied, List<AutoCloseable> sources) {
+      Consumer<ForwardingTable> onApplied, ScheduledExecutorService control) {
     ConfigFileWatcher watcher = new ConfigFileWatcher(config, applier, s -> s.withInterfaceName(ifName));
     if (!watcher.poll()) {
       LOG.error("director {} could not apply its first configuration; waiting for a valid {}", ifName, config);
@@ -184,11 +221,6 @@ public final class RunCommand implements Callable<Integer> {
     if (tables.get() != null) {
       onApplied.accept(tables.get());
     }
-    ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "config-watch");
-      t.setDaemon(true);
-      return t;
-    });
     control.scheduleWithFixedDelay(() -> {
       ForwardingTable before = tables.get();
       watcher.poll();
@@ -197,13 +229,12 @@ public final class RunCommand implements Callable<Integer> {
         onApplied.accept(after);
       }
     }, FILE_POLL_MILLIS, FILE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-    sources.add(control::shutdownNow);
   }
 
   private void startClusterMode(String ifName, ConfigApplier applier, AtomicReference<ForwardingTable> tables,
-      EngineLoop loop, ConfigCache cache, Consumer<ForwardingTable> onApplied, List<AutoCloseable> sources) {
+      BooleanSupplier forwarding, ConfigCache cache, Consumer<ForwardingTable> onApplied, List<AutoCloseable> sources) {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    ClusterAgent agent = new ClusterAgent(client, node, applier, tables, loop::running, cache,
+    ClusterAgent agent = new ClusterAgent(client, node, applier, tables, forwarding, cache,
         s -> s.withInterfaceName(ifName), onApplied, Duration.ofSeconds(heartbeatSeconds), Clock.systemUTC());
     if (agent.startFromCache()) {
       LOG.info("director {} forwarding from its cached configuration until the API server answers", node);

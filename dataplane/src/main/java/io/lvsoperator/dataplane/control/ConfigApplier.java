@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigApplier {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigApplier.class);
 
-  private final InterfaceInfo iface;
+  private InterfaceInfo iface;
   private final AtomicReference<ForwardingTable> tables;
   private final ConfigCompiler compiler = new ConfigCompiler(new StatsRegistry());
   private final Consumer<ForwardingTable> kernel;
@@ -63,6 +63,55 @@ public final class ConfigApplier {
       rejected(spec.generation(), "kernel setup failed: " + e.getCause().getMessage());
     }
     return false;
+  }
+
+  /** The interface as the table in force was compiled for. */
+  public synchronized InterfaceInfo iface() {
+    return iface;
+  }
+
+  /**
+   * The interface changed under the running director (MTU, MAC, addresses, a link that came
+   * back): the configuration in force is compiled again for it and swapped in; connections stay.
+   */
+  public synchronized boolean interfaceChanged(InterfaceInfo now) {
+    InterfaceInfo before = iface;
+    iface = now;
+    ForwardingTable current = tables.get();
+    if (current == null) {
+      return true;
+    }
+    try {
+      ForwardingTable next = compiler.compile(current.spec(), now, current);
+      kernel.accept(next);
+      tables.set(next);
+      compiler.committed();
+      LOG.info("director {} recompiled generation {} for its interface: MTU {} -> {}, {} kernel addresses",
+          now.name(), current.generation(), before.mtu(), now.mtu(), now.kernelAddresses().size());
+      return true;
+    } catch (InvalidConfigurationException e) {
+      rejected(current.generation(), "after an interface change: " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      rejected(current.generation(), "kernel setup failed after an interface change: " + e.getCause().getMessage());
+    }
+    return false;
+  }
+
+  /** Installs the kernel side of the table in force again (the kernel lost it). */
+  public synchronized boolean reinstallKernel() {
+    ForwardingTable current = tables.get();
+    if (current == null) {
+      return true;
+    }
+    try {
+      kernel.accept(current);
+      LOG.info("director {} reinstalled its kernel guard for generation {}", iface.name(), current.generation());
+      return true;
+    } catch (UncheckedIOException e) {
+      failures++;
+      LOG.error("director {} could not reinstall its kernel guard: {}", iface.name(), e.getCause().getMessage());
+      return false;
+    }
   }
 
   /** Notes a configuration that could not be used at all (unreadable, invalid). */

@@ -70,6 +70,7 @@ public final class Engine implements FrameHandler {
   private int[] garpVips = new int[0];
   private long garpRepeatAt;
   private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
+  private volatile boolean reannounce;
   private long evictedSeen;
 
   public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock) {
@@ -342,6 +343,10 @@ public final class Engine implements FrameHandler {
       adopt(t, seen, now);
       seen = t;
     }
+    if (reannounce) {
+      reannounce = false;
+      announceAll(t, now);
+    }
     if (garpVips.length > 0 && now - garpRepeatAt >= 0) {
       for (int vip : garpVips) {
         arp.gratuitous(vip);
@@ -383,6 +388,22 @@ public final class Engine implements FrameHandler {
         resolve(r.gateway(), t.routes(), now);
       }
     }
+  }
+
+  /**
+   * Asks for gratuitous ARP for every VIP (twice, a second apart), as after a link came back: the
+   * segment's caches may have forgotten us or learned another owner meanwhile. Any thread.
+   */
+  public void requestReannounce() {
+    reannounce = true;
+  }
+
+  private void announceAll(ForwardingTable t, long now) {
+    garpVips = t.vipList().stream().mapToInt(Integer::intValue).toArray();
+    for (int vip : garpVips) {
+      arp.gratuitous(vip);
+    }
+    garpRepeatAt = now + GARP_REPEAT_NANOS;
   }
 
   private void resolve(int ip, RouteTable routes, long now) {

@@ -152,7 +152,7 @@ public final class AfPacketPort implements PacketPort {
       if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR || closed) {
         return 0;
       }
-      throw new IllegalStateException("receive on " + interfaceName + " failed (errno " + e.getErrorCode() + ")", e);
+      throw new PortFailedException("receive on " + interfaceName + " failed (errno " + e.getErrorCode() + ")", e);
     }
     for (int i = 0; i < n; i++) {
       int header = i * MMSGHDR_SIZE;

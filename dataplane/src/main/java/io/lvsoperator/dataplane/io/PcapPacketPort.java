@@ -63,7 +63,7 @@ public final class PcapPacketPort implements PacketPort {
       // breakLoop() from wakeup(): pcap4j reports it this way, the thread is not interrupted
       return 0;
     } catch (PcapNativeException | NotOpenException e) {
-      throw new IllegalStateException("capture failed: " + e.getMessage(), e);
+      throw new PortFailedException("capture failed: " + e.getMessage(), e);
     }
   }
 

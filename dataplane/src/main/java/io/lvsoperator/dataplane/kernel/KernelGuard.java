@@ -4,7 +4,8 @@ import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.NatReplySource;
 import java.io.IOException;
-import java.util.List;
+import java.time.Duration;
+import java.util.stream.Collectors;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -18,12 +19,18 @@ import org.slf4j.LoggerFactory;
  * them (with {@code ip_forward=1} on a node it would otherwise forward VIP traffic a second time
  * and leak untranslated NAT replies). ARP is not filtered: the kernel has no VIP and so never
  * answers for one.
+ *
+ * <p>The table carries {@code flags owner}: it belongs to this process's {@link NftSession} and
+ * the kernel removes it when the process ends, however it ends (SIGKILL, OOM). A table a killed
+ * dataplane of an older version left behind is replaced in the first transaction; a table that a
+ * live process owns (a second dataplane on the same interface) is refused, and that is the error.
  */
 public final class KernelGuard implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KernelGuard.class);
 
   private final String interfaceName;
   private final String table;
+  private final NftSession nft = new NftSession(Duration.ofSeconds(10));
   private boolean installed;
 
   public KernelGuard(String interfaceName) {
@@ -37,15 +44,37 @@ public final class KernelGuard implements AutoCloseable {
 
   /** Installs or replaces the rules for {@code t} in one atomic nft transaction. */
   public void apply(ForwardingTable t) throws IOException {
-    String script = render(t);
-    Commands.run(List.of("nft", "-f", "-"), script);
+    boolean ours = holds();
+    try {
+      nft.run(oneTransaction(render(t, ours)));
+    } catch (IOException e) {
+      // whatever is in the kernel now, the next attempt starts from scratch
+      installed = false;
+      throw e;
+    }
     installed = true;
     LOG.info("kernel guard {} on {} holds {} VIPs (generation {})", table, interfaceName, t.vipList().size(),
         t.generation());
   }
 
-  /** The nft script for {@code t}; the table is created empty first so that delete never fails. */
-  String render(ForwardingTable t) {
+  /** True while the rules are in the kernel: false before the first apply and once nft has died. */
+  public boolean holds() {
+    return installed && nft.alive();
+  }
+
+  /** The script as one nft -i line, which nft runs as one transaction. */
+  static String oneTransaction(String script) {
+    return script.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining(" ; "));
+  }
+
+  /**
+   * The nft script for {@code t}. Replacing our own table deletes it and creates it again. The
+   * first time, the table is first declared empty so that the delete cannot fail when there is
+   * none; that declaration is a no-op on a table an older dataplane left (no flags) and is
+   * refused on a table another live process owns. (Declared empty, our own owned table would be
+   * refused too: its flags cannot change.)
+   */
+  String render(ForwardingTable t, boolean replaceOwn) {
     Set<String> vips = new TreeSet<>();
     for (int v : t.vipList()) {
       vips.add(Ipv4.format(v));
@@ -67,9 +96,12 @@ public final class KernelGuard implements AutoCloseable {
       }
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("table netdev ").append(table).append(" {}\n");
+    if (!replaceOwn) {
+      sb.append("table netdev ").append(table).append(" {}\n");
+    }
     sb.append("delete table netdev ").append(table).append('\n');
     sb.append("table netdev ").append(table).append(" {\n");
+    sb.append("  flags owner\n");
     set(sb, "vips", "ipv4_addr", vips);
     set(sb, "dips", "ipv4_addr", dips);
     Set<String> node = new TreeSet<>();
@@ -100,14 +132,17 @@ public final class KernelGuard implements AutoCloseable {
   @Override
   public void close() {
     if (!installed) {
+      nft.close();
       return;
     }
     try {
-      Commands.run(List.of("nft", "delete", "table", "netdev", table), null);
-      installed = false;
+      nft.run("delete table netdev " + table);
       LOG.info("kernel guard {} on {} removed", table, interfaceName);
     } catch (IOException e) {
-      LOG.warn("kernel guard {} on {} could not be removed: {}", table, interfaceName, e.getMessage());
+      // ending nft below removes the table anyway
+      LOG.warn("kernel guard {} on {}: {}; the table goes with nft", table, interfaceName, e.getMessage());
     }
+    installed = false;
+    nft.close();
   }
 }

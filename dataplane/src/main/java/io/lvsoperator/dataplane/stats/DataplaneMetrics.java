@@ -1,9 +1,13 @@
 package io.lvsoperator.dataplane.stats;
 
 import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.control.ForwardingTable;
+import io.lvsoperator.dataplane.control.InterfaceWatcher;
 import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.engine.EngineLoop;
 import io.lvsoperator.dataplane.health.HealthChecker;
+import io.lvsoperator.dataplane.io.ReopeningPort;
 import io.lvsoperator.dataplane.lvs.service.Destination;
 import io.lvsoperator.dataplane.lvs.service.DestinationStats;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
@@ -55,6 +59,21 @@ public final class DataplaneMetrics {
         .description("configurations rejected (the previous one stayed in force)").register(registry);
   }
 
+  /** What the director survived: packet port failures and reopens, link state, engine loop errors. */
+  public void bindFaults(ReopeningPort port, EngineLoop loop, InterfaceWatcher watcher) {
+    FunctionCounter.builder("lvs.port.failures", port, ReopeningPort::failures).tags(common)
+        .description("times the packet port failed (link down, interface gone, socket error)").register(registry);
+    FunctionCounter.builder("lvs.port.reopens", port, ReopeningPort::reopens).tags(common)
+        .description("times a failed packet port was opened again").register(registry);
+    Gauge.builder("lvs.link.up", watcher, w -> w.linkProblem() == null ? 1 : 0).tags(common)
+        .description("1 while the director's interface is up").register(registry);
+    FunctionCounter.builder("lvs.interface.changes", watcher, InterfaceWatcher::changes).tags(common)
+        .description("MTU, MAC or address changes of the interface, each recompiling the configuration")
+        .register(registry);
+    FunctionCounter.builder("lvs.engine.errors", loop, EngineLoop::errors).tags(common)
+        .description("unexpected errors the engine loop survived (a bug when not zero)").register(registry);
+  }
+
   public void bindHealthChecks(HealthChecker health) {
     FunctionCounter.builder("lvs.health.transitions", health, HealthChecker::transitions).tags(common)
         .description("real servers turning healthy or unhealthy").register(registry);
@@ -66,10 +85,14 @@ public final class DataplaneMetrics {
     for (VirtualService s : t.serviceList()) {
       for (Destination d : s.destinations()) {
         String rs = Ipv4.format(d.address()) + ":" + d.port();
-        String key = s.name() + "|" + rs + "|" + System.identityHashCode(d.stats());
+        // one VirtualService serves several ports (53/TCP and 53/UDP): protocol and port tell them apart
+        String protocol = s.protocol() == Ipv4Header.PROTO_TCP ? "TCP" : "UDP";
+        String port = Integer.toString(s.port());
+        String key = s.name() + "|" + protocol + "|" + port + "|" + rs + "|" + System.identityHashCode(d.stats());
         List<Meter> meters = perRealServer.remove(key);
         if (meters == null) {
-          meters = register(common.and("service", s.name(), "real_server", rs), d.stats());
+          meters = register(common.and("service", s.name(), "protocol", protocol, "port", port, "real_server", rs),
+              d.stats());
         }
         keep.put(key, meters);
       }

@@ -74,7 +74,7 @@ class ClusterEndToEndIT {
     List<String> dataplane = new ArrayList<>(kubeEnv());
     dataplane.addAll(DirectorLab.dataplane("run", "--kubernetes", "--node", "node-a", "--interface", "eth0",
         "--state-dir", ns.workDir().resolve("state").toString(), "--heartbeat-seconds", "1",
-        "--admin", DIP + ":9100"));
+        "--admin", DIP + ":7479"));
     LabProcess director = ns.spawn("dir", "dataplane", dataplane.toArray(String[]::new));
     await().atMost(Duration.ofSeconds(30)).until(() -> director.output().contains("watching its Director"));
     for (int i = 0; i < 2; i++) {
@@ -195,7 +195,7 @@ class ClusterEndToEndIT {
           - job_name: lvs-operator
             static_configs: [{targets: ['127.0.0.1:8080']}]
           - job_name: lvs-dataplane
-            static_configs: [{targets: ['%s:9100']}]
+            static_configs: [{targets: ['%s:7479']}]
         """.formatted(rules, DIP));
     LabProcess prometheus = ns.spawn("api", "prometheus", "prometheus", "--config.file=" + config,
         "--storage.tsdb.path=" + ns.workDir().resolve("tsdb"), "--web.listen-address=127.0.0.1:9090");
@@ -269,7 +269,7 @@ class ClusterEndToEndIT {
           .until(() -> spread(1).path("errors").asInt(0) == 0);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError("no traffic through " + VIP + "; director state: "
-          + ns.execQuiet("dir", "curl", "-s", "http://127.0.0.1:9100/v1/state") + "\nnft: "
+          + ns.execQuiet("dir", "curl", "-s", "http://127.0.0.1:7479/v1/state") + "\nnft: "
           + ns.execQuiet("dir", "nft", "list", "ruleset") + "\nrs1 routes: " + ns.execQuiet("rs1", "ip", "route"), e);
     }
     long millis = (System.nanoTime() - applied) / 1_000_000;

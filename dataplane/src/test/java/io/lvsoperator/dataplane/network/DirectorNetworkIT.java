@@ -50,6 +50,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,11 +81,13 @@ class DirectorNetworkIT {
 
   private static final int TCP_PORT = 80;
   private static final int UDP_PORT = 5353;
-  private static final String ADMIN = "127.0.0.1:9100";
+  private static final int ADMIN_PORT = 7479;
+  /** Where the tests reach the admin endpoint: on the director itself, as an operator would. */
+  private static final String ADMIN = "127.0.0.1:" + ADMIN_PORT;
   /** An address on the segment that nobody owns: the director must not answer ARP for it. */
   private static final String UNOWNED = "198.18.0.77";
   /** Every test is bounded by @Timeout; the class as a whole by this budget. */
-  private static final Duration CLASS_BUDGET = Duration.ofMinutes(4);
+  private static final Duration CLASS_BUDGET = Duration.ofMinutes(5);
 
   /** A client SYN (SYN without ACK) in plain TCP. */
   private static final String TCP_SYN = "tcp and tcp[13] & 0x12 == 2";
@@ -336,6 +339,115 @@ class DirectorNetworkIT {
     stopDirectorAndCheckItUndidItsKernelSetup();
   }
 
+  // --- faults: the director keeps forwarding through them and leaves nothing behind ---
+
+  /**
+   * The director's link goes down for 2 s and comes back, as {@code ip link set eth0 down/up} on
+   * a node does: the director reports not ready meanwhile, reopens its packet port, announces its
+   * VIP again and forwards new connections without a restart.
+   */
+  @ParameterizedTest(name = "{0} I/O")
+  @ValueSource(strings = {"pcap", "afpacket"})
+  @Order(5)
+  void survivesALinkFlap(String io) throws Exception {
+    startDirector(ForwardingMode.DR, DirectorInterface.NODE_LIKE, io);
+    assertThat(client("spread", VIP, TCP_PORT, 6)).as("before the flap").isEqualTo(tally(4, 2, 0));
+    double garpBefore = metric("lvs_gratuitous_arp_sent_total");
+
+    ns.exec("dir", "ip", "link", "set", "eth0", "down");
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        assertThat(healthz()).as("/healthz with the link down").startsWith("503"));
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    ns.exec("dir", "ip", "link", "set", "eth0", "up");
+    // the kernel dropped the node's default route with the link; a node's network setup restores it
+    ns.exec("dir", "ip", "route", "replace", "default", "via", GATEWAY);
+
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        assertThat(healthz()).as("/healthz after the link came back; log: %s", director.tail(3000))
+            .startsWith("200"));
+    assertThat(director.alive()).as("the same director process").isTrue();
+    assertThat(client("spread", VIP, TCP_PORT, 6)).as("after the flap").isEqualTo(tally(4, 2, 0));
+    assertThat(metric("lvs_link_up")).isEqualTo(1);
+    assertThat(metric("lvs_gratuitous_arp_sent_total")).as("the VIP announced again").isGreaterThan(garpBefore);
+    LOG.info("link flap with {} I/O: port failures {}, reopens {}", io, metric("lvs_port_failures_total"),
+        metric("lvs_port_reopens_total"));
+
+    stopDirectorAndCheckItUndidItsKernelSetup();
+  }
+
+  /**
+   * SIGKILL leaves no rule in the kernel (the nftables table is owned by the dataplane's nft
+   * process and goes with it); a table an older dataplane left behind is replaced at start.
+   */
+  @Test
+  @Order(6)
+  void aKilledDirectorLeavesNoKernelRulesAndAStaleTableIsReplaced() throws Exception {
+    startDirector(ForwardingMode.DR, DirectorInterface.NODE_LIKE);
+    assertThat(ns.exec("dir", "nft", "list", "tables")).contains("netdev lvs_dataplane_eth0");
+    ns.host("kill", "-KILL", Long.toString(director.pid()));
+    assertThat(director.waitFor(10)).as("killed").isTrue();
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        assertThat(ns.exec("dir", "nft", "list", "ruleset").trim()).as("nftables after SIGKILL").isEmpty());
+    perTest.remove(director);
+
+    // what a dataplane of the previous version, killed, left: a table without owner that drops the VIP
+    ns.exec("dir", "nft", "add table netdev lvs_dataplane_eth0 ; add chain netdev lvs_dataplane_eth0 ingress { type"
+        + " filter hook ingress device \"eth0\" priority -500 ; policy accept ; } ; add rule netdev lvs_dataplane_eth0"
+        + " ingress ip daddr " + VIP + " drop");
+    String stale = ns.exec("dir", "nft", "list", "ruleset");
+    LOG.info("left for the next director: {}", stale);
+    spawnDirector(ForwardingMode.DR, DirectorInterface.NODE_LIKE, "pcap", ADMIN);
+    assertThat(ns.exec("dir", "nft", "list", "table", "netdev", "lvs_dataplane_eth0")).as("the table in force")
+        .contains("flags owner");
+    assertThat(client("spread", VIP, TCP_PORT, 6)).isEqualTo(tally(4, 2, 0));
+    stopDirectorAndCheckItUndidItsKernelSetup();
+  }
+
+  /**
+   * On a node address the admin endpoint answers probes and scrapes to anyone, /v1/state only on
+   * the node; fifty clients that send one byte and wait do not delay a probe.
+   */
+  @Test
+  @Order(7)
+  void theAdminEndpointServesProbesToAllAndStateOnlyLocally() throws Exception {
+    startDirector(ForwardingMode.DR, DirectorInterface.NODE_LIKE, "pcap", DIP + ":" + ADMIN_PORT);
+    String remote = "http://" + DIP + ":" + ADMIN_PORT;
+    assertThat(ns.execQuiet("rtr", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
+        remote + "/v1/state")).as("/v1/state from another host").isEqualTo("403");
+    assertThat(ns.execQuiet("rtr", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{content_type}",
+        "--max-time", "2", remote + "/metrics")).as("/metrics from another host")
+        .isEqualTo("200 text/plain; version=0.0.4; charset=utf-8");
+
+    LabProcess slow = ns.spawn("rtr", "slow-admin-clients", "python3", "-c", "import socket, time\n"
+        + "held = [socket.create_connection(('" + DIP + "', " + ADMIN_PORT + "), timeout=2) for _ in range(50)]\n"
+        + "for s in held: s.send(b'G')\n"
+        + "print('held', flush=True)\n"
+        + "time.sleep(20)\n");
+    perTest.add(slow);
+    awaitOutput(slow, "held", Duration.ofSeconds(10));
+    for (int i = 0; i < 5; i++) {
+      assertThat(ns.execQuiet("rtr", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1",
+          remote + "/healthz")).as("a probe (1 s timeout, as the kubelet's) while 50 clients hold half requests")
+          .isEqualTo("200");
+    }
+    slow.stop();
+    stopDirectorAndCheckItUndidItsKernelSetup();
+  }
+
+  private String healthz() {
+    return ns.execQuiet("dir", "curl", "-s", "-w", " %{http_code}", "--max-time", "2", "http://" + ADMIN + "/healthz")
+        .transform(out -> {
+          int space = out.lastIndexOf(' ');
+          return out.substring(space + 1) + " " + out.substring(0, Math.max(space, 0)).strip();
+        });
+  }
+
+  private double metric(String name) {
+    return ns.execQuiet("dir", "curl", "-s", "--max-time", "2", "http://" + ADMIN + "/metrics").lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   // --- the director and the real-server helpers ---
 
   private void startDirector(ForwardingMode mode, DirectorInterface iface) throws Exception {
@@ -343,6 +455,12 @@ class DirectorNetworkIT {
   }
 
   private void startDirector(ForwardingMode mode, DirectorInterface iface, String io) throws Exception {
+    startDirector(mode, iface, io, ADMIN);
+  }
+
+  /** @param admin the --admin address; a node address also listens on 127.0.0.1 (ADMIN) */
+  private void startDirector(ForwardingMode mode, DirectorInterface iface, String io, String admin)
+      throws Exception {
     lab.directorInterface(iface == DirectorInterface.NODE_LIKE);
     lab.realServerGateway(mode == ForwardingMode.NAT ? DIP : GATEWAY);
     if (mode != ForwardingMode.NAT) {
@@ -359,12 +477,17 @@ class DirectorNetworkIT {
     }
     assertThat(ns.exec("dir", "nft", "list", "ruleset").trim()).as("director's nftables before the start").isEmpty();
     kernelBefore.put("dir", kernelView("dir"));
+    spawnDirector(mode, iface, io, admin);
+  }
 
+  /** Starts the director only (the real-server helpers of this test run already). */
+  private void spawnDirector(ForwardingMode mode, DirectorInterface iface, String io, String admin)
+      throws IOException {
     generation = 0;
     config = ns.workDir().resolve("director-" + mode + "-" + iface + ".yaml");
     writeConfig(mode, iface, true);
     director = ns.spawn("dir", "director-" + mode + "-" + iface + "-" + io, DirectorLab.dataplane("run", "--config",
-        config.toString(), "--interface", "eth0", "--admin", ADMIN, "--io", io).toArray(String[]::new));
+        config.toString(), "--interface", "eth0", "--admin", admin, "--io", io).toArray(String[]::new));
     perTest.add(director);
     LabProcess started = director;
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.lvsoperator.api.v1alpha1.Director;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.operator.render.DirectorNode;
+import io.lvsoperator.operator.validation.ReservedAddresses;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +13,7 @@ import java.util.TreeMap;
 /** What the informer caches hold at the start of a reconcile. */
 record ClusterView(
     List<VirtualService> virtualServices, List<EndpointSlice> slices, List<Pod> dataplanePods,
-    List<Director> directors) {
+    List<Director> directors, ReservedAddresses reservedAddresses) {
 
   /** Nodes running a dataplane pod; ready when one of its pods there is Ready. */
   List<DirectorNode> directorNodes() {

@@ -1,5 +1,6 @@
 package io.lvsoperator.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -25,6 +26,7 @@ import io.lvsoperator.operator.render.DirectorNode;
 import io.lvsoperator.operator.render.DirectorPlanner;
 import io.lvsoperator.operator.status.Conditions;
 import io.lvsoperator.operator.status.VirtualServiceStatusBuilder;
+import io.lvsoperator.operator.validation.ReservedAddresses;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -53,6 +55,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private InformerEventSource<EndpointSlice, VirtualService> slices;
   private InformerEventSource<Pod, VirtualService> pods;
   private InformerEventSource<Director, VirtualService> directors;
+  private InformerEventSource<Node, VirtualService> nodes;
   /** namespace/name -> its Ready condition status, for the metrics. */
   private final Map<String, String> readiness = new ConcurrentHashMap<>();
   private volatile int readyDirectorCount;
@@ -95,16 +98,24 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
                     slice.getMetadata().getLabels().get(BackendResolver.SERVICE_NAME_LABEL)))
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
+    // only the release's own namespace: a tenant's pod with the same labels is no director
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, VirtualService.class)
         .withName("dataplane-pods").withLabelSelector(options.dataplaneSelector())
+        .withNamespaces(Set.of(options.dataplaneNamespace()))
         .withSecondaryToPrimaryMapper(everyone::apply).build(), context);
+    // node addresses and pod ranges are off limits to tenants; node status also changes for heartbeats
+    nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, VirtualService.class)
+        .withName("nodes").withSecondaryToPrimaryMapper(everyone::apply)
+        .withOnUpdateFilter((now, before) -> !Objects.equals(ReservedAddresses.of(List.of(now), List.of()),
+            ReservedAddresses.of(List.of(before), List.of())))
+        .build(), context);
     directors = new InformerEventSource<>(InformerEventSourceConfiguration.from(Director.class, VirtualService.class)
         .withName("directors").withSecondaryToPrimaryMapper(everyone::apply)
         // heartbeats and connection counts change every few seconds and matter to no status here
         .withOnUpdateFilter((now, before) -> !Objects.equals(now.getSpec(), before.getSpec())
             || !DirectorStatusDigest.of(now).equals(DirectorStatusDigest.of(before)))
         .build(), context);
-    return List.of(slices, pods, directors);
+    return List.of(slices, pods, directors, nodes);
   }
 
   /**
@@ -115,7 +126,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private synchronized Programming program(VirtualService vs, Context<VirtualService> context) {
     ClusterView view = new ClusterView(
         context.getPrimaryCache().list(v -> v.getMetadata().getDeletionTimestamp() == null).toList(),
-        slices.list().toList(), pods.list().toList(), directors.list().toList());
+        slices.list().toList(), pods.list().toList(), directors.list().toList(),
+        ReservedAddresses.of(nodes.list().toList(), options.reservedCidrs()));
     Map<String, Admission.Verdict> verdicts = Admission.decide(view);
     List<DirectorNode> nodes = view.directorNodes();
     DirectorPlanner.Plan plan = DirectorPlanner.plan(Admission.accepted(verdicts), nodes, view.currentOwners(),
@@ -167,7 +179,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d));
     VirtualServiceStatus next = VirtualServiceStatusBuilder.build(vs, verdict.reason(), verdict.message(),
         verdict.backends(), readyDirectors, plan.owners().get(vs.getSpec() == null ? null : vs.getSpec().getVip()),
-        clock);
+        verdict.accepted() ? Admission.claimsOf(vs) : null, clock);
     recordTransitions(context, vs, next);
     var readyCondition = Conditions.find(next.getConditions(), VirtualServiceStatusBuilder.READY);
     readiness.put(key(vs), readyCondition == null ? "Unknown" : readyCondition.getStatus());

@@ -28,9 +28,13 @@ public final class VirtualServiceStatusBuilder {
    * @param directors the Director objects of ready director nodes
    * @param owner the node that announces the VIP, or null
    */
+  /**
+   * @param claims the VIP:port/protocol an accepted VirtualService now holds; a refused one keeps
+   *     what it held (a typo must not hand its address to someone else)
+   */
   public static VirtualServiceStatus build(
       VirtualService vs, Reason admission, String admissionMessage, List<Backend> backends,
-      Map<String, Director> directors, String owner, Clock clock) {
+      Map<String, Director> directors, String owner, List<String> claims, Clock clock) {
     long generation = vs.getMetadata().getGeneration() == null ? 0 : vs.getMetadata().getGeneration();
     VirtualServiceStatus old = vs.getStatus();
     Conditions c = new Conditions(old == null ? null : old.getConditions(), generation, clock);
@@ -80,6 +84,7 @@ public final class VirtualServiceStatusBuilder {
     s.setReady(readyBackends + "/" + seen.size());
     s.setRealServers(seen.stream().map(b -> new RealServerStatus(b.address(), b.port(), b.weight(), b.state()))
         .toList());
+    s.setClaims(accepted ? claims : old == null ? null : old.getClaims());
     return s;
   }
 

@@ -1,6 +1,7 @@
 package io.lvsoperator.operator.validation;
 
 import io.lvsoperator.api.net.Ipv4;
+import io.lvsoperator.api.v1alpha1.DirectorSpecValidator;
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
 import io.lvsoperator.api.v1alpha1.PortSpec;
 import io.lvsoperator.api.v1alpha1.RealServerSpec;
@@ -13,11 +14,18 @@ import java.util.Set;
 /**
  * Checks a VirtualService beyond what the CRD schema enforces (an API server may run without
  * it, as the mock server does). Each violation names its field, as `spec.ports[1].targetPort`.
+ * Tenancy: a VIP, a NAT gateway or a static real server may be neither a special address
+ * (loopback, link-local, multicast...) nor one of the cluster's own ({@link ReservedAddresses});
+ * endpoints from the tenant's own Service are its pods and are not checked against pod ranges.
  */
 public final class VirtualServiceValidator {
   private VirtualServiceValidator() {}
 
   public static List<String> validate(VirtualServiceSpec spec) {
+    return validate(spec, ReservedAddresses.NONE);
+  }
+
+  public static List<String> validate(VirtualServiceSpec spec, ReservedAddresses reserved) {
     List<String> out = new ArrayList<>();
     if (spec == null) {
       out.add("spec: is required");
@@ -25,6 +33,8 @@ public final class VirtualServiceValidator {
     }
     if (!Ipv4.isValid(spec.getVip())) {
       out.add("spec.vip: " + (spec.getVip() == null ? "is required" : "\"" + spec.getVip() + "\" is not an IPv4 address"));
+    } else {
+      tenantAddress("spec.vip", spec.getVip(), reserved, out);
     }
     ForwardingMode mode = spec.getMode() == null ? ForwardingMode.DR : spec.getMode();
     if (spec.getNatGateway() != null) {
@@ -35,6 +45,8 @@ public final class VirtualServiceValidator {
             + " real servers answer clients directly");
       } else if (spec.getNatGateway().equals(spec.getVip())) {
         out.add("spec.natGateway: must differ from the VIP");
+      } else {
+        tenantAddress("spec.natGateway", spec.getNatGateway(), reserved, out);
       }
     }
     if (spec.getPorts() == null || spec.getPorts().isEmpty()) {
@@ -73,6 +85,8 @@ public final class VirtualServiceValidator {
         String path = "spec.realServers[" + i + "]";
         if (!Ipv4.isValid(r.address())) {
           out.add(path + ".address: " + (r.address() == null ? "is required" : "\"" + r.address() + "\" is not an IPv4 address"));
+        } else {
+          tenantAddress(path + ".address", r.address(), reserved, out);
         }
         if (r.port() != null && (r.port() < 1 || r.port() > 65535)) {
           out.add(path + ".port: " + r.port() + " is not within 1-65535");
@@ -85,10 +99,30 @@ public final class VirtualServiceValidator {
         }
       }
     }
+    if (spec.getPorts() != null && spec.getPorts().size() > VirtualServiceSpec.MAX_PORTS) {
+      out.add("spec.ports: " + spec.getPorts().size() + " ports, at most " + VirtualServiceSpec.MAX_PORTS);
+    }
+    if (hasStatic && spec.getRealServers().size() > VirtualServiceSpec.MAX_REAL_SERVERS) {
+      out.add("spec.realServers: " + spec.getRealServers().size() + " real servers, at most "
+          + VirtualServiceSpec.MAX_REAL_SERVERS);
+    }
+    if (spec.getHealthCheck() != null) {
+      DirectorSpecValidator.validateHealthCheck("spec.healthCheck", spec.getHealthCheck(), out);
+    }
     if (spec.getPersistence() != null && spec.getPersistence().timeoutSeconds() != null
         && (spec.getPersistence().timeoutSeconds() < 0 || spec.getPersistence().timeoutSeconds() > 2678400)) {
       out.add("spec.persistence.timeoutSeconds: must be within 0-2678400");
     }
     return out;
+  }
+
+  private static void tenantAddress(String path, String address, ReservedAddresses reserved, List<String> out) {
+    if (DirectorSpecValidator.special(path, address, out)) {
+      return;
+    }
+    String why = reserved.why(address);
+    if (why != null) {
+      out.add(path + ": " + address + " " + why);
+    }
   }
 }

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.lvsoperator.api.net.Ipv4Prefix;
 import io.lvsoperator.api.v1alpha1.Director;
 import io.lvsoperator.api.v1alpha1.DirectorStatus;
 import io.lvsoperator.api.v1alpha1.VirtualService;
@@ -31,6 +32,8 @@ import java.util.List;
 public final class MockCluster implements AutoCloseable {
   public static final String SELECTOR_LABEL = "app.kubernetes.io/name";
   public static final String SELECTOR_VALUE = "lvs-dataplane";
+  /** The cluster's Service range, as the chart's operator.reservedCIDRs would give it. */
+  public static final String RESERVED_CIDR = "10.96.0.0/12";
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
@@ -49,7 +52,8 @@ public final class MockCluster implements AutoCloseable {
     client = server.createClient();
     // the mock has no server-side apply (415) and no leases worth electing over
     operator = OperatorMain.start(client, new OperatorOptions("eth0", SELECTOR_LABEL + "=" + SELECTOR_VALUE, false,
-        "default", false, "127.0.0.1", 0, servicesPerDirectorObject));
+        "default", false, "127.0.0.1", 0, servicesPerDirectorObject, "lvs-system",
+        List.of(Ipv4Prefix.parse(RESERVED_CIDR))));
   }
 
   public KubernetesClient client() {

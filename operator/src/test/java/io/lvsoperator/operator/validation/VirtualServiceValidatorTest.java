@@ -41,6 +41,37 @@ class VirtualServiceValidatorTest {
   }
 
   @Test
+  void specialAndClusterAddressesAreRefusedForVipGatewayAndStaticRealServers() {
+    ReservedAddresses cluster = ReservedAddresses.of(List.of(new io.fabric8.kubernetes.api.model.NodeBuilder()
+        .withNewMetadata().withName("node-a").endMetadata().withNewSpec().withPodCIDRs("10.244.1.0/24", "fd00::/64")
+        .endSpec().withNewStatus().addNewAddress().withType("InternalIP").withAddress("198.18.0.5").endAddress()
+        .endStatus().build()), List.of(io.lvsoperator.api.net.Ipv4Prefix.parse("10.96.0.0/12")));
+    VirtualServiceSpec s = valid();
+    s.setVip("127.0.0.1");
+    assertThat(VirtualServiceValidator.validate(s, cluster)).containsExactly("spec.vip: 127.0.0.1 is a loopback address");
+    s.setVip("198.18.0.5");
+    assertThat(VirtualServiceValidator.validate(s, cluster))
+        .containsExactly("spec.vip: 198.18.0.5 is the address of node node-a");
+    s.setVip("198.18.0.100");
+    s.setMode(ForwardingMode.NAT);
+    s.setNatGateway("10.100.0.1");
+    s.setRealServers(List.of(new RealServerSpec("10.244.1.9", null, 1), new RealServerSpec("0.0.0.0", null, 1)));
+    assertThat(VirtualServiceValidator.validate(s, cluster)).containsExactlyInAnyOrder(
+        "spec.natGateway: 10.100.0.1 is inside the reserved range 10.96.0.0/12 (--reserved-cidrs)",
+        "spec.realServers[0].address: 10.244.1.9 is inside the pod range 10.244.1.0/24 of node node-a",
+        "spec.realServers[1].address: 0.0.0.0 is an unspecified (\"this network\") address");
+  }
+
+  @Test
+  void healthCheckAndSizeBoundsNameTheirFields() {
+    VirtualServiceSpec s = valid();
+    s.setHealthCheck(new io.lvsoperator.api.v1alpha1.HealthCheckSpec("http", "/x\r\nX-Evil: 1", 1, 600, 1, 1, null));
+    s.setPorts(java.util.stream.IntStream.range(1, 66).mapToObj(p -> new PortSpec(p, Protocol.TCP, null)).toList());
+    assertThat(VirtualServiceValidator.validate(s)).extracting(v -> v.substring(0, v.indexOf(':')))
+        .containsExactlyInAnyOrder("spec.ports", "spec.healthCheck.path", "spec.healthCheck.timeoutSeconds");
+  }
+
+  @Test
   void exactlyOneBackendKind() {
     VirtualServiceSpec both = valid();
     both.setService(new ServiceBackend("web", null));

@@ -1,0 +1,181 @@
+package io.lvsoperator.dataplane.io;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A packet port that survives its interface: when the port it holds fails (link down, interface
+ * removed, socket error) it closes it and opens a new one, retrying with exponential backoff
+ * until the interface is usable again, then tells its listener so that the director re-reads the
+ * interface and re-announces its VIPs. The engine keeps this one object for its whole life.
+ * Polling while down waits a little, so the engine loop's timers still run and nothing spins.
+ * Called by the engine thread only, except {@link #wakeup}, {@link #state} and the counters.
+ */
+public final class ReopeningPort implements PacketPort {
+  private static final Logger LOG = LoggerFactory.getLogger(ReopeningPort.class);
+  static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** The longest a poll waits while down: the engine loop's tick. */
+  static final long DOWN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** Opens the port afresh; throws while the interface cannot be used. */
+  @FunctionalInterface
+  public interface Opener {
+    PacketPort open() throws PortException;
+  }
+
+  /** Waits; a test passes one that only moves its clock. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(long nanos) throws InterruptedException;
+  }
+
+  private final String interfaceName;
+  private final Opener opener;
+  private final Runnable onReopened;
+  private final LongSupplier clock;
+  private final Sleeper sleeper;
+  private volatile PacketPort current;
+  private volatile String downReason;
+  private volatile boolean closed;
+  private volatile long failures;
+  private volatile long reopens;
+  private long retiredDrops;
+  private long backoff = FIRST_BACKOFF_NANOS;
+  private long retryAt;
+  private long downSince;
+  private int attempts;
+
+  /**
+   * @param first the port already open
+   * @param onReopened runs on the engine thread after each successful reopen
+   */
+  public ReopeningPort(String interfaceName, PacketPort first, Opener opener, Runnable onReopened, LongSupplier clock,
+      Sleeper sleeper) {
+    this.interfaceName = interfaceName;
+    this.current = first;
+    this.opener = opener;
+    this.onReopened = onReopened;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  public ReopeningPort(String interfaceName, PacketPort first, Opener opener, Runnable onReopened) {
+    this(interfaceName, first, opener, onReopened, System::nanoTime, n -> TimeUnit.NANOSECONDS.sleep(n));
+  }
+
+  @Override
+  public int poll(FrameHandler handler, int max) {
+    PacketPort p = current;
+    if (p == null) {
+      retry();
+      return 0;
+    }
+    try {
+      return p.poll(handler, max);
+    } catch (PortFailedException e) {
+      fail(p, e.getMessage());
+      return 0;
+    }
+  }
+
+  private void fail(PacketPort p, String why) {
+    failures = failures + 1;
+    retiredDrops += p.droppedByCapture();
+    current = null;
+    p.close();
+    downReason = why;
+    downSince = clock.getAsLong();
+    backoff = FIRST_BACKOFF_NANOS;
+    retryAt = downSince + backoff;
+    attempts = 0;
+    LOG.warn("packet I/O on {} failed: {}; reopening with backoff", interfaceName, why);
+  }
+
+  private void retry() {
+    if (closed) {
+      return;
+    }
+    long now = clock.getAsLong();
+    if (now - retryAt < 0) {
+      try {
+        sleeper.sleep(Math.min(retryAt - now, DOWN_POLL_NANOS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    attempts++;
+    try {
+      current = opener.open();
+    } catch (PortException e) {
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      retryAt = now + backoff;
+      downReason = e.getMessage();
+      if (attempts == 1 || backoff == MAX_BACKOFF_NANOS && attempts % 12 == 0) {
+        LOG.warn("packet I/O on {} still down after {} attempts: {}", interfaceName, attempts, e.getMessage());
+      }
+      return;
+    }
+    reopens = reopens + 1;
+    downReason = null;
+    LOG.info("packet I/O on {} reopened after {} attempts ({} ms down)", interfaceName, attempts,
+        TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - downSince));
+    onReopened.run();
+  }
+
+  @Override
+  public boolean send(byte[] frame, int length) {
+    PacketPort p = current;
+    return p != null && p.send(frame, length);
+  }
+
+  @Override
+  public void flush() {
+    PacketPort p = current;
+    if (p != null) {
+      p.flush();
+    }
+  }
+
+  /** Null while the port works, else why it does not (for /healthz). */
+  public String downReason() {
+    return downReason;
+  }
+
+  /** Times the port failed. */
+  public long failures() {
+    return failures;
+  }
+
+  /** Times a failed port was opened again. */
+  public long reopens() {
+    return reopens;
+  }
+
+  @Override
+  public long droppedByCapture() {
+    PacketPort p = current;
+    return retiredDrops + (p == null ? 0 : p.droppedByCapture());
+  }
+
+  @Override
+  public void wakeup() {
+    PacketPort p = current;
+    if (p != null) {
+      p.wakeup();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    PacketPort p = current;
+    current = null;
+    if (p != null) {
+      p.close();
+    }
+  }
+}
