@@ -9,6 +9,13 @@ udp:    --count datagrams, each from a fresh socket on its own source port (--sp
 hold:   --count connections opened at once; one line on each (answers printed as
         {"ready": [...]}), then waits until the file --until exists (bounded by the deadline),
         sends a second line on each.                 -> {"first": [...], "second": [...]}
+big:    --count downloads of --size bytes, each on a new connection ("big N").
+                                                     -> {"rs1": n1, "rs2": n2, "errors": e, "bytes": b}
+udpbig: --count datagrams of --size bytes ("big" padded), each answered by one of that size.
+                                                     -> {"rs1": n1, "rs2": n2, "errors": e, "bytes": b}
+watch:  every --interval seconds, one new connection and one line to each --target HOST:PORT,
+        until the file --until exists (bounded by the deadline); a JSON line per request:
+        {"t": unix time, "target": "HOST:PORT", "ok": true|false}  (lab.sh scenario chaos)
 """
 import argparse
 import json
@@ -17,14 +24,17 @@ import socket
 import time
 
 parser = argparse.ArgumentParser()
-parser.add_argument("mode", choices=["spread", "udp", "hold"])
-parser.add_argument("--host", required=True, help="address to connect to (the VIP)")
-parser.add_argument("--port", type=int, required=True)
+parser.add_argument("mode", choices=["spread", "udp", "hold", "big", "udpbig", "watch"])
+parser.add_argument("--host", help="address to connect to (the VIP)")
+parser.add_argument("--port", type=int)
+parser.add_argument("--target", action="append", default=[], help="watch: HOST:PORT (repeatable)")
+parser.add_argument("--interval", type=float, default=0.05, help="watch: seconds between rounds")
 parser.add_argument("--count", type=int, default=10)
 parser.add_argument("--timeout", type=float, default=2.0, help="seconds per connection or datagram")
 parser.add_argument("--deadline", type=float, default=30.0, help="seconds for the whole run")
 parser.add_argument("--sport", type=int, default=40000, help="udp: first source port")
 parser.add_argument("--until", help="hold: the file whose existence starts the second round")
+parser.add_argument("--size", type=int, default=100000, help="big, udpbig: bytes per download or datagram")
 args = parser.parse_args()
 end = time.monotonic() + args.deadline
 
@@ -109,5 +119,68 @@ def hold():
     return {"first": first, "second": second}
 
 
-result = {"spread": spread, "udp": udp, "hold": hold}[args.mode]()
+def big():
+    seen = tally()
+    seen["bytes"] = 0
+    for _ in range(args.count):
+        try:
+            with socket.create_connection((args.host, args.port), timeout=remaining()) as conn:
+                conn.sendall(b"big %d\n" % args.size)
+                data = b""
+                while not (len(data) > args.size and data.endswith(b"\n")):
+                    conn.settimeout(remaining())
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            name = data[args.size:].decode(errors="replace").strip()
+            if len(data) > args.size and name:
+                seen[name] = seen.get(name, 0) + 1
+                seen["bytes"] += args.size
+            else:
+                seen["errors"] += 1
+        except OSError:
+            seen["errors"] += 1
+    return seen
+
+
+def udpbig():
+    seen = tally()
+    seen["bytes"] = 0
+    for i in range(args.count):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.settimeout(remaining())
+            try:
+                sock.bind(("0.0.0.0", args.sport + i))
+                sock.sendto(b"big" + b"x" * (args.size - 3), (args.host, args.port))
+                data = sock.recvfrom(65535)[0]
+                name = data.split(b"\n")[0].decode(errors="replace")
+                if len(data) == args.size:
+                    seen[name] = seen.get(name, 0) + 1
+                    seen["bytes"] += len(data)
+                else:
+                    seen["errors"] += 1
+            except OSError:
+                seen["errors"] += 1
+    return seen
+
+
+def watch():
+    targets = [(t.rsplit(":", 1)[0], int(t.rsplit(":", 1)[1])) for t in args.target]
+    rounds = 0
+    while not (args.until and os.path.exists(args.until)) and time.monotonic() < end:
+        for host, port in targets:
+            t = time.time()
+            try:
+                with socket.create_connection((host, port), timeout=args.timeout) as conn:
+                    ok = bool(ask(conn))
+            except OSError:
+                ok = False
+            print(json.dumps({"t": round(t, 3), "target": "%s:%d" % (host, port), "ok": ok}), flush=True)
+        rounds += 1
+        time.sleep(args.interval)
+    return {"rounds": rounds}
+
+
+result = {"spread": spread, "udp": udp, "hold": hold, "big": big, "udpbig": udpbig, "watch": watch}[args.mode]()
 print(json.dumps(result), flush=True)

@@ -2,8 +2,11 @@
 """Real server of the network tests (DirectorNetworkIT).
 
 TCP: a line protocol on --tcp-port (all addresses): every line received is answered with this
-server's name ("rs1\\n"); the connection stays open until the client closes it.
-UDP: every datagram to --udp-port on each --udp-bind address is answered with the name.
+server's name ("rs1\\n"); the connection stays open until the client closes it. The line
+"big N" is answered with N bytes of "x" before the name (a download, for path MTU tests).
+UDP: every datagram to --udp-port on each --udp-bind address is answered with the name; one that
+starts with "big" is answered with a datagram of its own size (the name, padded with "x"), so a
+datagram larger than the MTU is fragmented both ways.
 
 One line on stdout per event, so the test can count what this server really answered:
   ready
@@ -41,7 +44,9 @@ def serve_connection(conn, peer):
         local = conn.getsockname()
         say("tcp-accept %s:%d -> %s:%d" % (peer[0], peer[1], local[0], local[1]))
         try:
-            for _ in conn.makefile("rb"):
+            for line in conn.makefile("rb"):
+                if line.startswith(b"big "):
+                    conn.sendall(b"x" * int(line.split()[1]))
                 conn.sendall(answer)
         except OSError:
             pass
@@ -55,9 +60,12 @@ def tcp_loop(listener):
 
 def udp_loop(sock, bound):
     while True:
-        _, peer = sock.recvfrom(2048)
+        data, peer = sock.recvfrom(65535)
         say("udp %s:%d -> %s:%d" % (peer[0], peer[1], bound, args.udp_port))
-        sock.sendto(answer, peer)
+        if data.startswith(b"big"):
+            sock.sendto(answer + b"x" * max(0, len(data) - len(answer)), peer)
+        else:
+            sock.sendto(answer, peer)
 
 
 threads = []

@@ -55,6 +55,7 @@ cluster_topology() {
 cluster_start_control_plane() {
   spawn api "$CLUSTER_WORK/api-server.log" "${API_SERVER[@]}" io.lvsoperator.dataplane.testsupport.MockApiServerMain \
     198.18.0.5 6443
+  API_PID=$LAST_PID
   wait_for 60 "the API server" grep -q listening "$CLUSTER_WORK/api-server.log" || return 1
   cat >"$CLUSTER_WORK/kubeconfig" <<EOF
 apiVersion: v1
@@ -69,6 +70,7 @@ EOF
     KUBERNETES_AUTH_TRYSERVICEACCOUNT=false KUBERNETES_NAMESPACE=lvs-system)
   spawn api "$CLUSTER_WORK/operator.log" "${KUBE_ENV[@]}" "$(java_bin)" -Xmx256m -XX:+UseSerialGC -jar "$OPERATOR_JAR" \
     --leader-election=false --server-side-apply=false --http 198.18.0.5:8080 --interface eth0
+  OPERATOR_PID=$LAST_PID
   wait_for 90 "the operator" grep -q "operator started" "$CLUSTER_WORK/operator.log" || return 1
   # the DaemonSet's pods: the operator makes the nodes of ready dataplane pods directors
   local n

@@ -59,7 +59,6 @@ public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
   private static final long FILE_POLL_MILLIS = 500;
   private static final long WATCH_MILLIS = 1_000;
-  private static final int HEALTH_CHECK_THREADS = 4;
   /**
    * Outside Prometheus' exporter range (9100-9999, full, and 9100 is node_exporter's on every
    * kube-prometheus node) and Kubernetes' node ports (10248-10259); the chart sets the same.
@@ -159,7 +158,7 @@ public final class RunCommand implements Callable<Integer> {
     });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, node != null ? node : ifName, applier::failures);
-    HealthChecker health = new HealthChecker(HEALTH_CHECK_THREADS);
+    HealthChecker health = new HealthChecker();
     metrics.bindHealthChecks(health);
     EngineLoop loop = new EngineLoop(engine, port, ifName);
     metrics.bindFaults(port, loop, watcher);

@@ -1,12 +1,15 @@
 package io.lvsoperator.dataplane.codec;
 
-/** ICMPv4 (RFC 792): echo and destination-unreachable, the two the director speaks. */
+/** ICMPv4 (RFC 792): echo, and the error messages the director passes on or sends. */
 public final class Icmp {
   public static final int HEADER_LENGTH = 8;
   public static final int TYPE_ECHO_REPLY = 0;
   public static final int TYPE_DEST_UNREACHABLE = 3;
   public static final int TYPE_ECHO_REQUEST = 8;
   public static final int CODE_FRAGMENTATION_NEEDED = 4;
+  public static final int TYPE_SOURCE_QUENCH = 4;
+  public static final int TYPE_TIME_EXCEEDED = 11;
+  public static final int TYPE_PARAMETER_PROBLEM = 12;
 
   private Icmp() {}
 
@@ -20,6 +23,18 @@ public final class Icmp {
 
   public static int checksum(byte[] f, int o) {
     return Bytes.u16(f, o + 2);
+  }
+
+  /** The error messages, which quote the packet they are about (RFC 792). */
+  public static boolean isError(int type) {
+    return type == TYPE_DEST_UNREACHABLE || type == TYPE_SOURCE_QUENCH || type == TYPE_TIME_EXCEEDED
+        || type == TYPE_PARAMETER_PROBLEM;
+  }
+
+  /** Computes the message's checksum afresh over its {@code len} bytes (after a translation). */
+  public static void recomputeChecksum(byte[] f, int o, int len) {
+    Bytes.put16(f, o + 2, 0);
+    Bytes.put16(f, o + 2, Checksums.compute(f, o, len));
   }
 
   /** Turns an echo request into a reply in place: type 8 -> 0, checksum patched. */

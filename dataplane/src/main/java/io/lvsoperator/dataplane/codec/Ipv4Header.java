@@ -29,6 +29,10 @@ public final class Ipv4Header {
     return Bytes.u16(f, o + 2);
   }
 
+  public static int id(byte[] f, int o) {
+    return Bytes.u16(f, o + 4);
+  }
+
   public static int flagsAndOffset(byte[] f, int o) {
     return Bytes.u16(f, o + 6);
   }

@@ -37,4 +37,9 @@ public final class MacAddress {
     }
     return sb.toString();
   }
+
+  /** A unicast MAC: neither zero nor with the group bit (multicast, broadcast) set. */
+  public static boolean isUnicast(long mac) {
+    return mac != NONE && (mac & (1L << 40)) == 0;
+  }
 }

@@ -22,6 +22,11 @@ public final class Transport {
     return Bytes.u16(f, l4 + 2);
   }
 
+  /** The TCP header's length from its data offset (bounds: the caller checked TCP_MIN_LENGTH). */
+  public static int tcpHeaderLength(byte[] f, int l4) {
+    return ((f[l4 + 12] & 0xff) >>> 4) * 4;
+  }
+
   public static int tcpFlags(byte[] f, int l4) {
     return Bytes.u8(f, l4 + 13);
   }

@@ -12,6 +12,7 @@ import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.io.FrameHandler;
 import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.lvs.conn.ConnectionTable;
+import io.lvsoperator.dataplane.lvs.conn.FragmentTable;
 import io.lvsoperator.dataplane.lvs.conn.TcpState;
 import io.lvsoperator.dataplane.lvs.conn.TcpStateMachine;
 import io.lvsoperator.dataplane.lvs.service.Destination;
@@ -52,11 +53,17 @@ public final class Engine implements FrameHandler {
   // packets back for long, while expired entries also go on lookup and under eviction
   static final int SWEEP_BUDGET = 8_192;
   private static final int ECHO_TTL = 64;
+  /** Datagrams in flight whose later fragments the engine can place, and how long it waits for them. */
+  static final int FRAGMENT_SLOTS = 4096;
+  static final long FRAGMENT_TTL_NANOS = 5_000_000_000L;
+  /** Client packets (the SYN counted) after which a TCP flow without payload counts as real. */
+  static final int CONFIRM_PACKETS = 4;
 
   private final AtomicReference<ForwardingTable> tables;
   private final LongSupplier clock;
   private final EngineCounters counters = new EngineCounters();
   private final ConnectionTable connections;
+  private final FragmentTable fragments;
   private final NeighborTable neighbours = new NeighborTable(NEIGHBOUR_CAPACITY);
   private final NeighbourOutput output;
   private final ArpResponder arp;
@@ -72,12 +79,15 @@ public final class Engine implements FrameHandler {
   private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
   private volatile boolean reannounce;
   private long evictedSeen;
+  private long evictedConfirmedSeen;
 
   public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock) {
     this.port = port;
     this.tables = tables;
     this.clock = clock;
-    this.connections = new ConnectionTable(connectionCapacity);
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    this.connections = new ConnectionTable(connectionCapacity, random.nextInt());
+    this.fragments = new FragmentTable(FRAGMENT_SLOTS, random.nextInt());
     PendingFrames pending = new PendingFrames(PENDING_SLOTS, MAX_FRAME + Ipv4Header.MIN_LENGTH, PENDING_PER_NEIGHBOUR);
     this.output = new NeighbourOutput(port, neighbours, pending, counters);
     this.arp = new ArpResponder(neighbours, output, counters);
@@ -133,8 +143,8 @@ public final class Engine implements FrameHandler {
       toVip(f, frameLength, l3, ihl, total, src, dst, protocol, t, now);
     } else if (t.owned().contains(dst)) {
       toDirector(f, frameLength, l3, ihl, total, src, protocol, t, now);
-    } else if ((protocol == Ipv4Header.PROTO_TCP || protocol == Ipv4Header.PROTO_UDP)
-        && t.natRealServers().contains(src) && !t.kernelLocal().contains(dst)) {
+    } else if ((protocol == Ipv4Header.PROTO_TCP || protocol == Ipv4Header.PROTO_UDP
+        || protocol == Ipv4Header.PROTO_ICMP) && t.natRealServers().contains(src) && !t.kernelLocal().contains(dst)) {
       natReply(f, frameLength, l3, ihl, total, src, dst, protocol, t, now);
     } else {
       counters.inc(Counter.IGNORED);
@@ -146,10 +156,6 @@ public final class Engine implements FrameHandler {
       counters.drop(DropReason.BAD_IP_CHECKSUM);
       return false;
     }
-    if (Ipv4Header.isFragment(f, l3)) {
-      counters.drop(DropReason.IP_FRAGMENT);
-      return false;
-    }
     return true;
   }
 
@@ -159,8 +165,17 @@ public final class Engine implements FrameHandler {
     if (!headerOk(f, l3)) {
       return;
     }
+    int fragment = Ipv4Header.flagsAndOffset(f, l3) & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK);
+    if ((fragment & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
+      laterFragment(FragmentTable.INBOUND, f, frameLength, l3, src, dst, protocol, t, now);
+      return;
+    }
     if (protocol == Ipv4Header.PROTO_ICMP) {
-      echo(f, frameLength, l3, ihl, total, src, t, now);
+      if (fragment != 0) {
+        counters.drop(DropReason.IP_FRAGMENT);
+      } else {
+        icmpToVip(f, frameLength, l3, ihl, total, src, t, now);
+      }
       return;
     }
     if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP) {
@@ -178,8 +193,9 @@ public final class Engine implements FrameHandler {
     int flags = tcp ? Transport.tcpFlags(f, l4) : 0;
     int c = connections.lookupIn(protocol, src, sport, dst, dport, now);
     if (c == ConnectionTable.NONE) {
-      // verified once per connection, not per packet: catches offloaded (partial) checksums early
-      if (!Transport.checksumValid(f, l3, l4, protocol, total - ihl)) {
+      // verified once per connection, not per packet: catches offloaded (partial) checksums early;
+      // a first fragment holds only part of what its checksum covers
+      if (fragment == 0 && !Transport.checksumValid(f, l3, l4, protocol, total - ihl)) {
         counters.drop(DropReason.BAD_L4_CHECKSUM);
         return;
       }
@@ -191,8 +207,22 @@ public final class Engine implements FrameHandler {
       int direction = connections.method(c) == ForwardingMode.NAT.ordinal()
           ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY;
       TcpState next = TcpStateMachine.next(direction, connections.state(c), flags);
-      connections.update(c, next, t.timeouts().tcp(next), now);
+      long timeout = t.timeouts().tcp(next);
+      if (next == TcpState.ESTABLISHED && !connections.confirmed(c)) {
+        // a blind spoofer can complete a handshake the director only half sees (SYN, then any
+        // ACK); a client that sends data, or keeps acknowledging, is real. Until then the entry
+        // lives as long as a half-open one and goes first when the table is full
+        if (total - ihl > Transport.tcpHeaderLength(f, l4) || connections.seen(c) >= CONFIRM_PACKETS) {
+          connections.confirm(c);
+        } else {
+          timeout = t.timeouts().tcp(TcpState.SYN_RECV);
+        }
+      }
+      connections.update(c, next, timeout, now);
     } else {
+      if (!connections.confirmed(c) && connections.seen(c) >= 2) {
+        connections.confirm(c);
+      }
       connections.update(c, TcpState.NONE, t.timeouts().udp(), now);
     }
     Destination d = connections.destination(c);
@@ -200,6 +230,11 @@ public final class Engine implements FrameHandler {
     d.stats().bytes += total;
     int method = connections.method(c);
     RouteTable routes = t.routes();
+    if (fragment != 0) {
+      // the first fragment: the rest of the datagram follows it to the same real server
+      fragments.note(FragmentTable.INBOUND, src, dst, protocol, Ipv4Header.id(f, l3), d.address(), method,
+          FRAGMENT_TTL_NANOS, now);
+    }
     if (method == ForwardingMode.DR.ordinal()) {
       dr.transmit(f, frameLength, d.address(), routes, now);
     } else if (method == ForwardingMode.NAT.ordinal()) {
@@ -245,6 +280,9 @@ public final class Engine implements FrameHandler {
     if (e != evictedSeen) {
       counters.add(Counter.CONNECTIONS_EVICTED, e - evictedSeen);
       evictedSeen = e;
+      long confirmed = connections.evictedConfirmedCount();
+      counters.add(Counter.CONFIRMED_CONNECTIONS_EVICTED, confirmed - evictedConfirmedSeen);
+      evictedConfirmedSeen = confirmed;
     }
   }
 
@@ -272,9 +310,18 @@ public final class Engine implements FrameHandler {
   private void natReply(
       byte[] f, int frameLength, int l3, int ihl, int total, int src, int dst, int protocol, ForwardingTable t,
       long now) {
+    int fragment = Ipv4Header.flagsAndOffset(f, l3) & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK);
+    if ((fragment & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
+      laterFragment(FragmentTable.OUTBOUND, f, frameLength, l3, src, dst, protocol, t, now);
+      return;
+    }
+    if (protocol == Ipv4Header.PROTO_ICMP) {
+      icmpFromRealServer(f, frameLength, l3, ihl, total, t, now);
+      return;
+    }
     int l4 = l3 + ihl;
-    if (total - ihl < Transport.minimumLength(protocol) || Ipv4Header.isFragment(f, l3)) {
-      counters.inc(Counter.IGNORED);
+    if (total - ihl < Transport.minimumLength(protocol)) {
+      counters.drop(DropReason.MALFORMED);
       return;
     }
     int sport = Transport.sourcePort(f, l4);
@@ -294,16 +341,144 @@ public final class Engine implements FrameHandler {
     Destination d = connections.destination(c);
     d.stats().packets++;
     d.stats().bytes += total;
+    if (fragment != 0) {
+      fragments.note(FragmentTable.OUTBOUND, src, dst, protocol, Ipv4Header.id(f, l3), connections.virtualIp(c),
+          ForwardingMode.NAT.ordinal(), FRAGMENT_TTL_NANOS, now);
+    }
     nat.outbound(f, frameLength, l3, l4, protocol, connections.virtualIp(c), connections.virtualPort(c), t.routes(),
         now);
   }
 
+  /**
+   * A fragment after the first: no ports, so it goes where its first fragment went (and is
+   * translated at the IP level only). One whose first fragment was not seen is dropped, never
+   * passed on untranslated.
+   */
+  private void laterFragment(int direction, byte[] f, int frameLength, int l3, int src, int dst, int protocol,
+      ForwardingTable t, long now) {
+    int slot = fragments.find(direction, src, dst, protocol, Ipv4Header.id(f, l3), now);
+    if (slot < 0) {
+      counters.drop(DropReason.IP_FRAGMENT);
+      return;
+    }
+    int to = fragments.target(slot);
+    int method = fragments.method(slot);
+    RouteTable routes = t.routes();
+    if (direction == FragmentTable.OUTBOUND) {
+      nat.outboundFragment(f, frameLength, l3, to, routes, now);
+    } else if (method == ForwardingMode.DR.ordinal()) {
+      dr.transmit(f, frameLength, to, routes, now);
+    } else if (method == ForwardingMode.NAT.ordinal()) {
+      nat.inboundFragment(f, frameLength, l3, to, routes, now);
+    } else {
+      tun.transmit(f, l3, to, t.iface().mtu(), routes, now);
+    }
+  }
+
+  /**
+   * An ICMP message to a VIP: echo requests are answered; an error about a packet that left from
+   * the VIP (a router's fragmentation-needed on the client's path, an unreachable client) is
+   * passed to the real server of that connection, as IPVS's ip_vs_in_icmp does: untouched in DR
+   * and TUN (the real server holds the VIP), translated in NAT. Path MTU discovery depends on it.
+   */
+  private void icmpToVip(byte[] f, int frameLength, int l3, int ihl, int total, int src, ForwardingTable t, long now) {
+    int o = l3 + ihl;
+    if (total - ihl < Icmp.HEADER_LENGTH) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int type = Icmp.type(f, o);
+    if (type == Icmp.TYPE_ECHO_REQUEST) {
+      echo(f, frameLength, l3, ihl, total, src, t, now);
+      return;
+    }
+    int e = quotedPacket(f, l3, ihl, total, type);
+    if (e < 0) {
+      return;
+    }
+    int el4 = e + Ipv4Header.headerLength(f, e);
+    int eproto = Ipv4Header.protocol(f, e);
+    // the quoted packet went from VIP:vport to the client
+    int c = connections.lookupIn(eproto, Ipv4Header.destination(f, e), Transport.destinationPort(f, el4),
+        Ipv4Header.source(f, e), Transport.sourcePort(f, el4), now);
+    if (c == ConnectionTable.NONE) {
+      counters.drop(DropReason.NO_CONNECTION);
+      return;
+    }
+    Destination d = connections.destination(c);
+    int method = connections.method(c);
+    RouteTable routes = t.routes();
+    counters.inc(Counter.ICMP_ERRORS_FORWARDED);
+    if (method == ForwardingMode.DR.ordinal()) {
+      dr.transmit(f, frameLength, d.address(), routes, now);
+    } else if (method == ForwardingMode.NAT.ordinal()) {
+      nat.inboundIcmpError(f, frameLength, l3, o, e, el4, total - ihl, d.address(), connections.realPort(c), routes,
+          now);
+    } else {
+      tun.transmit(f, l3, d.address(), t.iface().mtu(), routes, now);
+    }
+  }
+
+  /**
+   * An ICMP error from a NAT real server about a packet of a connection (a port unreachable for a
+   * client's datagram): translated back, as ip_vs_out_icmp does, so the client sees it come from
+   * the VIP about the VIP.
+   */
+  private void icmpFromRealServer(byte[] f, int frameLength, int l3, int ihl, int total, ForwardingTable t,
+      long now) {
+    int o = l3 + ihl;
+    if (total - ihl < Icmp.HEADER_LENGTH) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int e = quotedPacket(f, l3, ihl, total, Icmp.type(f, o));
+    if (e < 0) {
+      return;
+    }
+    int el4 = e + Ipv4Header.headerLength(f, e);
+    int eproto = Ipv4Header.protocol(f, e);
+    // the quoted packet went from the client to RIP:rport
+    int c = connections.lookupOut(eproto, Ipv4Header.destination(f, e), Transport.destinationPort(f, el4),
+        Ipv4Header.source(f, e), Transport.sourcePort(f, el4), now);
+    if (c == ConnectionTable.NONE) {
+      counters.drop(DropReason.NO_CONNECTION);
+      return;
+    }
+    counters.inc(Counter.ICMP_ERRORS_FORWARDED);
+    nat.outboundIcmpError(f, frameLength, l3, o, e, el4, total - ihl, connections.virtualIp(c),
+        connections.virtualPort(c), t.routes(), now);
+  }
+
+  /**
+   * The offset of the packet an ICMP error quotes, checked to hold an IPv4 header and the 8 bytes
+   * of TCP or UDP ports; -1 (counted) when the message is no error or quotes something else.
+   */
+  private int quotedPacket(byte[] f, int l3, int ihl, int total, int type) {
+    if (!Icmp.isError(type)) {
+      counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+      return -1;
+    }
+    int e = l3 + ihl + Icmp.HEADER_LENGTH;
+    int room = total - ihl - Icmp.HEADER_LENGTH;
+    if (room < Ipv4Header.MIN_LENGTH || Ipv4Header.version(f, e) != 4
+        || Ipv4Header.headerLength(f, e) < Ipv4Header.MIN_LENGTH || room < Ipv4Header.headerLength(f, e) + 8) {
+      counters.drop(DropReason.MALFORMED);
+      return -1;
+    }
+    int eproto = Ipv4Header.protocol(f, e);
+    if (eproto != Ipv4Header.PROTO_TCP && eproto != Ipv4Header.PROTO_UDP) {
+      counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+      return -1;
+    }
+    return e;
+  }
+
   private void toDirector(
       byte[] f, int frameLength, int l3, int ihl, int total, int src, int protocol, ForwardingTable t, long now) {
-    if (protocol == Ipv4Header.PROTO_ICMP && headerOk(f, l3)) {
-      echo(f, frameLength, l3, ihl, total, src, t, now);
-    } else {
+    if (protocol != Ipv4Header.PROTO_ICMP) {
       counters.drop(DropReason.TO_DIRECTOR);
+    } else if (headerOk(f, l3)) {
+      echo(f, frameLength, l3, ihl, total, src, t, now);
     }
   }
 
@@ -363,7 +538,8 @@ public final class Engine implements FrameHandler {
     long expiredBefore = connections.expiredCount();
     connections.sweep(now, SWEEP_BUDGET);
     counters.add(Counter.CONNECTIONS_EXPIRED, connections.expiredCount() - expiredBefore);
-    snapshot = new EngineSnapshot(t.generation(), connections.size(), neighbours.entries());
+    snapshot = new EngineSnapshot(t.generation(), connections.size(), connections.unconfirmed(),
+        neighbours.entries());
   }
 
   private void adopt(ForwardingTable t, ForwardingTable previous, long now) {

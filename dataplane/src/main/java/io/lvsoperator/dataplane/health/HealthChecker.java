@@ -21,12 +21,15 @@ import org.slf4j.LoggerFactory;
  * Checks the real servers of every service that has a health check, as keepalived does: after
  * {@code fall} failures in a row a real server is taken out of scheduling (its open connections
  * go on), after {@code rise} successes it is put back. A new real server starts healthy, as with
- * IPVS, until its checks say otherwise. Each transition is logged once and counted.
+ * IPVS, until its checks say otherwise. Each transition is logged once and counted. A timer
+ * thread starts each check every interval (never a second one while the last is still running);
+ * the {@link ProbeLoop} runs them all without blocking, fairly across services.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
 
   private final ScheduledExecutorService executor;
+  private final ProbeLoop probes;
   private final Map<String, Target> targets = new HashMap<>();
   private final AtomicLong transitions = new AtomicLong();
 
@@ -41,6 +44,7 @@ public final class HealthChecker implements AutoCloseable {
     ScheduledFuture<?> task;
     int successes;
     int failures;
+    boolean probing;
 
     Target(String service, HealthCheckSpec spec, Destination d, int port) {
       this.service = service;
@@ -52,8 +56,18 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     void run() {
-      boolean ok = HealthProbe.check(spec, address, port);
       synchronized (this) {
+        if (probing) {
+          return; // the last check is still within its timeout
+        }
+        probing = true;
+      }
+      probes.submit(new ProbeLoop.Probe(service, spec, address, port, this::result));
+    }
+
+    void result(boolean ok) {
+      synchronized (this) {
+        probing = false;
         if (ok) {
           failures = 0;
           successes++;
@@ -77,12 +91,17 @@ public final class HealthChecker implements AutoCloseable {
     }
   }
 
-  public HealthChecker(int threads) {
-    executor = Executors.newScheduledThreadPool(threads, r -> {
+  public HealthChecker() {
+    executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "health-check");
       t.setDaemon(true);
       return t;
     });
+    try {
+      probes = new ProbeLoop();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot open a selector for health checks", e);
+    }
   }
 
   /** Follows a new configuration: starts checks for new targets, stops those that went away. */
@@ -125,5 +144,6 @@ public final class HealthChecker implements AutoCloseable {
   @Override
   public synchronized void close() {
     executor.shutdownNow();
+    probes.close();
   }
 }

@@ -87,7 +87,9 @@ public final class KernelGuard implements AutoCloseable {
     });
     Set<String> natReplies = new TreeSet<>();
     Set<String> natRepliesAnyPort = new TreeSet<>();
+    Set<String> natRips = new TreeSet<>();
     for (NatReplySource src : t.natReplySources()) {
+      natRips.add(Ipv4.format(src.address()));
       String proto = src.protocol() == 6 ? "tcp" : "udp";
       if (src.port() == 0) {
         natRepliesAnyPort.add(Ipv4.format(src.address()) + " . " + proto);
@@ -109,6 +111,7 @@ public final class KernelGuard implements AutoCloseable {
     set(sb, "node_addresses", "ipv4_addr", node);
     set(sb, "nat_replies", "ipv4_addr . inet_proto . inet_service", natReplies);
     set(sb, "nat_replies_any_port", "ipv4_addr . inet_proto", natRepliesAnyPort);
+    set(sb, "nat_rips", "ipv4_addr", natRips);
     sb.append("  chain ingress {\n");
     sb.append("    type filter hook ingress device \"").append(interfaceName).append("\" priority -500; policy accept;\n");
     sb.append("    ip daddr @vips counter drop\n");
@@ -116,6 +119,11 @@ public final class KernelGuard implements AutoCloseable {
     // replies to the node's own addresses (health checks) stay the kernel's
     sb.append("    ip daddr != @node_addresses ip saddr . meta l4proto . th sport @nat_replies counter drop\n");
     sb.append("    ip daddr != @node_addresses ip saddr . meta l4proto @nat_replies_any_port counter drop\n");
+    // what carries no ports: later fragments of NAT replies, and ICMP errors about a connection;
+    // the dataplane translates both, the kernel would pass them on untranslated
+    sb.append("    ip daddr != @node_addresses ip saddr @nat_rips ip frag-off & 0x1fff != 0 counter drop\n");
+    sb.append("    ip daddr != @node_addresses ip saddr @nat_rips icmp type { destination-unreachable, source-quench,"
+        + " time-exceeded, parameter-problem } counter drop\n");
     sb.append("  }\n}\n");
     return sb.toString();
   }

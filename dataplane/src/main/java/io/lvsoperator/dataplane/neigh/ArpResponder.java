@@ -10,13 +10,17 @@ import io.lvsoperator.dataplane.stats.EngineCounters;
 
 /**
  * The ARP stage: answers requests for the addresses the director owns (and nothing else), learns
- * neighbours from every ARP frame it sees, sends requests to resolve next hops and gratuitous ARP
- * when it starts owning a VIP.
+ * neighbours from ARP frames by the rules of {@link NeighborTable} (unicast sender MACs only,
+ * locktime, doubt instead of trust for active next hops, a quarter of the table for what others
+ * announce), sends requests to resolve next hops and gratuitous ARP when it starts owning a VIP.
  */
 public final class ArpResponder {
   private final NeighborTable neighbours;
   private final NeighbourOutput output;
   private final EngineCounters counters;
+  /** How long after our request a reply counts as its answer (our retries are a second apart). */
+  static final long SOLICITED_WINDOW_NANOS = 3_000_000_000L;
+
   private final byte[] tx = new byte[Arp.FRAME_LENGTH];
   private long mac;
 
@@ -41,17 +45,31 @@ public final class ArpResponder {
     int senderIp = Arp.senderIp(f);
     long senderMac = Arp.senderMac(f);
     int targetIp = Arp.targetIp(f);
-    // learn as a switch does, but never let another host claim an address we own
-    if (senderIp != 0 && senderMac != mac && senderMac != MacAddress.BROADCAST && senderMac != MacAddress.NONE
-        && !owned.contains(senderIp) && routes.isConnected(senderIp)) {
-      boolean known = neighbours.lookup(senderIp) != MacAddress.NONE;
-      if (neighbours.learn(senderIp, senderMac, now)) {
-        if (!known) {
+    if (!MacAddress.isUnicast(senderMac)) {
+      // a multicast or zero sender MAC would send our traffic to every port or to nobody
+      counters.drop(DropReason.BAD_ARP_SENDER);
+      return;
+    }
+    // never let another host claim an address we own
+    if (senderIp != 0 && senderMac != mac && !owned.contains(senderIp) && routes.isConnected(senderIp)) {
+      boolean solicited = op == Arp.OP_REPLY && neighbours.awaiting(senderIp, now, SOLICITED_WINDOW_NANOS);
+      switch (neighbours.learn(senderIp, senderMac, solicited, now)) {
+        case LEARNED -> {
           counters.inc(Counter.NEIGHBOURS_LEARNED);
+          output.release(senderIp, senderMac);
         }
-        output.release(senderIp, senderMac);
-      } else {
-        counters.drop(DropReason.NEIGHBOUR_TABLE_FULL);
+        case REFRESHED -> output.release(senderIp, senderMac);
+        case LOCKED -> counters.inc(Counter.NEIGHBOUR_UPDATES_REFUSED);
+        case SUSPECT -> {
+          // the owner we confirmed answers for itself: ask, and take its answer
+          counters.inc(Counter.NEIGHBOUR_UPDATES_REFUSED);
+          neighbours.doubt(senderIp);
+          if (neighbours.shouldRequest(senderIp, now, NeighbourOutput.RETRY_NANOS)) {
+            request(senderIp, routes.sourceFor(senderIp));
+          }
+        }
+        // the frame itself is handled below: a sender not learnt is no dropped frame
+        case FULL -> counters.inc(Counter.NEIGHBOURS_NOT_LEARNED);
       }
     }
     if (op == Arp.OP_REQUEST) {

@@ -5,9 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ARP cache: IPv4 -> MAC, learnt like a switch learns port -> MAC. Open addressing over
- * primitive arrays with a fixed capacity, so lookups on the fast path allocate nothing. An entry
- * without a MAC is a resolution in progress.
+ * The ARP cache: IPv4 -> MAC. Open addressing over primitive arrays with a fixed capacity, so
+ * lookups on the fast path allocate nothing. An entry without a MAC is a resolution in progress.
+ *
+ * <p>Learning is as careful as Linux's: an entry's MAC does not change within {@link #LOCKTIME_NANOS}
+ * of its last update (neigh/default/locktime); a MAC that an unsolicited frame (a request, a
+ * gratuitous ARP) offers for a next hop confirmed by a reply to our own request in the last
+ * {@link #REACHABLE_NANOS} is not taken but makes us ask again, so a forged announcement cannot
+ * redirect an active next hop; and entries learnt from other hosts' frames may fill only a
+ * quarter of the table, so a flood of spoofed senders cannot crowd out the next hops we resolve.
  */
 public final class NeighborTable {
   private final int capacity;
@@ -17,7 +23,29 @@ public final class NeighborTable {
   private final long[] updatedAt;
   private final long[] requestedAt;
   private final int[] requests;
+  /** When a reply to our own request last confirmed the entry's MAC; 0: never. */
+  private final long[] confirmedAt;
+  /** Learnt from another host's frame rather than resolved by us. */
+  private final boolean[] opportunistic;
   private int size;
+  private int opportunisticSize;
+
+  static final long LOCKTIME_NANOS = 1_000_000_000L;
+  static final long REACHABLE_NANOS = 30_000_000_000L;
+
+  /** What {@link #learn} did with what it was told. */
+  public enum Learnt {
+    /** A new entry, or a resolution completed, or a MAC changed. */
+    LEARNED,
+    /** The same MAC again: the entry's age restarts. */
+    REFRESHED,
+    /** A different MAC within the locktime: ignored. */
+    LOCKED,
+    /** A different MAC, unsolicited, for a confirmed next hop: ignored; ask the owner again. */
+    SUSPECT,
+    /** No room (for unsolicited entries: their quarter is used up). */
+    FULL
+  }
 
   /** One neighbour for the state view. */
   public record Entry(int ip, long mac, long updatedAtNanos, int requests) {}
@@ -30,6 +58,8 @@ public final class NeighborTable {
     updatedAt = new long[this.capacity];
     requestedAt = new long[this.capacity];
     requests = new int[this.capacity];
+    confirmedAt = new long[this.capacity];
+    opportunistic = new boolean[this.capacity];
   }
 
   private static int hash(int ip) {
@@ -55,26 +85,69 @@ public final class NeighborTable {
   }
 
   /**
-   * Records what ARP told us; returns false when the table is full (three quarters, to keep
-   * probes short) and the entry is new.
+   * Records what ARP told us. {@code solicited}: a reply to a request of ours, still awaited
+   * ({@link #awaiting}); anything else is what another host chose to send. Table full means three
+   * quarters, to keep probes short; unsolicited new entries get one quarter.
    */
-  public boolean learn(int ip, long mac, long now) {
+  public Learnt learn(int ip, long mac, boolean solicited, long now) {
     if (ip == 0) {
-      return false;
+      return Learnt.FULL;
     }
     int i = find(ip);
     if (i < 0) {
-      if (size >= capacity * 3 / 4) {
-        return false;
+      if (size >= capacity * 3 / 4 || !solicited && opportunisticSize >= capacity / 4) {
+        return Learnt.FULL;
       }
       i = -1 - i;
       ips[i] = ip;
       size++;
+      opportunistic[i] = !solicited;
+      if (!solicited) {
+        opportunisticSize++;
+      }
+    } else if (macs[i] == mac) {
+      updatedAt[i] = now;
+      if (solicited) {
+        confirmedAt[i] = now;
+        requests[i] = 0;
+      }
+      return Learnt.REFRESHED;
+    } else if (macs[i] != MacAddress.NONE) {
+      if (now - updatedAt[i] < LOCKTIME_NANOS) {
+        return Learnt.LOCKED;
+      }
+      if (!solicited && confirmedAt[i] != 0 && now - confirmedAt[i] < REACHABLE_NANOS) {
+        return Learnt.SUSPECT;
+      }
+    } else if (!solicited && opportunistic[i]) {
+      // cannot happen: an incomplete entry is always ours
+      return Learnt.FULL;
     }
     macs[i] = mac;
     updatedAt[i] = now;
     requests[i] = 0;
-    return true;
+    if (solicited) {
+      confirmedAt[i] = now;
+      if (opportunistic[i]) {
+        opportunistic[i] = false;
+        opportunisticSize--;
+      }
+    }
+    return Learnt.LEARNED;
+  }
+
+  /** Whether a request of ours for {@code ip} went out within {@code windowNanos}: a reply is solicited. */
+  public boolean awaiting(int ip, long now, long windowNanos) {
+    int i = find(ip);
+    return i >= 0 && requests[i] > 0 && now - requestedAt[i] < windowNanos;
+  }
+
+  /** Asks again for {@code ip} at once (its MAC is in doubt), whatever the retry timer says. */
+  public void doubt(int ip) {
+    int i = find(ip);
+    if (i >= 0) {
+      requests[i] = 0;
+    }
   }
 
   /**
@@ -91,6 +164,8 @@ public final class NeighborTable {
       ips[i] = ip;
       macs[i] = MacAddress.NONE;
       updatedAt[i] = now;
+      confirmedAt[i] = 0;
+      opportunistic[i] = false;
       size++;
     } else if (requests[i] > 0 && now - requestedAt[i] < retryNanos) {
       return false;
@@ -134,6 +209,9 @@ public final class NeighborTable {
   }
 
   private void removeAt(int i) {
+    if (opportunistic[i]) {
+      opportunisticSize--;
+    }
     // backward-shift deletion keeps linear probing chains intact without tombstones
     int hole = i;
     int j = i;
@@ -150,12 +228,16 @@ public final class NeighborTable {
         updatedAt[hole] = updatedAt[j];
         requestedAt[hole] = requestedAt[j];
         requests[hole] = requests[j];
+        confirmedAt[hole] = confirmedAt[j];
+        opportunistic[hole] = opportunistic[j];
         hole = j;
       }
     }
     ips[hole] = 0;
     macs[hole] = 0;
     requests[hole] = 0;
+    confirmedAt[hole] = 0;
+    opportunistic[hole] = false;
     size--;
   }
 

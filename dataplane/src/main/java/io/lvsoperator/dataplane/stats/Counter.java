@@ -13,8 +13,14 @@ public enum Counter {
   ARP_REQUESTS_SENT,
   GRATUITOUS_ARP_SENT,
   NEIGHBOURS_LEARNED,
+  /** ARP senders not learnt: the table (or the quarter for unsolicited entries) is full. */
+  NEIGHBOURS_NOT_LEARNED,
+  /** ARP offers of another MAC for a neighbour that were not taken (locktime, or a confirmed next hop). */
+  NEIGHBOUR_UPDATES_REFUSED,
   ICMP_ECHO_REPLIES_SENT,
   ICMP_FRAG_NEEDED_SENT,
+  /** ICMP errors about a connection passed to its real server or, translated, to its client. */
+  ICMP_ERRORS_FORWARDED,
   FORWARDED_DR,
   FORWARDED_NAT,
   FORWARDED_TUN,
@@ -22,6 +28,8 @@ public enum Counter {
   CONNECTIONS_CREATED,
   CONNECTIONS_EXPIRED,
   CONNECTIONS_EVICTED,
+  /** Evicted entries whose flows had shown they were real: connections lost to a full table. */
+  CONFIRMED_CONNECTIONS_EVICTED,
   PERSISTENCE_HITS,
   /** Frames not meant for the dataplane (the node's own traffic): left to the kernel, no drop. */
   IGNORED;

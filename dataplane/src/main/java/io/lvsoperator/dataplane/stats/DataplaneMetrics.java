@@ -32,11 +32,17 @@ public final class DataplaneMetrics {
   private final MeterRegistry registry;
   private final Map<String, List<Meter>> perRealServer = new HashMap<>();
   private final Tags common;
+  /**
+   * Micrometer holds the state of a function counter weakly: a lambda nobody else holds would be
+   * collected and the counter would read zero for ever after. Held here, it lives as long as this.
+   */
+  private final LongSupplier reloadFailures;
 
   public DataplaneMetrics(MeterRegistry registry, Engine engine, String director, LongSupplier reloadFailures) {
     this.registry = registry;
     EngineCounters c = engine.counters();
     this.common = Tags.of("director", director);
+    this.reloadFailures = reloadFailures;
     for (Counter counter : Counter.values()) {
       FunctionCounter.builder("lvs." + counter.metricName(), c, x -> x.get(counter)).tags(common)
           .description("dataplane event: " + counter.metricName().replace('_', ' ')).register(registry);
@@ -51,11 +57,14 @@ public final class DataplaneMetrics {
         .description("connection table entries, persistence templates included").register(registry);
     Gauge.builder("lvs.connection.table.capacity", engine, e -> e.connections().capacity()).tags(common)
         .description("connection table size limit").register(registry);
+    Gauge.builder("lvs.connection.table.unconfirmed", engine, e -> e.snapshot().unconfirmed()).tags(common)
+        .description("entries whose flows have not shown they are real (half-open handshakes, floods)")
+        .register(registry);
     Gauge.builder("lvs.neighbours", engine, e -> e.snapshot().neighbours().size()).tags(common)
         .description("entries in the ARP cache").register(registry);
     Gauge.builder("lvs.config.generation", engine, e -> e.snapshot().generation()).tags(common)
         .description("configuration generation in force").register(registry);
-    FunctionCounter.builder("lvs.config.reload.failures", reloadFailures, LongSupplier::getAsLong).tags(common)
+    FunctionCounter.builder("lvs.config.reload.failures", this.reloadFailures, LongSupplier::getAsLong).tags(common)
         .description("configurations rejected (the previous one stayed in force)").register(registry);
   }
 

@@ -14,7 +14,8 @@ public enum DropReason {
   NO_ROUTE,
   NEIGHBOUR_QUEUE_FULL,
   NEIGHBOUR_UNRESOLVED,
-  NEIGHBOUR_TABLE_FULL,
+  /** An ARP frame whose sender MAC is multicast, broadcast or zero. */
+  BAD_ARP_SENDER,
   TTL_EXPIRED,
   TOO_BIG,
   TO_DIRECTOR;

@@ -2,12 +2,14 @@ package io.lvsoperator.dataplane.engine;
 
 import static io.lvsoperator.dataplane.testsupport.Frames.arp;
 import static io.lvsoperator.dataplane.testsupport.Frames.echoRequest;
+import static io.lvsoperator.dataplane.testsupport.Frames.icmpError;
 import static io.lvsoperator.dataplane.testsupport.Frames.ip;
 import static io.lvsoperator.dataplane.testsupport.Frames.mac;
 import static io.lvsoperator.dataplane.testsupport.Frames.tcp;
 import static io.lvsoperator.dataplane.testsupport.Frames.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpecReader;
 import io.lvsoperator.dataplane.codec.Arp;
@@ -24,6 +26,7 @@ import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.io.MemoryPacketPort;
 import io.lvsoperator.dataplane.stats.Counter;
 import io.lvsoperator.dataplane.stats.DropReason;
+import io.lvsoperator.dataplane.testsupport.Frames;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -102,6 +105,187 @@ class EnginePipelineIT {
     send(arp(OUR, RS1, Arp.OP_REPLY, RS1, "198.18.0.11", OUR, DIP));
     send(arp(OUR, RS2, Arp.OP_REPLY, RS2, "198.18.0.12", OUR, DIP));
     send(arp(OUR, ROUTER, Arp.OP_REPLY, ROUTER, "198.18.0.1", OUR, DIP));
+  }
+
+  /**
+   * A spoofed SYN-then-ACK flood (the director sees only the client's half of a DR handshake, so
+   * a blind spoofer completes it) overfills the table; the 50 real connections, which sent data,
+   * survive it: their next packets are still forwarded.
+   */
+  @Test
+  void aSpoofedSynAckFloodDoesNotPushEstablishedConnectionsOut() {
+    learnNeighbours();
+    for (int i = 0; i < 50; i++) {
+      send(tcp(OUR, ROUTER, CIP, 30000 + i, VIP, 80, Transport.TCP_SYN, 0));
+      send(tcp(OUR, ROUTER, CIP, 30000 + i, VIP, 80, Transport.TCP_ACK, 0));
+      send(tcp(OUR, ROUTER, CIP, 30000 + i, VIP, 80, Transport.TCP_ACK, 100));
+    }
+    int flows = 20 * 1024;
+    for (int i = 0; i < flows; i++) {
+      String spoofed = "198.19." + (2 + i / 250 % 250) + "." + (1 + i % 250);
+      port.offer(tcp(OUR, ROUTER, spoofed, 1024 + i % 60000, VIP, 80, Transport.TCP_SYN, 0));
+      port.offer(tcp(OUR, ROUTER, spoofed, 1024 + i % 60000, VIP, 80, Transport.TCP_ACK, 0));
+      port.poll(engine, 100);
+      port.drainSent();
+    }
+    assertThat(engine.connections().size()).as("the table is full").isEqualTo(1024);
+    long lostBefore = engine.counters().drops(DropReason.NO_CONNECTION);
+    for (int i = 0; i < 50; i++) {
+      assertThat(send(tcp(OUR, ROUTER, CIP, 30000 + i, VIP, 80, Transport.TCP_ACK, 100)))
+          .as("connection %d after the flood", i).hasSize(1);
+    }
+    assertThat(engine.counters().drops(DropReason.NO_CONNECTION)).isEqualTo(lostBefore);
+    assertThat(engine.counters().get(Counter.CONFIRMED_CONNECTIONS_EVICTED)).isZero();
+    assertThat(engine.connections().unconfirmed()).isEqualTo(1024 - 50);
+  }
+
+  /** ARP from a multicast sender MAC is dropped; a forged ARP for a real server does not redirect it. */
+  @Test
+  void arpFromMulticastSendersIsDroppedAndForgedArpDoesNotRedirectARealServer() {
+    learnNeighbours();
+    long multicast = mac("01:00:5e:00:00:01");
+    send(arp(MacAddress.BROADCAST, multicast, Arp.OP_REQUEST, multicast, "198.18.0.11", MacAddress.NONE, DIP));
+    assertThat(engine.counters().drops(DropReason.BAD_ARP_SENDER)).isEqualTo(1);
+
+    long attacker = mac("02:00:00:00:00:66");
+    clock.addAndGet(2_000_000_000L);
+    List<byte[]> out = send(arp(MacAddress.BROADCAST, attacker, Arp.OP_REQUEST, attacker, "198.18.0.11",
+        MacAddress.NONE, "198.18.0.11"));
+    byte[] verify = arp(MacAddress.BROADCAST, OUR, Arp.OP_REQUEST, OUR, DIP, MacAddress.NONE, "198.18.0.11");
+    assertThat(out).as("the owner is asked again").anySatisfy(f -> assertThat(f).isEqualTo(verify));
+    assertThat(engine.counters().get(Counter.NEIGHBOUR_UPDATES_REFUSED)).isEqualTo(1);
+    List<byte[]> forwarded = send(tcp(OUR, ROUTER, CIP, 40000, VIP, 80, Transport.TCP_SYN, 0));
+    assertThat(forwarded).singleElement().satisfies(f -> assertThat(Ethernet.destination(f)).isIn(RS1, RS2));
+  }
+
+  /** Thousands of spoofed ARP senders cannot crowd out a next hop the director has to resolve. */
+  @Test
+  void anArpFloodFromSpoofedSendersLeavesRoomForNextHops() {
+    for (int i = 0; i < 10_000; i++) {
+      long spoofedMac = 0x020000000000L + i;
+      String spoofedIp = "198.18." + (1 + i / 250 % 3) + "." + (1 + i % 250);
+      port.offer(arp(MacAddress.BROADCAST, spoofedMac, Arp.OP_REQUEST, spoofedMac, spoofedIp, MacAddress.NONE, VIP));
+      port.poll(engine, 100);
+    }
+    port.drainSent();
+    learnNeighbours();
+    List<byte[]> forwarded = send(tcp(OUR, ROUTER, CIP, 40000, VIP, 80, Transport.TCP_SYN, 0));
+    assertThat(forwarded).singleElement().satisfies(f -> assertThat(Ethernet.destination(f)).isIn(RS1, RS2));
+  }
+
+  // --- ICMP errors about connections, and fragments ---
+
+  static final String HOP = "198.19.0.1"; // a router on the client's path with a smaller MTU
+
+  /** A reply of the real server, as it left toward the client (from the VIP). */
+  static byte[] replyFromVip(int vport, int cport) {
+    return tcp(ROUTER, RS1, VIP, vport, CIP, cport, Transport.TCP_ACK, 1400);
+  }
+
+  @Test
+  void fragmentationNeededForADrConnectionReachesItsRealServerUntouched() {
+    learnNeighbours();
+    List<byte[]> syn = send(tcp(OUR, ROUTER, CIP, 40000, VIP, 80, Transport.TCP_SYN, 0));
+    long rsMac = Ethernet.destination(syn.get(0));
+    byte[] error = icmpError(OUR, ROUTER, HOP, VIP, Icmp.TYPE_DEST_UNREACHABLE, Icmp.CODE_FRAGMENTATION_NEEDED,
+        1400, replyFromVip(80, 40000), 8);
+    List<byte[]> out = send(error);
+    assertThat(out).singleElement().satisfies(f -> {
+      assertThat(Ethernet.destination(f)).isEqualTo(rsMac);
+      assertThat(Arrays.copyOfRange(f, 14, f.length)).isEqualTo(Arrays.copyOfRange(error, 14, error.length));
+    });
+    assertThat(engine.counters().get(Counter.ICMP_ERRORS_FORWARDED)).isEqualTo(1);
+  }
+
+  @Test
+  void fragmentationNeededForATunConnectionIsTunnelledToItsRealServer() {
+    learnNeighbours();
+    List<byte[]> syn = send(tcp(OUR, ROUTER, CIP, 40000, VIP, 443, Transport.TCP_SYN, 0));
+    int rip = Ipv4Header.destination(syn.get(0), 14);
+    byte[] error = icmpError(OUR, ROUTER, HOP, VIP, Icmp.TYPE_DEST_UNREACHABLE, Icmp.CODE_FRAGMENTATION_NEEDED,
+        1400, replyFromVip(443, 40000), 8);
+    assertThat(send(error)).singleElement().satisfies(f -> {
+      assertThat(Ipv4Header.protocol(f, 14)).isEqualTo(Ipv4Header.PROTO_IPIP);
+      assertThat(Ipv4Header.destination(f, 14)).isEqualTo(rip);
+      assertThat(Arrays.copyOfRange(f, 34, f.length)).isEqualTo(Arrays.copyOfRange(error, 14, error.length));
+    });
+  }
+
+  @Test
+  void anIcmpErrorForANatConnectionIsTranslatedForItsRealServer() {
+    learnNeighbours();
+    List<byte[]> syn = send(tcp(OUR, ROUTER, CIP, 40001, VIP, 8080, Transport.TCP_SYN, 0));
+    int rip = Ipv4Header.destination(syn.get(0), 14);
+    byte[] error = icmpError(OUR, ROUTER, HOP, VIP, Icmp.TYPE_DEST_UNREACHABLE, Icmp.CODE_FRAGMENTATION_NEEDED,
+        1400, replyFromVip(8080, 40001), 20);
+    assertThat(send(error)).singleElement().satisfies(f -> {
+      assertThat(Ipv4Header.destination(f, 14)).as("outer destination").isEqualTo(rip);
+      assertThat(Ipv4Header.source(f, 42)).as("quoted source").isEqualTo(rip);
+      assertThat(Bytes.u16(f, 62)).as("quoted source port").isEqualTo(80);
+      assertThat(Ipv4Header.checksumValid(f, 42)).as("quoted header checksum").isTrue();
+      assertThat(Frames.checksumsValid(f)).as("outer header and ICMP checksums").isTrue();
+      assertThat(Bytes.u16(f, 40)).as("next-hop MTU kept").isEqualTo(1400);
+    });
+  }
+
+  @Test
+  void aRealServersIcmpErrorAboutANatFlowReachesTheClientFromTheVip() {
+    learnNeighbours();
+    byte[] query = udp(OUR, ROUTER, CIP, 5000, VIP, 53, 20);
+    byte[] toRs = send(query).get(0);
+    String rip = Ipv4.format(Ipv4Header.destination(toRs, 14));
+    byte[] unreachable = icmpError(OUR, Ethernet.destination(toRs), rip, CIP, Icmp.TYPE_DEST_UNREACHABLE, 3, 0,
+        toRs, 8);
+    assertThat(send(unreachable)).singleElement().satisfies(f -> {
+      assertThat(Ethernet.destination(f)).isEqualTo(ROUTER);
+      assertThat(Ipv4Header.source(f, 14)).isEqualTo(ip(VIP));
+      assertThat(Ipv4Header.destination(f, 42)).as("quoted destination").isEqualTo(ip(VIP));
+      assertThat(Bytes.u16(f, 64)).as("quoted destination port").isEqualTo(53);
+      assertThat(Frames.checksumsValid(f)).isTrue();
+      assertThat(Ipv4Header.checksumValid(f, 42)).isTrue();
+    });
+  }
+
+  @Test
+  void anIcmpErrorAboutNoKnownConnectionIsDropped() {
+    learnNeighbours();
+    byte[] error = icmpError(OUR, ROUTER, HOP, VIP, Icmp.TYPE_DEST_UNREACHABLE, Icmp.CODE_FRAGMENTATION_NEEDED,
+        1400, replyFromVip(80, 41234), 8);
+    assertThat(send(error)).isEmpty();
+    assertThat(engine.counters().drops(DropReason.NO_CONNECTION)).isEqualTo(1);
+  }
+
+  @Test
+  void theFragmentsOfADatagramFollowTheirFirstToOneRealServerTranslated() {
+    learnNeighbours();
+    byte[][] parts = Frames.fragments(udp(OUR, ROUTER, CIP, 5001, VIP, 53, 200), 104);
+    byte[] first = send(parts[0]).get(0);
+    byte[] second = send(parts[1]).get(0);
+    assertThat(Ethernet.destination(second)).isEqualTo(Ethernet.destination(first));
+    assertThat(Ipv4Header.destination(second, 14)).isEqualTo(Ipv4Header.destination(first, 14))
+        .isNotEqualTo(ip(VIP));
+    assertThat(Ipv4Header.checksumValid(second, 14)).isTrue();
+    assertThat(Bytes.u16(first, 36)).as("destination port of the first fragment").isEqualTo(53);
+
+    // the real server's reply, fragmented: both fragments leave from the VIP
+    byte[] reply = udp(OUR, Ethernet.destination(first), Ipv4.format(Ipv4Header.destination(first, 14)), 53, CIP,
+        5001, 300);
+    byte[][] replyParts = Frames.fragments(reply, 160);
+    for (byte[] part : replyParts) {
+      assertThat(send(part)).singleElement().satisfies(f -> {
+        assertThat(Ipv4Header.source(f, 14)).isEqualTo(ip(VIP));
+        assertThat(Ipv4Header.checksumValid(f, 14)).isTrue();
+      });
+    }
+  }
+
+  @Test
+  void aFragmentWhoseFirstWasNotSeenIsDroppedNotLeaked() {
+    learnNeighbours();
+    byte[][] parts = Frames.fragments(udp(OUR, ROUTER, CIP, 5002, VIP, 53, 200), 104);
+    assertThat(send(parts[1])).isEmpty();
+    assertThat(engine.counters().drops(DropReason.IP_FRAGMENT)).isEqualTo(1);
+    assertThat(send(parts[0])).hasSize(1);
   }
 
   @Test

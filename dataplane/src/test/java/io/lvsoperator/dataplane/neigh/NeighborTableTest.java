@@ -15,6 +15,9 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.UniqueElements;
 import org.junit.jupiter.api.Test;
 
+import static io.lvsoperator.dataplane.neigh.NeighborTable.Learnt.FULL;
+import static io.lvsoperator.dataplane.neigh.NeighborTable.Learnt.LEARNED;
+
 class NeighborTableTest {
   static final long SECOND = 1_000_000_000L;
   static final long RETRY = SECOND;
@@ -32,23 +35,24 @@ class NeighborTableTest {
   void learntNeighboursAreFound() {
     NeighborTable t = new NeighborTable(16);
     assertThat(t.lookup(RS1)).isEqualTo(MacAddress.NONE);
-    assertThat(t.learn(RS1, MAC1, T0)).isTrue();
-    assertThat(t.learn(RS2, MAC2, T0)).isTrue();
+    assertThat(t.learn(RS1, MAC1, true, T0)).isEqualTo(LEARNED);
+    assertThat(t.learn(RS2, MAC2, true, T0)).isEqualTo(LEARNED);
     assertThat(t.lookup(RS1)).isEqualTo(MAC1);
     assertThat(t.lookup(RS2)).isEqualTo(MAC2);
     assertThat(t.size()).isEqualTo(2);
 
-    assertThat(t.learn(RS1, MAC2, T0 + 1)).as("a new MAC replaces the old").isTrue();
+    long later = T0 + NeighborTable.LOCKTIME_NANOS;
+    assertThat(t.learn(RS1, MAC2, true, later)).as("a new MAC replaces the old").isEqualTo(LEARNED);
     assertThat(t.lookup(RS1)).isEqualTo(MAC2);
     assertThat(t.size()).isEqualTo(2);
     assertThat(t.entries()).containsExactlyInAnyOrder(
-        new NeighborTable.Entry(RS1, MAC2, T0 + 1, 0), new NeighborTable.Entry(RS2, MAC2, T0, 0));
+        new NeighborTable.Entry(RS1, MAC2, later, 0), new NeighborTable.Entry(RS2, MAC2, T0, 0));
   }
 
   @Test
   void addressZeroIsNeverLearnt() {
     NeighborTable t = new NeighborTable(16);
-    assertThat(t.learn(0, MAC1, T0)).isFalse();
+    assertThat(t.learn(0, MAC1, true, T0)).isEqualTo(FULL);
     assertThat(t.size()).isZero();
     assertThat(t.lookup(0)).isEqualTo(MacAddress.NONE);
   }
@@ -65,7 +69,7 @@ class NeighborTableTest {
     assertThat(t.shouldRequest(RS1, T0 + RETRY + 1, RETRY)).isFalse();
     assertThat(t.entries()).singleElement().extracting(NeighborTable.Entry::requests).isEqualTo(2);
 
-    assertThat(t.learn(RS1, MAC1, T0 + 2 * RETRY)).isTrue();
+    assertThat(t.learn(RS1, MAC1, true, T0 + 2 * RETRY)).isEqualTo(LEARNED);
     assertThat(t.lookup(RS1)).isEqualTo(MAC1);
     assertThat(t.entries()).singleElement().extracting(NeighborTable.Entry::requests).isEqualTo(0);
     assertThat(t.size()).isEqualTo(1);
@@ -97,15 +101,15 @@ class NeighborTableTest {
   @Test
   void expireDropsStaleNeighboursOnly() {
     NeighborTable t = new NeighborTable(16);
-    t.learn(RS1, MAC1, T0);
-    t.learn(RS2, MAC2, T0 + 30 * SECOND);
+    t.learn(RS1, MAC1, true, T0);
+    t.learn(RS2, MAC2, true, T0 + 30 * SECOND);
     t.expire(T0 + 60 * SECOND, 60 * SECOND, 3, RETRY, NO_RETRY);
     assertThat(t.size()).isEqualTo(2);
     t.expire(T0 + 60 * SECOND + 1, 60 * SECOND, 3, RETRY, NO_RETRY);
     assertThat(t.lookup(RS1)).isEqualTo(MacAddress.NONE);
     assertThat(t.lookup(RS2)).isEqualTo(MAC2);
     assertThat(t.size()).isEqualTo(1);
-    t.learn(RS2, MAC2, T0 + 80 * SECOND); // refreshed
+    t.learn(RS2, MAC2, true, T0 + 80 * SECOND); // refreshed
     t.expire(T0 + 120 * SECOND, 60 * SECOND, 3, RETRY, NO_RETRY);
     assertThat(t.lookup(RS2)).isEqualTo(MAC2);
   }
@@ -115,7 +119,7 @@ class NeighborTableTest {
     NeighborTable t = new NeighborTable(16); // 32 slots, filled to three quarters
     int base = Ipv4.parse("10.0.0.1");
     int n = 0;
-    while (t.learn(base + n, MAC1, T0)) {
+    while (t.learn(base + n, MAC1, true, T0) == LEARNED) {
       n++;
       assertThat(n).isLessThanOrEqualTo(32);
     }
@@ -123,7 +127,8 @@ class NeighborTableTest {
     assertThat(t.size()).isEqualTo(24);
     assertThat(t.shouldRequest(base + 100, T0, RETRY)).isFalse();
     assertThat(t.size()).isEqualTo(24);
-    assertThat(t.learn(base + 5, MAC2, T0)).as("known entries still update").isTrue();
+    assertThat(t.learn(base + 5, MAC2, true, T0 + NeighborTable.LOCKTIME_NANOS)).as("known entries still update")
+        .isEqualTo(LEARNED);
     assertThat(t.lookup(base + 5)).isEqualTo(MAC2);
     for (int i = 0; i < 24; i++) {
       assertThat(t.lookup(base + i)).isEqualTo(i == 5 ? MAC2 : MAC1);
@@ -132,10 +137,51 @@ class NeighborTableTest {
   }
 
   @Test
+  void aDifferentMacWithinTheLocktimeIsIgnored() {
+    NeighborTable t = new NeighborTable(16);
+    t.learn(RS1, MAC1, true, T0);
+    assertThat(t.learn(RS1, MAC2, true, T0 + NeighborTable.LOCKTIME_NANOS - 1)).isEqualTo(NeighborTable.Learnt.LOCKED);
+    assertThat(t.lookup(RS1)).isEqualTo(MAC1);
+  }
+
+  /** A forged announcement for an active next hop is doubted, not taken; the owner's answer is. */
+  @Test
+  void anUnsolicitedMacForAConfirmedNextHopIsDoubted() {
+    NeighborTable t = new NeighborTable(16);
+    t.shouldRequest(RS1, T0, RETRY);
+    t.learn(RS1, MAC1, true, T0 + 1);
+    long forged = T0 + 5 * SECOND;
+    assertThat(t.learn(RS1, MAC2, false, forged)).isEqualTo(NeighborTable.Learnt.SUSPECT);
+    assertThat(t.lookup(RS1)).isEqualTo(MAC1);
+    t.doubt(RS1);
+    assertThat(t.shouldRequest(RS1, forged, RETRY)).as("asks the owner again at once").isTrue();
+    assertThat(t.awaiting(RS1, forged + 1, 3 * SECOND)).isTrue();
+    assertThat(t.learn(RS1, MAC1, true, forged + 2)).isEqualTo(NeighborTable.Learnt.REFRESHED);
+    // long unconfirmed, an announcement is believed (a real server replaced its NIC)
+    assertThat(t.learn(RS1, MAC2, false, forged + 2 + NeighborTable.REACHABLE_NANOS))
+        .isEqualTo(NeighborTable.Learnt.LEARNED);
+  }
+
+  /** Senders nobody asked about fill a quarter of the table at most; next hops we resolve still fit. */
+  @Test
+  void unsolicitedNeighboursFillAQuarterOfTheTable() {
+    NeighborTable t = new NeighborTable(16); // 32 slots
+    int base = Ipv4.parse("10.0.0.1");
+    int n = 0;
+    while (t.learn(base + n, MAC1, false, T0) == LEARNED) {
+      n++;
+    }
+    assertThat(n).isEqualTo(8);
+    assertThat(t.shouldRequest(RS1, T0, RETRY)).isTrue();
+    assertThat(t.learn(RS1, MAC2, true, T0 + 1)).isEqualTo(LEARNED);
+    assertThat(t.lookup(RS1)).isEqualTo(MAC2);
+  }
+
+  @Test
   void capacityIsRoundedUpToAPowerOfTwo() {
     NeighborTable t = new NeighborTable(100); // 128 slots, 96 usable
     int n = 0;
-    while (t.learn(0x0a000001 + n * 256, MAC1, T0)) {
+    while (t.learn(0x0a000001 + n * 256, MAC1, true, T0) == LEARNED) {
       n++;
     }
     assertThat(n).isEqualTo(96);
@@ -159,15 +205,25 @@ class NeighborTableTest {
     Map<Integer, Long> requestedAt = new HashMap<>();
     Map<Integer, Integer> requests = new HashMap<>();
     long now = 1_000;
+    long locktime = NeighborTable.LOCKTIME_NANOS;
     for (int op : ops) {
-      now += op % 7;
+      now += (op % 7) * (locktime / 4);
       int ip = pool.get((op / 10) % pool.size());
       switch (op % 10) {
         case 0, 1, 2, 3, 4 -> {
-          long mac = 1 + op;
-          boolean fits = macs.containsKey(ip) || macs.size() < limit;
-          assertThat(t.learn(ip, mac, now)).isEqualTo(fits);
-          if (fits) {
+          long mac = 1 + op % 3; // few MACs: the same one comes back often
+          NeighborTable.Learnt expected;
+          if (!macs.containsKey(ip)) {
+            expected = macs.size() < limit ? LEARNED : FULL;
+          } else if (macs.get(ip) == mac) {
+            expected = NeighborTable.Learnt.REFRESHED;
+          } else if (macs.get(ip) != MacAddress.NONE && now - updated.get(ip) < locktime) {
+            expected = NeighborTable.Learnt.LOCKED;
+          } else {
+            expected = LEARNED;
+          }
+          assertThat(t.learn(ip, mac, true, now)).isEqualTo(expected);
+          if (expected == LEARNED || expected == NeighborTable.Learnt.REFRESHED) {
             macs.put(ip, mac);
             updated.put(ip, now);
             requests.put(ip, 0);

@@ -87,7 +87,7 @@ class DirectorNetworkIT {
   /** An address on the segment that nobody owns: the director must not answer ARP for it. */
   private static final String UNOWNED = "198.18.0.77";
   /** Every test is bounded by @Timeout; the class as a whole by this budget. */
-  private static final Duration CLASS_BUDGET = Duration.ofMinutes(5);
+  private static final Duration CLASS_BUDGET = Duration.ofMinutes(6);
 
   /** A client SYN (SYN without ACK) in plain TCP. */
   private static final String TCP_SYN = "tcp and tcp[13] & 0x12 == 2";
@@ -337,6 +337,56 @@ class DirectorNetworkIT {
     assertThat(count(client("spread", VIP, TCP_PORT, 3), "rs1")).isEqualTo(3);
 
     stopDirectorAndCheckItUndidItsKernelSetup();
+  }
+
+  // --- ICMP and fragments: path MTU discovery works through the director, nothing leaks ---
+
+  /**
+   * The client's path has a 1400-byte hop (the router's client-side link) while every host has
+   * 1500: the real server's full-size segments of a download are refused there, and the router's
+   * fragmentation-needed goes to the VIP. The director must pass it to the real server of that
+   * connection (translated in NAT), or the download stalls in a path MTU black hole. In NAT a
+   * UDP datagram bigger than the MTU also goes through fragmented both ways, and nothing but
+   * the VIP reaches the client (the client's link then has the smaller MTU, as a veth drops
+   * frames above its own MTU on receipt).
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(ForwardingMode.class)
+  @Order(4)
+  void pathMtuDiscoveryWorksThroughASmallerHopOnTheClientsPath(ForwardingMode mode) throws Exception {
+    ns.exec("rtr", "ip", "link", "set", "c0", "mtu", "1400");
+    try {
+      startDirector(mode, DirectorInterface.NODE_LIKE);
+      PacketCapture leaks = capture("cli", "cli-not-vip", NOT_FROM_VIP);
+      JsonNode big = bigClient("big", TCP_PORT, 200_000, 3);
+      assertThat(big.path("errors").asInt(-1)).as("downloads through a 1400-byte hop: %s", big).isZero();
+      assertThat(big.path("bytes").asLong()).isEqualTo(600_000);
+      assertThat(metric("lvs_icmp_errors_forwarded_total")).as("fragmentation-needed passed on").isPositive();
+      if (mode == ForwardingMode.NAT) {
+        // the client's own link is the small one now (a veth drops frames above its MTU on receipt)
+        ns.exec("cli", "ip", "link", "set", "eth0", "mtu", "1400");
+        JsonNode udp = bigClient("udpbig", UDP_PORT, 3000, 3);
+        assertThat(udp.path("errors").asInt(-1)).as("3000-byte datagrams both ways: %s", udp).isZero();
+      }
+      assertThat(leaks.stopAndCount()).as("IP packets reaching the client from another source than the VIP").isZero();
+      stopDirectorAndCheckItUndidItsKernelSetup();
+    } finally {
+      ns.exec("rtr", "ip", "link", "set", "c0", "mtu", "1500");
+      ns.exec("cli", "ip", "link", "set", "eth0", "mtu", "1500");
+    }
+  }
+
+  private JsonNode bigClient(String mode, int port, int size, int count) {
+    List<String> cmd = new ArrayList<>(List.of("python3", script("client.py"), mode, "--host", VIP, "--port",
+        String.valueOf(port), "--count", String.valueOf(count), "--size", String.valueOf(size), "--timeout", "5",
+        "--deadline", "30"));
+    if (mode.equals("udpbig")) {
+      cmd.addAll(List.of("--sport", String.valueOf(udpSourcePort)));
+      udpSourcePort += count;
+    }
+    JsonNode result = lastJson(ns.exec("cli", cmd.toArray(String[]::new)));
+    LOG.info("client {} {}:{} {} bytes x{}: {}", mode, VIP, port, size, count, result);
+    return result;
   }
 
   // --- faults: the director keeps forwarding through them and leaves nothing behind ---

@@ -43,4 +43,20 @@ class DataplaneMetricsTest {
     assertThat(series).anySatisfy(l -> assertThat(l).contains("protocol=\"TCP\"").contains("port=\"53\"").endsWith(" 3.0"));
     assertThat(series).anySatisfy(l -> assertThat(l).contains("protocol=\"UDP\"").contains("port=\"53\"").endsWith(" 5.0"));
   }
+
+  /** The reload-failure counter keeps counting after a garbage collection (Micrometer holds its state weakly). */
+  @Test
+  void theReloadFailureCounterOutlivesAGarbageCollection() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Engine engine = new Engine(new MemoryPacketPort(), new AtomicReference<>(), 1024, System::nanoTime);
+    java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, "node-a", failures::get);
+    assertThat(registry.scrape()).contains("lvs_config_reload_failures_total{director=\"node-a\"} 0.0");
+    failures.set(3);
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    assertThat(registry.scrape()).contains("lvs_config_reload_failures_total{director=\"node-a\"} 3.0");
+    assertThat(metrics).isNotNull();
+  }
 }

@@ -111,4 +111,45 @@ public final class Frames {
     int at = l4 + (proto == Ipv4Header.PROTO_TCP ? 16 : 6);
     return Bytes.u16(f, at) == l4Checksum(f);
   }
+
+  /**
+   * An ICMP error (type, code, and for fragmentation-needed the next-hop MTU) from {@code src} to
+   * {@code dst}, quoting the IP header and the first {@code quotedL4} bytes of {@code about}'s
+   * transport header, as a router or host sends it.
+   */
+  public static byte[] icmpError(long ethDst, long ethSrc, String src, String dst, int type, int code, int mtu,
+      byte[] about, int quotedL4) {
+    int ihl = Ipv4Header.headerLength(about, 14);
+    int quoted = ihl + quotedL4;
+    byte[] f = new byte[14 + 20 + 8 + quoted];
+    Ethernet.write(f, ethDst, ethSrc, Ethernet.TYPE_IPV4);
+    Ipv4Header.write(f, 14, 0, 20 + 8 + quoted, 9, 0, 64, Ipv4Header.PROTO_ICMP, ip(src), ip(dst));
+    f[34] = (byte) type;
+    f[35] = (byte) code;
+    Bytes.put16(f, 40, mtu);
+    System.arraycopy(about, 14, f, 42, quoted);
+    Bytes.put16(f, 36, Checksums.compute(f, 34, 8 + quoted));
+    return f;
+  }
+
+  /**
+   * The datagram of {@code frame} in two fragments: the first carries {@code firstBytes} (a
+   * multiple of 8) of what follows the IP header, the second the rest.
+   */
+  public static byte[][] fragments(byte[] frame, int firstBytes) {
+    int total = Ipv4Header.totalLength(frame, 14);
+    int rest = total - 20 - firstBytes;
+    byte[] a = new byte[14 + 20 + firstBytes];
+    byte[] b = new byte[14 + 20 + rest];
+    System.arraycopy(frame, 0, a, 0, 34 + firstBytes);
+    System.arraycopy(frame, 0, b, 0, 34);
+    System.arraycopy(frame, 34 + firstBytes, b, 34, rest);
+    int id = Bytes.u16(frame, 18);
+    int proto = Ipv4Header.protocol(frame, 14);
+    Ipv4Header.write(a, 14, 0, 20 + firstBytes, id, Ipv4Header.FLAG_MF, 64, proto, Ipv4Header.source(frame, 14),
+        Ipv4Header.destination(frame, 14));
+    Ipv4Header.write(b, 14, 0, 20 + rest, id, firstBytes / 8, 64, proto, Ipv4Header.source(frame, 14),
+        Ipv4Header.destination(frame, 14));
+    return new byte[][] {a, b};
+  }
 }

@@ -13,16 +13,26 @@ import java.util.Arrays;
  *
  * <p>A persistence template (client-IP affinity) is an entry with protocol {@link #TEMPLATE}, the
  * client port 0 and the service's port, as IPVS keeps its templates in the same table.
+ *
+ * <p>Defences, in the spirit of IPVS's {@code ip_vs_conn_rnd} and {@code secure_tcp}: the bucket
+ * hash mixes a secret seed drawn per process, so nobody outside can aim many flows at one chain;
+ * and an entry is unconfirmed until its flow has shown it is real (the engine decides what counts,
+ * {@link #confirm}). When the table is full, unconfirmed entries (a SYN flood, spoofed SYN then
+ * ACK) are evicted before confirmed ones, so a flood cannot push real connections out.
  */
 public final class ConnectionTable {
   public static final int TEMPLATE = 0;
   public static final int NONE = -1;
 
   private static final int EVICTION_SAMPLE = 8;
+  /** How far eviction looks for an unconfirmed entry before it takes a confirmed one. */
+  private static final int EVICTION_SCAN = 256;
   private static final byte FLAG_OUT_INDEXED = 1;
   private static final byte FLAG_ACTIVE = 2;
+  private static final byte FLAG_CONFIRMED = 4;
 
   private final int capacity;
+  private final int seed;
   private final int bucketMask;
   private final int[] inHead;
   private final int[] outHead;
@@ -33,6 +43,8 @@ public final class ConnectionTable {
   private final byte[] state;
   private final byte[] method;
   private final byte[] flags;
+  /** Packets seen since the entry was made, saturating: what confirmation policies count. */
+  private final byte[] packets;
   private final int[] clientIp;
   private final int[] virtualIp;
   private final int[] realIp;
@@ -48,9 +60,18 @@ public final class ConnectionTable {
   private int hand;
   private long expired;
   private long evicted;
+  private long evictedConfirmed;
+  private int confirmedCount;
 
+  /** A table whose hash seed is drawn at random, as every table on the packet path must be. */
   public ConnectionTable(int capacity) {
+    this(capacity, new java.security.SecureRandom().nextInt());
+  }
+
+  /** With a given seed: for tests and benchmarks that need one layout every run. */
+  public ConnectionTable(int capacity, int seed) {
     this.capacity = capacity;
+    this.seed = seed;
     int buckets = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
     bucketMask = buckets - 1;
     inHead = new int[buckets];
@@ -63,6 +84,7 @@ public final class ConnectionTable {
     state = new byte[capacity];
     method = new byte[capacity];
     flags = new byte[capacity];
+    packets = new byte[capacity];
     clientIp = new int[capacity];
     virtualIp = new int[capacity];
     realIp = new int[capacity];
@@ -78,12 +100,19 @@ public final class ConnectionTable {
     freeTop = capacity;
   }
 
-  private static int hash(int protocol, int a, int aPort, int b, int bPort) {
-    int h = protocol * 0x9E3779B1;
+  private int hash(int protocol, int a, int aPort, int b, int bPort) {
+    // the seed enters first and every later step multiplies it through: without it, the chain
+    // a tuple lands on cannot be told
+    int h = (seed ^ protocol) * 0x9E3779B1;
     h = (h ^ a) * 0x85EBCA6B;
-    h = (h ^ ((aPort << 16) | bPort)) * 0xC2B2AE35;
-    h = (h ^ b) * 0x27D4EB2F;
+    h = (h ^ (h >>> 13) ^ ((aPort << 16) | bPort)) * 0xC2B2AE35;
+    h = (h ^ (h >>> 16) ^ b) * 0x27D4EB2F;
     return h ^ (h >>> 15);
+  }
+
+  /** The chain a client flow lands on (tests show the seed at work). */
+  int bucketOf(int protocol, int cip, int cport, int vip, int vport) {
+    return hash(protocol, cip, cport, vip, vport) & bucketMask;
   }
 
   /** The entry of the client's flow, or {@link #NONE}. Expired entries are removed, not found. */
@@ -145,6 +174,7 @@ public final class ConnectionTable {
     state[i] = (byte) initial.ordinal();
     expiresAt[i] = now + timeoutNanos;
     flags[i] = 0;
+    packets[i] = 1;
     int b = hash(protocol, cip, cport, vip, vport) & bucketMask;
     inNext[i] = inHead[b];
     inHead[b] = i;
@@ -191,21 +221,60 @@ public final class ConnectionTable {
     }
   }
 
+  /**
+   * Makes room in a full table (every slot is live): the entry closest to expiry among the first
+   * few unconfirmed ones found; only when none is near, the closest of the first few sampled.
+   */
   private void evictOne(long now) {
     int victim = NONE;
-    for (int n = 0; n < EVICTION_SAMPLE; n++) {
+    int fallback = NONE;
+    int unconfirmedSeen = 0;
+    int scan = confirmedCount == capacity ? EVICTION_SAMPLE : EVICTION_SCAN;
+    for (int n = 0; n < scan && unconfirmedSeen < EVICTION_SAMPLE; n++) {
       int i = hand;
       hand = (hand + 1) % capacity;
-      if (victim == NONE || expiresAt[i] - expiresAt[victim] < 0) {
-        victim = i;
+      if (n < EVICTION_SAMPLE && (fallback == NONE || expiresAt[i] - expiresAt[fallback] < 0)) {
+        fallback = i;
       }
+      if ((flags[i] & FLAG_CONFIRMED) == 0) {
+        unconfirmedSeen++;
+        if (victim == NONE || expiresAt[i] - expiresAt[victim] < 0) {
+          victim = i;
+        }
+      }
+    }
+    if (victim == NONE) {
+      victim = fallback;
     }
     if (expiresAt[victim] - now <= 0) {
       expired++;
     } else {
       evicted++;
+      if ((flags[victim] & FLAG_CONFIRMED) != 0) {
+        evictedConfirmed++;
+      }
     }
     remove(victim);
+  }
+
+  /** Marks the entry's flow as real: it is evicted only when no unconfirmed entry is near. */
+  public void confirm(int i) {
+    if ((flags[i] & FLAG_CONFIRMED) == 0) {
+      flags[i] |= FLAG_CONFIRMED;
+      confirmedCount++;
+    }
+  }
+
+  public boolean confirmed(int i) {
+    return (flags[i] & FLAG_CONFIRMED) != 0;
+  }
+
+  /** Counts a packet of the entry's flow; returns how many it has seen (saturating at 127). */
+  public int seen(int i) {
+    if (packets[i] < Byte.MAX_VALUE) {
+      packets[i]++;
+    }
+    return packets[i];
   }
 
   /** Removes up to {@code budget} expired entries from the sweep position on; returns how many. */
@@ -236,6 +305,9 @@ public final class ConnectionTable {
       } else {
         s.inactiveConnections--;
       }
+    }
+    if ((flags[i] & FLAG_CONFIRMED) != 0) {
+      confirmedCount--;
     }
     dest[i] = null;
     flags[i] = 0;
@@ -302,5 +374,15 @@ public final class ConnectionTable {
   /** Live entries removed to make room. */
   public long evictedCount() {
     return evicted;
+  }
+
+  /** Live confirmed entries removed to make room: real connections lost to a full table. */
+  public long evictedConfirmedCount() {
+    return evictedConfirmed;
+  }
+
+  /** Entries whose flow has not yet shown it is real (half-open handshakes, floods). */
+  public int unconfirmed() {
+    return size - confirmedCount;
   }
 }

@@ -167,6 +167,53 @@ class ConnectionTableTest {
     assertThat(rs1.stats().inactiveConnections).isZero();
   }
 
+  /**
+   * Tuples chosen to share one chain under one seed spread under another: without the secret, an
+   * attacker who knows the code cannot build long chains.
+   */
+  @Test
+  void theBucketHashDependsOnASecretSeed() {
+    ConnectionTable known = new ConnectionTable(1024, 12345);
+    ConnectionTable secret = new ConnectionTable(1024);
+    // a colliding set for the known seed, found by brute force over client ports
+    java.util.List<Integer> ports = new java.util.ArrayList<>();
+    int target = -1;
+    for (int p = 1; p < 65536 && ports.size() < 40; p++) {
+      int b = known.bucketOf(TCP, CIP, p, VIP, 80);
+      if (target == -1) {
+        target = b;
+      }
+      if (b == target) {
+        ports.add(p);
+      }
+    }
+    assertThat(ports).hasSize(40);
+    java.util.Map<Integer, Integer> chains = new java.util.HashMap<>();
+    for (int p : ports) {
+      chains.merge(secret.bucketOf(TCP, CIP, p, VIP, 80), 1, Integer::sum);
+    }
+    assertThat(java.util.Collections.max(chains.values())).as("longest chain under a random seed").isLessThan(8);
+  }
+
+  /** A full table gives up unconfirmed entries (half-open floods) before confirmed connections. */
+  @Test
+  void fullTableEvictsUnconfirmedEntriesFirst() {
+    ConnectionTable t = new ConnectionTable(256);
+    for (int i = 0; i < 50; i++) {
+      int c = insertTcp(t, 30000 + i, rs1, TcpState.ESTABLISHED, 60 * SECOND, T0);
+      t.confirm(c);
+    }
+    for (int i = 0; i < 5000; i++) {
+      insertTcp(t, 1024 + i, rs2, TcpState.ESTABLISHED, 900 * SECOND, T0 + i);
+    }
+    assertThat(t.size()).isEqualTo(256);
+    assertThat(t.unconfirmed()).isEqualTo(206);
+    assertThat(t.evictedConfirmedCount()).isZero();
+    for (int i = 0; i < 50; i++) {
+      assertThat(t.lookupIn(TCP, CIP, 30000 + i, VIP, 80, T0 + SECOND)).isNotEqualTo(NONE);
+    }
+  }
+
   @Test
   void fullTableEvictsTheSampledEntryClosestToExpiry() {
     ConnectionTable t = new ConnectionTable(16);
