@@ -8,6 +8,10 @@
 #                              (--once: exits after its checks, with status 1 if one failed).
 #   lab.sh scenario NAME|all   replays a lesson of the write-up the product grew from, with an
 #                              annotated packet trace: arp, route, snat, nat, dr, tun.
+#   lab.sh scenario chaos      the lab of the first command under faults (link flap, kill -9 and
+#                              SIGSTOP of dataplanes and operator, API outage and restart, slow
+#                              admin clients, SYN/ACK flood, forged ARP) while a client sends
+#                              requests; prints failed requests and recovery time per fault.
 #   lab.sh kubectl ARGS...     kubectl against the running lab's API.
 #   lab.sh clean               removes what a killed lab left behind (namespaces lvslab-*).
 #
@@ -18,8 +22,9 @@ LAB="$(cd "$(dirname "$0")" && pwd)"
 . "$LAB/lib/common.sh"
 . "$LAB/lib/cluster.sh"
 . "$LAB/lib/scenarios.sh"
+. "$LAB/lib/chaos.sh"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 command="${1:-up}"
 case "$command" in

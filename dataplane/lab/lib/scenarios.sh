@@ -283,7 +283,8 @@ scenario_main() {
     nat) scenario_director NAT ;;
     dr) scenario_director DR ;;
     tun) scenario_director TUN ;;
+    chaos) chaos_main ;;
     all) for s in "${SCENARIOS[@]}"; do scenario_main "$s" || failed=1; done; return "$failed" ;;
-    *) die "scenario: one of ${SCENARIOS[*]} all" ;;
+    *) die "scenario: one of ${SCENARIOS[*]} all chaos" ;;
   esac
 }

@@ -530,6 +530,7 @@ public final class Engine implements FrameHandler {
     }
     RouteTable routes = t.routes();
     neighbours.expire(now, NEIGHBOUR_LIFETIME_NANOS, ARP_MAX_REQUESTS, NeighbourOutput.RETRY_NANOS,
+        NeighborTable.RECONFIRM_NANOS,
         ip -> arp.request(ip, routes.sourceFor(ip)));
     int dropped = output.expirePending(now, PENDING_MAX_AGE_NANOS);
     for (int i = 0; i < dropped; i++) {

@@ -32,6 +32,8 @@ public final class NeighborTable {
 
   static final long LOCKTIME_NANOS = 1_000_000_000L;
   static final long REACHABLE_NANOS = 30_000_000_000L;
+  /** How often a next hop of ours is asked again, so its confirmation never grows old. */
+  public static final long RECONFIRM_NANOS = REACHABLE_NANOS / 2;
 
   /** What {@link #learn} did with what it was told. */
   public enum Learnt {
@@ -119,9 +121,6 @@ public final class NeighborTable {
       if (!solicited && confirmedAt[i] != 0 && now - confirmedAt[i] < REACHABLE_NANOS) {
         return Learnt.SUSPECT;
       }
-    } else if (!solicited && opportunistic[i]) {
-      // cannot happen: an incomplete entry is always ours
-      return Learnt.FULL;
     }
     macs[i] = mac;
     updatedAt[i] = now;
@@ -155,9 +154,18 @@ public final class NeighborTable {
    * (none sent yet, or the last one is older than {@code retryNanos}).
    */
   public boolean shouldRequest(int ip, long now, long retryNanos) {
+    return shouldRequest(ip, now, retryNanos, true);
+  }
+
+  /**
+   * As {@link #shouldRequest(int, long, long)}; {@code important} false for a next hop anyone can
+   * name (a client on the segment, which a spoofed source claims to be): such resolutions share
+   * the quarter of the table that unsolicited entries have.
+   */
+  public boolean shouldRequest(int ip, long now, long retryNanos, boolean important) {
     int i = find(ip);
     if (i < 0) {
-      if (size >= capacity * 3 / 4) {
+      if (size >= capacity * 3 / 4 || !important && opportunisticSize >= capacity / 4) {
         return false;
       }
       i = -1 - i;
@@ -165,7 +173,10 @@ public final class NeighborTable {
       macs[i] = MacAddress.NONE;
       updatedAt[i] = now;
       confirmedAt[i] = 0;
-      opportunistic[i] = false;
+      opportunistic[i] = !important;
+      if (!important) {
+        opportunisticSize++;
+      }
       size++;
     } else if (requests[i] > 0 && now - requestedAt[i] < retryNanos) {
       return false;
@@ -177,9 +188,12 @@ public final class NeighborTable {
 
   /**
    * Drops unresolved entries whose requests are exhausted and learnt ones not refreshed for
-   * {@code staleNanos}; hands {@code retry} each IP still resolving that is due another request.
+   * {@code staleNanos}; hands {@code retry} each IP still resolving that is due another request,
+   * and each next hop of ours whose MAC no reply has confirmed for {@code reconfirmNanos} (as
+   * Linux probes a stale entry in use): answered, it stays protected against forged ARP.
    */
-  public void expire(long now, long staleNanos, int maxRequests, long retryNanos, IntConsumer retry) {
+  public void expire(long now, long staleNanos, int maxRequests, long retryNanos, long reconfirmNanos,
+      IntConsumer retry) {
     for (int i = 0; i < capacity; i++) {
       if (ips[i] == 0) {
         continue;
@@ -198,6 +212,11 @@ public final class NeighborTable {
       } else if (now - updatedAt[i] > staleNanos) {
         removeAt(i);
         i--;
+      } else if (!opportunistic[i] && now - confirmedAt[i] >= reconfirmNanos
+          && (requests[i] == 0 || now - requestedAt[i] >= reconfirmNanos)) {
+        requestedAt[i] = now;
+        requests[i]++;
+        retry.accept(ips[i]);
       }
     }
   }

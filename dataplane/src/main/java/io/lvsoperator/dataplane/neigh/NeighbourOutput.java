@@ -38,8 +38,18 @@ public final class NeighbourOutput {
     this.mac = ourMac;
   }
 
-  /** Sends an IPv4 frame toward {@code dst}; false when it was dropped (counted). */
+  /** Sends an IPv4 frame toward {@code dst}, not a real server; false when it was dropped (counted). */
   public boolean send(byte[] frame, int length, int dst, RouteTable routes, long now) {
+    return send(frame, length, dst, false, routes, now);
+  }
+
+  /**
+   * Sends an IPv4 frame toward {@code dst}; false when it was dropped (counted).
+   *
+   * @param realServer whether {@code dst} is a real server: with gateways, it may park frames
+   *     in every slot, where a client on the segment (any source can claim to be one) gets half
+   */
+  public boolean send(byte[] frame, int length, int dst, boolean realServer, RouteTable routes, long now) {
     int hop = routes.nextHop(dst);
     if (hop == RouteTable.NO_ROUTE) {
       counters.drop(DropReason.NO_ROUTE);
@@ -48,11 +58,12 @@ public final class NeighbourOutput {
     Ethernet.setSource(frame, mac);
     long hopMac = neighbours.lookup(hop);
     if (hopMac == MacAddress.NONE) {
-      if (!pending.add(hop, frame, length, now)) {
+      boolean important = realServer || hop != dst;
+      if (!pending.add(hop, frame, length, important, now)) {
         counters.drop(DropReason.NEIGHBOUR_QUEUE_FULL);
         return false;
       }
-      if (neighbours.shouldRequest(hop, now, RETRY_NANOS)) {
+      if (neighbours.shouldRequest(hop, now, RETRY_NANOS, important)) {
         arp.request(hop, routes.sourceFor(hop));
       }
       return true;

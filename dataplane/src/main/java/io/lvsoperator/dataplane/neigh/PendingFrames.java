@@ -2,7 +2,9 @@ package io.lvsoperator.dataplane.neigh;
 
 /**
  * Frames waiting for their next hop's MAC, in a fixed pool of preallocated slots: bounded in
- * count and memory, and copying into a slot allocates nothing.
+ * count and memory, and copying into a slot allocates nothing. Frames for next hops anyone can
+ * name (a client on the segment: a spoofed source is one) may hold half the slots at most, so
+ * a flood of them cannot leave frames for real servers and gateways without room.
  */
 public final class PendingFrames {
   private final byte[][] frames;
@@ -10,6 +12,8 @@ public final class PendingFrames {
   private final int[] length;
   private final long[] queuedAt;
   private final long[] sequence; // arrival order, which timestamps cannot tell apart
+  private final boolean[] reserved;
+  private int unreservedUsed;
   private final int perNeighbourLimit;
   private int used;
   private long arrivals;
@@ -26,12 +30,17 @@ public final class PendingFrames {
     length = new int[slots];
     queuedAt = new long[slots];
     sequence = new long[slots];
+    reserved = new boolean[slots];
     this.perNeighbourLimit = perNeighbourLimit;
   }
 
-  /** Keeps a copy of the frame until {@code hop} resolves; false when no room. */
-  public boolean add(int hop, byte[] frame, int len, long now) {
-    if (len > frames[0].length) {
+  /**
+   * Keeps a copy of the frame until {@code hop} resolves; false when no room.
+   *
+   * @param important a real server or a gateway, which may use every slot
+   */
+  public boolean add(int hop, byte[] frame, int len, boolean important, long now) {
+    if (len > frames[0].length || !important && unreservedUsed >= frames.length / 2) {
       return false;
     }
     int free = -1;
@@ -53,6 +62,10 @@ public final class PendingFrames {
     length[free] = len;
     queuedAt[free] = now;
     sequence[free] = arrivals++;
+    reserved[free] = important;
+    if (!important) {
+      unreservedUsed++;
+    }
     used++;
     return true;
   }
@@ -81,8 +94,7 @@ public final class PendingFrames {
       f[4] = (byte) (mac >>> 8);
       f[5] = (byte) mac;
       int len = length[oldest];
-      length[oldest] = 0;
-      used--;
+      free(oldest);
       sender.send(f, len);
       sent++;
     }
@@ -93,12 +105,19 @@ public final class PendingFrames {
     int dropped = 0;
     for (int i = 0; i < frames.length && used > 0; i++) {
       if (length[i] != 0 && now - queuedAt[i] > maxAgeNanos) {
-        length[i] = 0;
-        used--;
+        free(i);
         dropped++;
       }
     }
     return dropped;
+  }
+
+  private void free(int i) {
+    length[i] = 0;
+    used--;
+    if (!reserved[i]) {
+      unreservedUsed--;
+    }
   }
 
   public int size() {

@@ -158,6 +158,29 @@ class EnginePipelineIT {
     assertThat(forwarded).singleElement().satisfies(f -> assertThat(Ethernet.destination(f)).isIn(RS1, RS2));
   }
 
+  /**
+   * Pings from hundreds of spoofed sources on the segment park their replies while the director
+   * asks for those MACs; a connection to a real server whose MAC is not known yet still finds room.
+   */
+  @Test
+  void pingsFromSpoofedNeighboursLeaveRoomToParkFramesForRealServers() {
+    port.drainSent();
+    for (int i = 0; i < 400; i++) {
+      port.offer(echoRequest(OUR, ROUTER, "198.18.0." + (20 + i % 200), VIP));
+      port.poll(engine, 100);
+    }
+    port.drainSent();
+    send(tcp(OUR, ROUTER, CIP, 40000, VIP, 80, Transport.TCP_SYN, 0));
+    assertThat(engine.counters().drops(DropReason.NEIGHBOUR_QUEUE_FULL)).as("echo replies refused")
+        .isPositive();
+    long refusedBefore = engine.counters().drops(DropReason.NEIGHBOUR_QUEUE_FULL);
+    List<byte[]> released = send(arp(OUR, RS1, Arp.OP_REPLY, RS1, "198.18.0.11", OUR, DIP));
+    released.addAll(send(arp(OUR, RS2, Arp.OP_REPLY, RS2, "198.18.0.12", OUR, DIP)));
+    assertThat(released).as("the SYN, parked until its real server answered ARP")
+        .anySatisfy(f -> assertThat(Ipv4Header.protocol(f, 14)).isEqualTo(Ipv4Header.PROTO_TCP));
+    assertThat(engine.counters().drops(DropReason.NEIGHBOUR_QUEUE_FULL)).isEqualTo(refusedBefore);
+  }
+
   /** Thousands of spoofed ARP senders cannot crowd out a next hop the director has to resolve. */
   @Test
   void anArpFloodFromSpoofedSendersLeavesRoomForNextHops() {

@@ -81,17 +81,17 @@ class NeighborTableTest {
     t.shouldRequest(RS1, T0, RETRY);
     List<Integer> retried = new ArrayList<>();
 
-    t.expire(T0 + RETRY / 2, 60 * SECOND, 3, RETRY, retried::add);
+    t.expire(T0 + RETRY / 2, 60 * SECOND, 3, RETRY, Long.MAX_VALUE, retried::add);
     assertThat(retried).as("not due yet").isEmpty();
 
-    t.expire(T0 + RETRY, 60 * SECOND, 3, RETRY, retried::add);
+    t.expire(T0 + RETRY, 60 * SECOND, 3, RETRY, Long.MAX_VALUE, retried::add);
     assertThat(retried).containsExactly(RS1);
-    t.expire(T0 + 2 * RETRY, 60 * SECOND, 3, RETRY, retried::add);
+    t.expire(T0 + 2 * RETRY, 60 * SECOND, 3, RETRY, Long.MAX_VALUE, retried::add);
     assertThat(retried).containsExactly(RS1, RS1);
     assertThat(t.entries()).singleElement().extracting(NeighborTable.Entry::requests).isEqualTo(3);
     assertThat(t.shouldRequest(RS1, T0 + 2 * RETRY + 1, RETRY)).as("expire counted as a request").isFalse();
 
-    t.expire(T0 + 3 * RETRY, 60 * SECOND, 3, RETRY, retried::add);
+    t.expire(T0 + 3 * RETRY, 60 * SECOND, 3, RETRY, Long.MAX_VALUE, retried::add);
     assertThat(retried).hasSize(2);
     assertThat(t.size()).isZero();
     assertThat(t.lookup(RS1)).isEqualTo(MacAddress.NONE);
@@ -103,14 +103,14 @@ class NeighborTableTest {
     NeighborTable t = new NeighborTable(16);
     t.learn(RS1, MAC1, true, T0);
     t.learn(RS2, MAC2, true, T0 + 30 * SECOND);
-    t.expire(T0 + 60 * SECOND, 60 * SECOND, 3, RETRY, NO_RETRY);
+    t.expire(T0 + 60 * SECOND, 60 * SECOND, 3, RETRY, Long.MAX_VALUE, NO_RETRY);
     assertThat(t.size()).isEqualTo(2);
-    t.expire(T0 + 60 * SECOND + 1, 60 * SECOND, 3, RETRY, NO_RETRY);
+    t.expire(T0 + 60 * SECOND + 1, 60 * SECOND, 3, RETRY, Long.MAX_VALUE, NO_RETRY);
     assertThat(t.lookup(RS1)).isEqualTo(MacAddress.NONE);
     assertThat(t.lookup(RS2)).isEqualTo(MAC2);
     assertThat(t.size()).isEqualTo(1);
     t.learn(RS2, MAC2, true, T0 + 80 * SECOND); // refreshed
-    t.expire(T0 + 120 * SECOND, 60 * SECOND, 3, RETRY, NO_RETRY);
+    t.expire(T0 + 120 * SECOND, 60 * SECOND, 3, RETRY, Long.MAX_VALUE, NO_RETRY);
     assertThat(t.lookup(RS2)).isEqualTo(MAC2);
   }
 
@@ -160,6 +160,28 @@ class NeighborTableTest {
     // long unconfirmed, an announcement is believed (a real server replaced its NIC)
     assertThat(t.learn(RS1, MAC2, false, forged + 2 + NeighborTable.REACHABLE_NANOS))
         .isEqualTo(NeighborTable.Learnt.LEARNED);
+  }
+
+  /** A next hop of ours is asked again before its confirmation grows old, so it stays protected. */
+  @Test
+  void nextHopsAreReconfirmedAndStayProtected() {
+    NeighborTable t = new NeighborTable(16);
+    t.shouldRequest(RS1, T0, RETRY);
+    t.learn(RS1, MAC1, true, T0 + 1);
+    t.learn(RS2, MAC2, false, T0 + 1); // learnt from its own frame: not ours to keep confirmed
+    List<Integer> asked = new ArrayList<>();
+    long reconfirm = NeighborTable.RECONFIRM_NANOS;
+    t.expire(T0 + reconfirm, 300 * SECOND, 3, RETRY, reconfirm, asked::add);
+    assertThat(asked).as("not due yet").isEmpty();
+    t.expire(T0 + 1 + reconfirm, 300 * SECOND, 3, RETRY, reconfirm, asked::add);
+    assertThat(asked).containsExactly(RS1);
+    t.expire(T0 + 2 + reconfirm, 300 * SECOND, 3, RETRY, reconfirm, asked::add);
+    assertThat(asked).as("once per interval").containsExactly(RS1);
+    long answered = T0 + 2 + reconfirm;
+    assertThat(t.awaiting(RS1, answered, 3 * SECOND)).isTrue();
+    assertThat(t.learn(RS1, MAC1, true, answered)).isEqualTo(NeighborTable.Learnt.REFRESHED);
+    // long after the first resolution, a forged announcement is still doubted
+    assertThat(t.learn(RS1, MAC2, false, answered + 20 * SECOND)).isEqualTo(NeighborTable.Learnt.SUSPECT);
   }
 
   /** Senders nobody asked about fill a quarter of the table at most; next hops we resolve still fit. */
@@ -268,7 +290,7 @@ class NeighborTableTest {
             }
           }
           List<Integer> retried = new ArrayList<>();
-          t.expire(now, stale, maxRequests, retry, retried::add);
+          t.expire(now, stale, maxRequests, retry, Long.MAX_VALUE, retried::add);
           assertThat(retried).containsExactlyInAnyOrderElementsOf(expectedRetries);
         }
       }

@@ -41,10 +41,10 @@ class PendingFramesTest {
   @Test
   void releaseSendsInArrivalOrderWithTheDestinationMacWritten() {
     PendingFrames p = new PendingFrames(8, 128, 8);
-    assertThat(p.add(HOP1, frame(1), 60, 10)).isTrue();
-    assertThat(p.add(HOP2, frame(2), 60, 11)).isTrue();
-    assertThat(p.add(HOP1, frame(3), 60, 12)).isTrue();
-    assertThat(p.add(HOP1, frame(4), 60, 13)).isTrue();
+    assertThat(p.add(HOP1, frame(1), 60, true, 10)).isTrue();
+    assertThat(p.add(HOP2, frame(2), 60, true, 11)).isTrue();
+    assertThat(p.add(HOP1, frame(3), 60, true, 12)).isTrue();
+    assertThat(p.add(HOP1, frame(4), 60, true, 13)).isTrue();
     assertThat(p.size()).isEqualTo(4);
 
     Sent sent = new Sent();
@@ -63,12 +63,12 @@ class PendingFramesTest {
   @Test
   void arrivalOrderHoldsWhenSlotsAreReused() {
     PendingFrames p = new PendingFrames(3, 128, 3);
-    p.add(HOP2, frame(1), 60, 1); // slot 0
-    p.add(HOP2, frame(2), 60, 2); // slot 1
-    p.add(HOP1, frame(3), 60, 3); // slot 2
+    p.add(HOP2, frame(1), 60, true, 1); // slot 0
+    p.add(HOP2, frame(2), 60, true, 2); // slot 1
+    p.add(HOP1, frame(3), 60, true, 3); // slot 2
     p.release(HOP2, MAC1, new Sent()); // frees slots 0 and 1
-    p.add(HOP1, frame(4), 60, 4); // slot 0, younger than the frame in slot 2
-    p.add(HOP1, frame(5), 60, 5);
+    p.add(HOP1, frame(4), 60, true, 4); // slot 0, younger than the frame in slot 2
+    p.add(HOP1, frame(5), 60, true, 5);
     Sent sent = new Sent();
     assertThat(p.release(HOP1, MAC1, sent)).isEqualTo(3);
     assertThat(sent.tags()).containsExactly(3, 4, 5);
@@ -81,11 +81,11 @@ class PendingFramesTest {
   @Test
   void arrivalOrderHoldsForFramesQueuedAtTheSameTime() {
     PendingFrames p = new PendingFrames(3, 128, 3);
-    p.add(HOP2, frame(1), 60, 7); // slot 0
-    p.add(HOP2, frame(2), 60, 7); // slot 1
-    p.add(HOP1, frame(3), 60, 7); // slot 2
+    p.add(HOP2, frame(1), 60, true, 7); // slot 0
+    p.add(HOP2, frame(2), 60, true, 7); // slot 1
+    p.add(HOP1, frame(3), 60, true, 7); // slot 2
     p.release(HOP2, MAC1, new Sent());
-    p.add(HOP1, frame(4), 60, 7); // slot 0
+    p.add(HOP1, frame(4), 60, true, 7); // slot 0
     Sent sent = new Sent();
     p.release(HOP1, MAC1, sent);
     assertThat(sent.tags()).containsExactly(3, 4);
@@ -95,7 +95,7 @@ class PendingFramesTest {
   void theFrameIsCopiedWhenAdded() {
     PendingFrames p = new PendingFrames(2, 128, 2);
     byte[] f = frame(7);
-    p.add(HOP1, f, 60, 1);
+    p.add(HOP1, f, 60, true, 1);
     Arrays.fill(f, (byte) 0x55); // the engine reuses its buffer for the next frame
     Sent sent = new Sent();
     p.release(HOP1, MAC1, sent);
@@ -106,7 +106,7 @@ class PendingFramesTest {
   void onlyTheGivenLengthIsKeptAndSent() {
     PendingFrames p = new PendingFrames(2, 128, 2);
     byte[] big = Arrays.copyOf(frame(9), 100);
-    p.add(HOP1, big, 42, 1);
+    p.add(HOP1, big, 42, true, 1);
     Sent sent = new Sent();
     p.release(HOP1, MAC1, sent);
     assertThat(sent.frames).singleElement().satisfies(f -> assertThat(f).hasSize(42));
@@ -115,22 +115,22 @@ class PendingFramesTest {
   @Test
   void slotsAreBounded() {
     PendingFrames p = new PendingFrames(3, 128, 10);
-    assertThat(p.add(HOP1, frame(1), 60, 1)).isTrue();
-    assertThat(p.add(HOP2, frame(2), 60, 1)).isTrue();
-    assertThat(p.add(HOP1, frame(3), 60, 1)).isTrue();
-    assertThat(p.add(HOP2, frame(4), 60, 1)).as("no slot left").isFalse();
+    assertThat(p.add(HOP1, frame(1), 60, true, 1)).isTrue();
+    assertThat(p.add(HOP2, frame(2), 60, true, 1)).isTrue();
+    assertThat(p.add(HOP1, frame(3), 60, true, 1)).isTrue();
+    assertThat(p.add(HOP2, frame(4), 60, true, 1)).as("no slot left").isFalse();
     assertThat(p.size()).isEqualTo(3);
     p.release(HOP2, MAC1, new Sent());
-    assertThat(p.add(HOP2, frame(4), 60, 2)).as("a released slot is free again").isTrue();
+    assertThat(p.add(HOP2, frame(4), 60, true, 2)).as("a released slot is free again").isTrue();
   }
 
   @Test
   void eachNeighbourHasALimit() {
     PendingFrames p = new PendingFrames(8, 128, 2);
-    assertThat(p.add(HOP1, frame(1), 60, 1)).isTrue();
-    assertThat(p.add(HOP1, frame(2), 60, 2)).isTrue();
-    assertThat(p.add(HOP1, frame(3), 60, 3)).isFalse();
-    assertThat(p.add(HOP2, frame(4), 60, 4)).as("another neighbour still has room").isTrue();
+    assertThat(p.add(HOP1, frame(1), 60, true, 1)).isTrue();
+    assertThat(p.add(HOP1, frame(2), 60, true, 2)).isTrue();
+    assertThat(p.add(HOP1, frame(3), 60, true, 3)).isFalse();
+    assertThat(p.add(HOP2, frame(4), 60, true, 4)).as("another neighbour still has room").isTrue();
     assertThat(p.size()).isEqualTo(3);
     Sent sent = new Sent();
     p.release(HOP1, MAC1, sent);
@@ -140,17 +140,17 @@ class PendingFramesTest {
   @Test
   void framesLargerThanASlotAreRefused() {
     PendingFrames p = new PendingFrames(2, 64, 2);
-    assertThat(p.add(HOP1, new byte[65], 65, 1)).isFalse();
-    assertThat(p.add(HOP1, new byte[64], 64, 1)).isTrue();
+    assertThat(p.add(HOP1, new byte[65], 65, true, 1)).isFalse();
+    assertThat(p.add(HOP1, new byte[64], 64, true, 1)).isTrue();
     assertThat(p.size()).isEqualTo(1);
   }
 
   @Test
   void expireDropsFramesOlderThanTheMaximumAge() {
     PendingFrames p = new PendingFrames(4, 128, 4);
-    p.add(HOP1, frame(1), 60, 100);
-    p.add(HOP1, frame(2), 60, 200);
-    p.add(HOP2, frame(3), 60, 150);
+    p.add(HOP1, frame(1), 60, true, 100);
+    p.add(HOP1, frame(2), 60, true, 200);
+    p.add(HOP2, frame(3), 60, true, 150);
     assertThat(p.expire(1100, 1000)).isZero();
     assertThat(p.expire(1101, 1000)).isEqualTo(1);
     assertThat(p.size()).isEqualTo(2);
@@ -167,9 +167,27 @@ class PendingFramesTest {
     PendingFrames p = new PendingFrames(4, 128, 4);
     Sent sent = new Sent();
     assertThat(p.release(HOP1, MAC1, sent)).isZero();
-    p.add(HOP2, frame(1), 60, 1);
+    p.add(HOP2, frame(1), 60, true, 1);
     assertThat(p.release(HOP1, MAC1, sent)).isZero();
     assertThat(sent.frames).isEmpty();
     assertThat(p.size()).isEqualTo(1);
+  }
+
+  /** Frames for next hops anyone can name take half the slots at most; the other half stays free. */
+  @Test
+  void framesForClientsOnTheSegmentLeaveHalfThePoolToRealServers() {
+    PendingFrames p = new PendingFrames(8, 128, 8);
+    int refused = 0;
+    for (int i = 0; i < 8; i++) {
+      if (!p.add(0x0a000100 + i, frame(i), 60, false, i)) {
+        refused++;
+      }
+    }
+    assertThat(refused).isEqualTo(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(p.add(HOP1, frame(10 + i), 60, true, 20 + i)).isTrue();
+    }
+    assertThat(p.expire(100, 50)).isEqualTo(8);
+    assertThat(p.add(0x0a000100, frame(1), 60, false, 101)).as("room again after expiry").isTrue();
   }
 }

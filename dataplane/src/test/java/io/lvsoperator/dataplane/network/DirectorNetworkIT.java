@@ -124,6 +124,7 @@ class DirectorNetworkIT {
   private LabProcess director;
   private Path config;
   private long generation;
+  private int tableEntries;
   private int udpSourcePort = 40000;
 
   /** On failure, before the per-test processes stop: what the director and the lab looked like. */
@@ -422,6 +423,50 @@ class DirectorNetworkIT {
     LOG.info("link flap with {} I/O: port failures {}, reopens {}", io, metric("lvs_port_failures_total"),
         metric("lvs_port_reopens_total"));
 
+    // an MTU change is taken without a restart
+    ns.exec("dir", "ip", "link", "set", "eth0", "mtu", "1400");
+    try {
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertThat(state().path("mtu").asInt()).as("MTU in /v1/state").isEqualTo(1400));
+      assertThat(client("spread", VIP, TCP_PORT, 3).path("errors").asInt(-1)).isZero();
+    } finally {
+      ns.exec("dir", "ip", "link", "set", "eth0", "mtu", "1500");
+    }
+
+    stopDirectorAndCheckItUndidItsKernelSetup();
+  }
+
+  /**
+   * 50 established connections (each has sent a request) are held while 20,000 spoofed SYN-then-
+   * ACK pairs from random sources hit the VIP of a director whose table holds 1,024 entries; at
+   * least 49 of the 50 still get their second answer.
+   */
+  @Test
+  @Order(5)
+  void aSpoofedSynAckFloodKeepsEstablishedConnectionsAlive() throws Exception {
+    startDirector(ForwardingMode.DR, DirectorInterface.NODE_LIKE, "afpacket", ADMIN, 1024);
+    Path release = ns.workDir().resolve("release-flood");
+    LabProcess hold = ns.spawn("cli", "cli-hold-50", "python3", script("client.py"), "hold", "--host", VIP,
+        "--port", String.valueOf(TCP_PORT), "--count", "50", "--until", release.toString(), "--deadline", "50");
+    perTest.add(hold);
+    awaitOutput(hold, "{\"ready\"", Duration.ofSeconds(20));
+    assertThat(lastJson(hold.output()).path("ready").toString()).doesNotContain("error");
+
+    String flood = ns.exec("rtr", "python3", script("chaos.py"), "flood", "s0", VIP, String.valueOf(TCP_PORT),
+        "--pairs", "20000", "--seconds", "5");
+    LOG.info("flood: {}", flood.strip());
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(metric("lvs_connection_table_entries")).as("the table is full").isEqualTo(1024));
+    assertThat(metric("lvs_connection_table_unconfirmed")).isGreaterThan(900);
+
+    Files.writeString(release, "go");
+    assertThat(hold.waitFor(30)).as("held connections finished: %s", hold.output()).isTrue();
+    JsonNode second = lastJson(hold.output()).path("second");
+    long answered = java.util.stream.StreamSupport.stream(second.spliterator(), false)
+        .filter(n -> !n.asText().startsWith("error")).count();
+    LOG.info("after the flood: {} of 50 held connections answered", answered);
+    assertThat(answered).as("held connections answered after the flood: %s", second).isGreaterThanOrEqualTo(49);
+    assertThat(metric("lvs_confirmed_connections_evicted_total")).isZero();
     stopDirectorAndCheckItUndidItsKernelSetup();
   }
 
@@ -511,6 +556,12 @@ class DirectorNetworkIT {
   /** @param admin the --admin address; a node address also listens on 127.0.0.1 (ADMIN) */
   private void startDirector(ForwardingMode mode, DirectorInterface iface, String io, String admin)
       throws Exception {
+    startDirector(mode, iface, io, admin, 0);
+  }
+
+  /** @param tableEntries the connection table's size, 0 for the default */
+  private void startDirector(ForwardingMode mode, DirectorInterface iface, String io, String admin, int tableEntries)
+      throws Exception {
     lab.directorInterface(iface == DirectorInterface.NODE_LIKE);
     lab.realServerGateway(mode == ForwardingMode.NAT ? DIP : GATEWAY);
     if (mode != ForwardingMode.NAT) {
@@ -527,6 +578,7 @@ class DirectorNetworkIT {
     }
     assertThat(ns.exec("dir", "nft", "list", "ruleset").trim()).as("director's nftables before the start").isEmpty();
     kernelBefore.put("dir", kernelView("dir"));
+    this.tableEntries = tableEntries;
     spawnDirector(mode, iface, io, admin);
   }
 
@@ -603,6 +655,9 @@ class DirectorNetworkIT {
     y.append("services:\n");
     service(y, "test/tcp", "TCP", TCP_PORT, mode, withRs2);
     service(y, "test/udp", "UDP", UDP_PORT, mode, withRs2);
+    if (tableEntries > 0) {
+      y.append("connectionTable: {maxEntries: ").append(tableEntries).append("}\n");
+    }
     return y.toString();
   }
 

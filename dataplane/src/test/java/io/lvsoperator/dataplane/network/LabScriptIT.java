@@ -108,4 +108,18 @@ class LabScriptIT {
     assertThat(run.output()).containsPattern(point);
     assertThat(labNamespaces()).isEmpty();
   }
+
+  /** `lab.sh scenario chaos`: every fault is survived, traffic recovers after each, nothing is left. */
+  @Test
+  void theLabRecoversFromEveryFault() throws Exception {
+    Run run = lab("scenario", "chaos");
+    assertThat(run.output()).doesNotContain("FAIL");
+    assertThat(run.exit()).as("exit status").isZero();
+    assertThat(run.output()).contains("chaos: traffic recovered from every fault")
+        .containsPattern("link-flap +198\\.18\\.0\\.100:80 +[0-9]+ +[0-9]+ +[0-9.]+")
+        .containsPattern("forged-arp +198\\.18\\.0\\.101:8080 +[0-9]+ +[0-9]+ +[0-9.]+")
+        .contains("ok    no probe failed while the admin endpoints were held");
+    assertThat(labNamespaces()).isEmpty();
+    assertThat(Path.of("/run/lvslab")).doesNotExist();
+  }
 }

@@ -20,7 +20,7 @@ public final class DirectRoutingTransmitter {
   }
 
   public void transmit(byte[] f, int frameLength, int rip, RouteTable routes, long now) {
-    if (output.send(f, frameLength, rip, routes, now)) {
+    if (output.send(f, frameLength, rip, true, routes, now)) {
       counters.inc(Counter.FORWARDED_DR);
     }
   }

@@ -30,7 +30,7 @@ public final class NatTransmitter {
     Ipv4Header.setDestination(f, l3, rip);
     Transport.addressChanged(f, l4, protocol, vip, rip);
     Transport.setDestinationPort(f, l4, protocol, rport);
-    if (output.send(f, frameLength, rip, routes, now)) {
+    if (output.send(f, frameLength, rip, true, routes, now)) {
       counters.inc(Counter.FORWARDED_NAT);
     }
   }
@@ -55,7 +55,7 @@ public final class NatTransmitter {
   /** A later fragment of a client's datagram: only the IP destination changes (no ports in it). */
   public void inboundFragment(byte[] f, int frameLength, int l3, int rip, RouteTable routes, long now) {
     Ipv4Header.setDestination(f, l3, rip);
-    if (output.send(f, frameLength, rip, routes, now)) {
+    if (output.send(f, frameLength, rip, true, routes, now)) {
       counters.inc(Counter.FORWARDED_NAT);
     }
   }
@@ -84,7 +84,7 @@ public final class NatTransmitter {
     Ipv4Header.setSource(f, quoted, rip);
     Bytes.put16(f, quotedL4, rport);
     Icmp.recomputeChecksum(f, icmp, icmpLength);
-    if (output.send(f, frameLength, rip, routes, now)) {
+    if (output.send(f, frameLength, rip, true, routes, now)) {
       counters.inc(Counter.FORWARDED_NAT);
     }
   }

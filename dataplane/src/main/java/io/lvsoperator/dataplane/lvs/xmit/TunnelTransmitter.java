@@ -47,7 +47,7 @@ public final class TunnelTransmitter {
     int flags = Ipv4Header.dontFragment(f, l3) ? Ipv4Header.FLAG_DF : 0;
     Ipv4Header.write(tx, o, Ipv4Header.tos(f, l3), outer, nextId++ & 0xffff, flags, OUTER_TTL,
         Ipv4Header.PROTO_IPIP, routes.sourceFor(rip), rip);
-    if (output.send(tx, o + outer, rip, routes, now)) {
+    if (output.send(tx, o + outer, rip, true, routes, now)) {
       counters.inc(Counter.FORWARDED_TUN);
     }
   }
