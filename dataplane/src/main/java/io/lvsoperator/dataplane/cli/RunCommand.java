@@ -87,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
   String interfaceName;
 
   @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + DEFAULT_ADMIN_PORT,
-      description = "Admin endpoint: /healthz, /metrics, /v1/state (default: ${DEFAULT-VALUE}).")
+      description = "Admin endpoint: /livez, /healthz, /metrics, and /v1/state on loopback (default: ${DEFAULT-VALUE}).")
   String admin;
 
   /** How frames reach the engine. */
