@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.DirectorParts;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorStatus;
 import io.lvsoperator.dataplane.control.ConfigApplier;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
-  public static final String NODE_LABEL = "lvsoperator.io/node";
+  public static final String NODE_LABEL = DirectorParts.NODE_LABEL;
 
   private final KubernetesClient client;
   private final String node;
@@ -103,7 +104,8 @@ public final class ClusterAgent implements AutoCloseable {
   }
 
   private void reconcile() {
-    Optional<DirectorSpec> spec = DirectorAssembler.assemble(informer.getStore().list());
+    Optional<DirectorSpec> spec = DirectorParts.assemble(informer.getStore().list().stream().map(Director::getSpec)
+        .toList());
     if (spec.isEmpty()) {
       return; // none yet, or parts of two generations: wait for the rest
     }

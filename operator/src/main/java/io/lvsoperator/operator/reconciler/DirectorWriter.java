@@ -3,8 +3,8 @@ package io.lvsoperator.operator.reconciler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.DirectorParts;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
-import io.lvsoperator.api.v1alpha1.ServiceSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -17,15 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the Director objects match a plan. A node's configuration goes into one object named
- * after the node, or, past {@code servicesPerObject} services, into parts (`NODE`, `NODE-shard-1`,
- * ...) that share one generation, so no object nears the API server's size limit. Writes only
+ * after the node, or, past {@code servicesPerObject} services or {@link DirectorParts#DEFAULT_MAX_BYTES}
+ * encoded, into parts (`NODE`, `NODE-shard-1`, ...) that share one generation, so no object nears
+ * the API server's size limit (the split is the contract's, {@link DirectorParts}). Writes only
  * what changed; a change anywhere in a node's configuration moves all its parts to the next
  * generation, so the dataplane can tell a complete set. Updates carry the resourceVersion read:
  * concurrent writers conflict and retry instead of overwriting each other.
  */
 final class DirectorWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DirectorWriter.class);
-  static final String NODE_LABEL = "lvsoperator.io/node";
+  static final String NODE_LABEL = DirectorParts.NODE_LABEL;
   static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
   private DirectorWriter() {}
@@ -42,24 +43,6 @@ final class DirectorWriter {
     return labels != null && labels.containsKey(NODE_LABEL) ? labels.get(NODE_LABEL) : d.getMetadata().getName();
   }
 
-  static String partName(String node, int index) {
-    return index == 0 ? node : node + "-shard-" + index;
-  }
-
-  /** The parts of a node's configuration: one unsharded spec, or shards of at most {@code max} services. */
-  static List<DirectorSpec> split(DirectorSpec spec, int max) {
-    List<ServiceSpec> all = spec.services();
-    if (all.size() <= max) {
-      return List.of(spec);
-    }
-    int count = (all.size() + max - 1) / max;
-    List<DirectorSpec> parts = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      parts.add(spec.asShard(i, count, all.subList(i * max, Math.min(all.size(), (i + 1) * max))));
-    }
-    return parts;
-  }
-
   /** Returns the Director objects as they are after this pass (the caches may lag behind). */
   static List<Director> apply(KubernetesClient client, Map<String, DirectorSpec> desired, List<Director> existing,
       int servicesPerObject, Written written) {
@@ -71,7 +54,7 @@ final class DirectorWriter {
     }
     for (Map.Entry<String, DirectorSpec> e : desired.entrySet()) {
       String node = e.getKey();
-      List<DirectorSpec> parts = split(e.getValue(), servicesPerObject);
+      List<DirectorSpec> parts = DirectorParts.split(e.getValue(), servicesPerObject, DirectorParts.DEFAULT_MAX_BYTES);
       List<Director> current = new ArrayList<>(byNode.getOrDefault(node, List.of()));
       current.sort(Comparator.comparing(d -> d.getMetadata().getName()));
       if (unchanged(current, parts, node)) {
@@ -81,7 +64,7 @@ final class DirectorWriter {
           .max().orElse(0) + 1;
       Set<String> names = new HashSet<>();
       for (int i = 0; i < parts.size(); i++) {
-        String name = partName(node, i);
+        String name = DirectorParts.partName(node, i);
         names.add(name);
         Director old = current.stream().filter(d -> d.getMetadata().getName().equals(name)).findFirst().orElse(null);
         Director d = new Director();
@@ -130,7 +113,7 @@ final class DirectorWriter {
     }
     Long generation = null;
     for (int i = 0; i < parts.size(); i++) {
-      String name = partName(node, i);
+      String name = DirectorParts.partName(node, i);
       Director d = current.stream().filter(x -> x.getMetadata().getName().equals(name)).findFirst().orElse(null);
       if (d == null || d.getSpec() == null || !nodeOf(d).equals(node)
           || (d.getMetadata().getLabels() == null || !d.getMetadata().getLabels().containsKey(NODE_LABEL))) {
