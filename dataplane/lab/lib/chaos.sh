@@ -5,6 +5,18 @@
 
 CHAOS_MARKS=""
 mark() { echo "$1 $2 $(now)" >>"$CHAOS_MARKS"; }
+# kill9 PID: SIGKILL a process of the lab and forget it, so that cleanup never signals a number the
+# system may have given to another process since
+kill9() {
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  forget "$1"
+}
+forget() {
+  local kept=() p
+  for p in "${OWN_PIDS[@]}"; do [ "$p" = "$1" ] || kept+=("$p"); done
+  OWN_PIDS=("${kept[@]}")
+}
 
 # restart_dataplane NODE: what the kubelet does when the container died (restartPolicy Always)
 restart_dataplane() {
@@ -33,7 +45,7 @@ chaos_faults() {
 
   section "fault: kill -9 of $nat_owner's dataplane, restarted 1 s later (as the kubelet would)"
   mark start dataplane-kill-9
-  kill -9 "${DATAPLANE_PID[$nat_owner]}"; wait "${DATAPLANE_PID[$nat_owner]}" 2>/dev/null || true
+  kill9 "${DATAPLANE_PID[$nat_owner]}"
   sleep 1; restart_dataplane "$nat_owner"
   mark end dataplane-kill-9
   sleep 8
@@ -46,7 +58,7 @@ chaos_faults() {
 
   section "fault: kill -9 of the operator, restarted 1 s later"
   mark start operator-kill-9
-  kill -9 "$OPERATOR_PID"; wait "$OPERATOR_PID" 2>/dev/null || true
+  kill9 "$OPERATOR_PID"
   sleep 1; restart_operator
   mark end operator-kill-9
   wait_for 90 "the operator" grep -q "operator started" "$CLUSTER_WORK/operator.restart.log" || true
@@ -66,7 +78,7 @@ chaos_faults() {
   mark start api-restart
   # the mock keeps its objects in memory; a real API server keeps them in etcd: they are put back
   kk get virtualservices -o yaml >"$CLUSTER_WORK/virtualservices.saved.yaml"
-  kill "$API_PID"; wait "$API_PID" 2>/dev/null || true
+  kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; forget "$API_PID"
   spawn api "$CLUSTER_WORK/api-server.restart.log" "${API_SERVER[@]}" io.lvsoperator.dataplane.testsupport.MockApiServerMain \
     198.18.0.5 6443
   API_PID=$LAST_PID

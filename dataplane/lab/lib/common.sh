@@ -109,7 +109,11 @@ wait_for() {
 
 cleanup() {
   local pid n
-  for ((i = ${#OWN_PIDS[@]} - 1; i >= 0; i--)); do kill "${OWN_PIDS[$i]}" 2>/dev/null || true; done
+  # CONT first: a process stopped by a chaos fault would not see TERM, and wait would hang
+  for ((i = ${#OWN_PIDS[@]} - 1; i >= 0; i--)); do
+    kill -CONT "${OWN_PIDS[$i]}" 2>/dev/null || true
+    kill "${OWN_PIDS[$i]}" 2>/dev/null || true
+  done
   for pid in "${OWN_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   OWN_PIDS=()
   for n in "${OWN_NS[@]}"; do ip netns del "$n" 2>/dev/null || true; done

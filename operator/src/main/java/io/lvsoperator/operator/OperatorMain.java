@@ -134,7 +134,12 @@ public final class OperatorMain implements Callable<Integer> {
         "/readyz", () -> operator.getRuntimeInfo().allEventSourcesAreHealthy()
             ? OperatorHttpServer.Reply.text(200, "ok\n") : OperatorHttpServer.Reply.text(503, "event sources unhealthy\n")));
     http.start();
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
     LOG.info("operator started: interface {}, dataplane pods {}, leader election {}, http {}", opts.interfaceName(),
         opts.dataplaneSelector(), opts.leaderElection(), http.address());
     return new Running(operator, http, registry);

@@ -60,6 +60,12 @@ class OperatorIT {
     return vs;
   }
 
+  /** The director in the VirtualService's status; null while no status was written yet. */
+  String directorOf(String name) {
+    VirtualService vs = cluster.get("default", name);
+    return vs == null || vs.getStatus() == null ? null : vs.getStatus().getDirector();
+  }
+
   VirtualService create(VirtualService vs) {
     return cluster.client().resources(VirtualService.class).inNamespace("default").resource(vs).create();
   }
@@ -144,7 +150,9 @@ class OperatorIT {
       assertThat(weights).containsExactlyInAnyOrderEntriesOf(
           Map.of("10.244.0.5", 1, "10.244.1.7", 1, "10.244.2.9", 0));
       assertThat(svc.realServers()).allSatisfy(r -> assertThat(r.port()).isEqualTo(8080));
-      assertThat(cluster.get("default", "from-service").getStatus().getReady()).isEqualTo("2/3");
+      VirtualService fromService = cluster.get("default", "from-service");
+      assertThat(fromService.getStatus()).isNotNull();
+      assertThat(fromService.getStatus().getReady()).isEqualTo("2/3");
     });
 
     // an endpoint goes away: the director follows
@@ -195,6 +203,22 @@ class OperatorIT {
       assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
           .containsExactly("default/holder");
     });
+  }
+
+  /** A typo in the holder's VIP does not hand its address to the next VirtualService that asks. */
+  @Test
+  void anInvalidEditKeepsTheClaimsItHeld() {
+    cluster.dataplanePod("node-a", true);
+    create(staticService("holder", "198.18.0.120", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "holder"), "Accepted", "True", null));
+    VirtualService holder = cluster.get("default", "holder");
+    holder.getSpec().setVip("198.18.0.1200");
+    cluster.client().resources(VirtualService.class).inNamespace("default").resource(holder).update();
+    await().atMost(wait).untilAsserted(() ->
+        assertCondition(cluster.get("default", "holder"), "Accepted", "False", "InvalidSpec"));
+    create(staticService("newcomer", "198.18.0.120", ForwardingMode.DR, "198.18.0.12"));
+    await().atMost(wait).untilAsserted(() ->
+        assertCondition(cluster.get("default", "newcomer"), "Accepted", "False", "Conflict"));
   }
 
   /**
@@ -289,15 +313,15 @@ class OperatorIT {
     cluster.dataplanePod("node-b", true);
     create(staticService("web", "198.18.0.104", ForwardingMode.TUN, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() ->
-        assertThat(cluster.get("default", "web").getStatus().getDirector()).isEqualTo("node-a"));
+        assertThat(directorOf("web")).isEqualTo("node-a"));
     // a second VIP spreads to the other director
     create(staticService("api", "198.18.0.105", ForwardingMode.TUN, "198.18.0.12"));
     await().atMost(wait).untilAsserted(() ->
-        assertThat(cluster.get("default", "api").getStatus().getDirector()).isEqualTo("node-b"));
+        assertThat(directorOf("api")).isEqualTo("node-b"));
 
     cluster.dataplanePod("node-a", false);
     await().atMost(wait).untilAsserted(() -> {
-      assertThat(cluster.get("default", "web").getStatus().getDirector()).isEqualTo("node-b");
+      assertThat(directorOf("web")).isEqualTo("node-b");
       assertThat(cluster.director("node-b").getSpec().vips()).containsExactlyInAnyOrder("198.18.0.104", "198.18.0.105");
       assertThat(cluster.director("node-a").getSpec().vips()).isEmpty();
     });
@@ -306,7 +330,7 @@ class OperatorIT {
     // the VIP does not move back when node-a returns: assignments are stable
     cluster.dataplanePod("node-a", true);
     await().atMost(wait).untilAsserted(() -> assertThat(cluster.director("node-a")).isNotNull());
-    assertThat(cluster.get("default", "web").getStatus().getDirector()).isEqualTo("node-b");
+    assertThat(directorOf("web")).isEqualTo("node-b");
   }
 
   @Test

@@ -76,9 +76,9 @@ public final class ConfigApplier {
    */
   public synchronized boolean interfaceChanged(InterfaceInfo now) {
     InterfaceInfo before = iface;
-    iface = now;
     ForwardingTable current = tables.get();
     if (current == null) {
+      iface = now;
       return true;
     }
     try {
@@ -86,6 +86,8 @@ public final class ConfigApplier {
       kernel.accept(next);
       tables.set(next);
       compiler.committed();
+      // only now: a change that failed is seen again by the watcher and retried
+      iface = now;
       LOG.info("director {} recompiled generation {} for its interface: MTU {} -> {}, {} kernel addresses",
           now.name(), current.generation(), before.mtu(), now.mtu(), now.kernelAddresses().size());
       return true;

@@ -214,7 +214,8 @@ public final class Engine implements FrameHandler {
         // lives as long as a half-open one and goes first when the table is full
         if (total - ihl > Transport.tcpHeaderLength(f, l4) || connections.seen(c) >= CONFIRM_PACKETS) {
           connections.confirm(c);
-        } else {
+        } else if (connections.size() > connections.capacity() / 2) {
+          // under pressure only: an idle pooled connection on a quiet director keeps its entry
           timeout = t.timeouts().tcp(TcpState.SYN_RECV);
         }
       }
@@ -316,7 +317,11 @@ public final class Engine implements FrameHandler {
       return;
     }
     if (protocol == Ipv4Header.PROTO_ICMP) {
-      icmpFromRealServer(f, frameLength, l3, ihl, total, t, now);
+      if (fragment != 0) {
+        counters.drop(DropReason.IP_FRAGMENT);
+      } else {
+        icmpFromRealServer(f, frameLength, l3, ihl, total, t, now);
+      }
       return;
     }
     int l4 = l3 + ihl;
@@ -431,6 +436,11 @@ public final class Engine implements FrameHandler {
       counters.drop(DropReason.MALFORMED);
       return;
     }
+    if (!Icmp.isError(Icmp.type(f, o))) {
+      // a real server's own ping or reply: the node's business (the kernel guard lets it pass)
+      counters.inc(Counter.IGNORED);
+      return;
+    }
     int e = quotedPacket(f, l3, ihl, total, Icmp.type(f, o));
     if (e < 0) {
       return;
@@ -456,6 +466,11 @@ public final class Engine implements FrameHandler {
   private int quotedPacket(byte[] f, int l3, int ihl, int total, int type) {
     if (!Icmp.isError(type)) {
       counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+      return -1;
+    }
+    if (Checksums.fold(Checksums.sum(f, l3 + ihl, total - ihl)) != 0xffff) {
+      // verified before it is passed on, as IPVS does: a corrupt error would carry a wrong MTU
+      counters.drop(DropReason.BAD_L4_CHECKSUM);
       return -1;
     }
     int e = l3 + ihl + Icmp.HEADER_LENGTH;
@@ -585,8 +600,12 @@ public final class Engine implements FrameHandler {
 
   private void resolve(int ip, RouteTable routes, long now) {
     int hop = routes.nextHop(ip);
-    if (hop != RouteTable.NO_ROUTE && neighbours.lookup(hop) == MacAddress.NONE
-        && neighbours.shouldRequest(hop, now, NeighbourOutput.RETRY_NANOS)) {
+    if (hop == RouteTable.NO_ROUTE) {
+      return;
+    }
+    if (neighbours.lookup(hop) != MacAddress.NONE) {
+      neighbours.want(hop); // learnt from its own ARP before we asked: ours now, confirmed soon
+    } else if (neighbours.shouldRequest(hop, now, NeighbourOutput.RETRY_NANOS)) {
       arp.request(hop, routes.sourceFor(hop));
     }
   }

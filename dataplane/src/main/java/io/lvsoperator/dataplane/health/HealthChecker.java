@@ -62,7 +62,14 @@ public final class HealthChecker implements AutoCloseable {
         }
         probing = true;
       }
-      probes.submit(new ProbeLoop.Probe(service, spec, address, port, this::result));
+      try {
+        probes.submit(new ProbeLoop.Probe(service, spec, address, port, this::result));
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          probing = false; // not submitted: the next interval tries again
+        }
+        throw e;
+      }
     }
 
     void result(boolean ok) {

@@ -111,6 +111,7 @@ final class ProbeLoop implements AutoCloseable {
       started = false;
       List<Probe> batch = new ArrayList<>();
       synchronized (lock) {
+        List<Map.Entry<String, ArrayDeque<Probe>>> served = new ArrayList<>();
         Iterator<Map.Entry<String, ArrayDeque<Probe>>> it = waiting.entrySet().iterator();
         while (it.hasNext() && running.size() + batch.size() < IN_FLIGHT) {
           Map.Entry<String, ArrayDeque<Probe>> e = it.next();
@@ -119,10 +120,13 @@ final class ProbeLoop implements AutoCloseable {
           }
           batch.add(e.getValue().poll());
           inFlight.merge(e.getKey(), 1, Integer::sum);
-          if (e.getValue().isEmpty()) {
-            it.remove();
+          it.remove();
+          if (!e.getValue().isEmpty()) {
+            served.add(Map.entry(e.getKey(), e.getValue()));
           }
         }
+        // a service just served goes to the back: the next free slot is another service's turn
+        served.forEach(e -> waiting.put(e.getKey(), e.getValue()));
       }
       for (Probe p : batch) {
         start(p);
@@ -132,11 +136,12 @@ final class ProbeLoop implements AutoCloseable {
   }
 
   private void start(Probe p) {
-    SocketChannel ch;
+    SocketChannel ch = null;
     try {
       ch = SocketChannel.open();
       ch.configureBlocking(false);
     } catch (IOException e) {
+      close(ch);
       done(p, false);
       return;
     }
@@ -148,7 +153,8 @@ final class ProbeLoop implements AutoCloseable {
       } else {
         ch.register(selector, SelectionKey.OP_CONNECT, r);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // whatever went wrong, the probe ends: its check must not wait for ever
       finish(r, false);
     }
   }

@@ -42,7 +42,7 @@ public final class ReopeningPort implements PacketPort {
   private volatile boolean closed;
   private volatile long failures;
   private volatile long reopens;
-  private long retiredDrops;
+  private volatile long retiredDrops;
   private long backoff = FIRST_BACKOFF_NANOS;
   private long retryAt;
   private long downSince;

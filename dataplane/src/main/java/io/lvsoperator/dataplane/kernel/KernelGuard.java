@@ -31,7 +31,8 @@ public final class KernelGuard implements AutoCloseable {
   private final String interfaceName;
   private final String table;
   private final NftSession nft = new NftSession(Duration.ofSeconds(10));
-  private boolean installed;
+  /** The nft start in which our table was created (0: none): it exists while that nft runs. */
+  private volatile long ownedIn;
 
   public KernelGuard(String interfaceName) {
     this.interfaceName = interfaceName;
@@ -44,22 +45,17 @@ public final class KernelGuard implements AutoCloseable {
 
   /** Installs or replaces the rules for {@code t} in one atomic nft transaction. */
   public void apply(ForwardingTable t) throws IOException {
-    boolean ours = holds();
-    try {
-      nft.run(oneTransaction(render(t, ours)));
-    } catch (IOException e) {
-      // whatever is in the kernel now, the next attempt starts from scratch
-      installed = false;
-      throw e;
-    }
-    installed = true;
+    // a refused transaction changes nothing (nft applies all of it or nothing): what we owned
+    // before we still own, so the next attempt replaces it again
+    nft.run(oneTransaction(render(t, holds())));
+    ownedIn = nft.starts();
     LOG.info("kernel guard {} on {} holds {} VIPs (generation {})", table, interfaceName, t.vipList().size(),
         t.generation());
   }
 
   /** True while the rules are in the kernel: false before the first apply and once nft has died. */
   public boolean holds() {
-    return installed && nft.alive();
+    return ownedIn != 0 && ownedIn == nft.starts() && nft.alive();
   }
 
   /** The script as one nft -i line, which nft runs as one transaction. */
@@ -139,7 +135,7 @@ public final class KernelGuard implements AutoCloseable {
   /** Removes the table: the kernel is as we found it. */
   @Override
   public void close() {
-    if (!installed) {
+    if (!holds()) {
       nft.close();
       return;
     }
@@ -150,7 +146,7 @@ public final class KernelGuard implements AutoCloseable {
       // ending nft below removes the table anyway
       LOG.warn("kernel guard {} on {}: {}; the table goes with nft", table, interfaceName, e.getMessage());
     }
-    installed = false;
+    ownedIn = 0;
     nft.close();
   }
 }

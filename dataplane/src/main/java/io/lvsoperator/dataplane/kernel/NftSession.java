@@ -27,6 +27,7 @@ final class NftSession implements AutoCloseable {
   private static final String EXITED = "\u0000exited";
 
   private final Duration timeout;
+  private volatile long starts;
   private Process process;
   private OutputStream stdin;
   private InputStream stderr;
@@ -57,6 +58,11 @@ final class NftSession implements AutoCloseable {
     }
   }
 
+  /** How many nft processes this session has started: a new one owns none of the old one's tables. */
+  long starts() {
+    return starts;
+  }
+
   /** True while nft runs: the tables it owns exist only as long. */
   synchronized boolean alive() {
     return process != null && process.isAlive();
@@ -68,6 +74,7 @@ final class NftSession implements AutoCloseable {
     }
     stop();
     process = new ProcessBuilder("nft", "-i").start();
+    starts++;
     stdin = process.getOutputStream();
     stderr = process.getErrorStream();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();

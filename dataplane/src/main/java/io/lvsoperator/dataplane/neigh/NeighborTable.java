@@ -118,7 +118,9 @@ public final class NeighborTable {
       if (now - updatedAt[i] < LOCKTIME_NANOS) {
         return Learnt.LOCKED;
       }
-      if (!solicited && confirmedAt[i] != 0 && now - confirmedAt[i] < REACHABLE_NANOS) {
+      // recently confirmed by its owner: another MAC, even in a reply to our request (a forger
+      // can answer too), is doubted; only when the owner stays silent past REACHABLE does it go
+      if (confirmedAt[i] != 0 && now - confirmedAt[i] < REACHABLE_NANOS) {
         return Learnt.SUSPECT;
       }
     }
@@ -127,12 +129,21 @@ public final class NeighborTable {
     requests[i] = 0;
     if (solicited) {
       confirmedAt[i] = now;
-      if (opportunistic[i]) {
-        opportunistic[i] = false;
-        opportunisticSize--;
-      }
     }
     return Learnt.LEARNED;
+  }
+
+  /**
+   * Makes {@code ip} one of our next hops (a real server or a gateway of the configuration): an
+   * entry learnt from its own frames leaves the quarter of the unsolicited ones and is confirmed
+   * at the next {@link #expire}. Called when a configuration is adopted, not per packet.
+   */
+  public void want(int ip) {
+    int i = find(ip);
+    if (i >= 0 && opportunistic[i]) {
+      opportunistic[i] = false;
+      opportunisticSize--;
+    }
   }
 
   /** Whether a request of ours for {@code ip} went out within {@code windowNanos}: a reply is solicited. */

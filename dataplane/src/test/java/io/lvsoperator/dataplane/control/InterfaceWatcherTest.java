@@ -19,6 +19,7 @@ class InterfaceWatcherTest {
 
   final AtomicReference<ForwardingTable> tables = new AtomicReference<>();
   final List<ForwardingTable> kernelSetups = new ArrayList<>();
+  final AtomicInteger kernelFailures = new AtomicInteger();
   final AtomicInteger announcements = new AtomicInteger();
   final AtomicBoolean kernelHolds = new AtomicBoolean(true);
   InterfaceInfo now = new InterfaceInfo("eth0", MAC, 1500, List.of(Ipv4Prefix.parse("198.18.0.2/24")));
@@ -37,7 +38,12 @@ class InterfaceWatcherTest {
   };
 
   InterfaceWatcher started() throws Exception {
-    ConfigApplier applier = new ConfigApplier(now, tables, kernelSetups::add);
+    ConfigApplier applier = new ConfigApplier(now, tables, t -> {
+      if (kernelFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new ConfigApplier.UncheckedIOException(new java.io.IOException("nft: busy"));
+      }
+      kernelSetups.add(t);
+    });
     assertThat(applier.apply(DirectorSpecReader.parse("""
         generation: 3
         interface: eth0
@@ -59,6 +65,18 @@ class InterfaceWatcherTest {
     assertThat(tables.get().iface().mtu()).isEqualTo(1400);
     assertThat(tables.get().generation()).isEqualTo(3);
     assertThat(kernelSetups).hasSize(2);
+  }
+
+  /** A recompile that failed (the kernel step refused) is tried again at the next look. */
+  @Test
+  void aChangeThatCouldNotBeAppliedIsRetried() throws Exception {
+    InterfaceWatcher w = started();
+    kernelFailures.set(1);
+    now = new InterfaceInfo("eth0", MAC, 1400, now.kernelAddresses());
+    w.run();
+    assertThat(tables.get().iface().mtu()).as("still the old table").isEqualTo(1500);
+    w.run();
+    assertThat(tables.get().iface().mtu()).isEqualTo(1400);
   }
 
   @Test

@@ -270,6 +270,20 @@ class EnginePipelineIT {
   }
 
   @Test
+  void aCorruptIcmpErrorIsNotPassedOnAndARealServersPingIsLeftToTheKernel() {
+    learnNeighbours();
+    send(tcp(OUR, ROUTER, CIP, 40000, VIP, 80, Transport.TCP_SYN, 0));
+    byte[] error = icmpError(OUR, ROUTER, HOP, VIP, Icmp.TYPE_DEST_UNREACHABLE, Icmp.CODE_FRAGMENTATION_NEEDED,
+        1400, replyFromVip(80, 40000), 8);
+    error[41] ^= 0x40; // the MTU field damaged on the way
+    assertThat(send(error)).isEmpty();
+    assertThat(engine.counters().drops(DropReason.BAD_L4_CHECKSUM)).isEqualTo(1);
+    long ignored = engine.counters().get(Counter.IGNORED);
+    assertThat(send(echoRequest(OUR, RS1, "198.18.0.11", CIP))).isEmpty();
+    assertThat(engine.counters().get(Counter.IGNORED)).isEqualTo(ignored + 1);
+  }
+
+  @Test
   void anIcmpErrorAboutNoKnownConnectionIsDropped() {
     learnNeighbours();
     byte[] error = icmpError(OUR, ROUTER, HOP, VIP, Icmp.TYPE_DEST_UNREACHABLE, Icmp.CODE_FRAGMENTATION_NEEDED,

@@ -33,6 +33,7 @@ class NeighborTableTest {
 
   @Test
   void learntNeighboursAreFound() {
+    // a confirmed MAC is replaced only once the owner has been silent for REACHABLE
     NeighborTable t = new NeighborTable(16);
     assertThat(t.lookup(RS1)).isEqualTo(MacAddress.NONE);
     assertThat(t.learn(RS1, MAC1, true, T0)).isEqualTo(LEARNED);
@@ -41,7 +42,7 @@ class NeighborTableTest {
     assertThat(t.lookup(RS2)).isEqualTo(MAC2);
     assertThat(t.size()).isEqualTo(2);
 
-    long later = T0 + NeighborTable.LOCKTIME_NANOS;
+    long later = T0 + NeighborTable.REACHABLE_NANOS;
     assertThat(t.learn(RS1, MAC2, true, later)).as("a new MAC replaces the old").isEqualTo(LEARNED);
     assertThat(t.lookup(RS1)).isEqualTo(MAC2);
     assertThat(t.size()).isEqualTo(2);
@@ -127,7 +128,7 @@ class NeighborTableTest {
     assertThat(t.size()).isEqualTo(24);
     assertThat(t.shouldRequest(base + 100, T0, RETRY)).isFalse();
     assertThat(t.size()).isEqualTo(24);
-    assertThat(t.learn(base + 5, MAC2, true, T0 + NeighborTable.LOCKTIME_NANOS)).as("known entries still update")
+    assertThat(t.learn(base + 5, MAC2, true, T0 + NeighborTable.REACHABLE_NANOS)).as("known entries still update")
         .isEqualTo(LEARNED);
     assertThat(t.lookup(base + 5)).isEqualTo(MAC2);
     for (int i = 0; i < 24; i++) {
@@ -182,6 +183,37 @@ class NeighborTableTest {
     assertThat(t.learn(RS1, MAC1, true, answered)).isEqualTo(NeighborTable.Learnt.REFRESHED);
     // long after the first resolution, a forged announcement is still doubted
     assertThat(t.learn(RS1, MAC2, false, answered + 20 * SECOND)).isEqualTo(NeighborTable.Learnt.SUSPECT);
+  }
+
+  /**
+   * A forger who answers too: a gratuitous ARP makes the director ask, and a forged reply comes
+   * in the window of that request. A recently confirmed MAC is not replaced by one answer.
+   */
+  @Test
+  void aForgedReplyInTheWindowOfOurRequestDoesNotReplaceAConfirmedMac() {
+    NeighborTable t = new NeighborTable(16);
+    t.shouldRequest(RS1, T0, RETRY);
+    t.learn(RS1, MAC1, true, T0 + 1);
+    long forged = T0 + 5 * SECOND;
+    assertThat(t.learn(RS1, MAC2, false, forged)).isEqualTo(NeighborTable.Learnt.SUSPECT);
+    t.doubt(RS1);
+    t.shouldRequest(RS1, forged, RETRY);
+    assertThat(t.learn(RS1, MAC2, true, forged + 1)).isEqualTo(NeighborTable.Learnt.SUSPECT);
+    assertThat(t.lookup(RS1)).isEqualTo(MAC1);
+  }
+
+  /** A real server first learnt from its own ARP becomes ours when a configuration names it, and is confirmed. */
+  @Test
+  void aNextHopLearntFromItsOwnArpIsWantedAndConfirmed() {
+    NeighborTable t = new NeighborTable(16);
+    t.learn(RS1, MAC1, false, T0);
+    List<Integer> asked = new ArrayList<>();
+    t.expire(T0 + NeighborTable.RECONFIRM_NANOS, 300 * SECOND, 3, RETRY, NeighborTable.RECONFIRM_NANOS, asked::add);
+    assertThat(asked).as("nobody's next hop yet").isEmpty();
+    t.want(RS1);
+    t.expire(T0 + NeighborTable.RECONFIRM_NANOS + 1, 300 * SECOND, 3, RETRY, NeighborTable.RECONFIRM_NANOS,
+        asked::add);
+    assertThat(asked).containsExactly(RS1);
   }
 
   /** Senders nobody asked about fill a quarter of the table at most; next hops we resolve still fit. */
@@ -241,6 +273,8 @@ class NeighborTableTest {
             expected = NeighborTable.Learnt.REFRESHED;
           } else if (macs.get(ip) != MacAddress.NONE && now - updated.get(ip) < locktime) {
             expected = NeighborTable.Learnt.LOCKED;
+          } else if (macs.get(ip) != MacAddress.NONE && now - updated.get(ip) < NeighborTable.REACHABLE_NANOS) {
+            expected = NeighborTable.Learnt.SUSPECT; // every learn here is solicited: confirmed when taken
           } else {
             expected = LEARNED;
           }

@@ -62,13 +62,15 @@ final class Admission {
     // claims held (status) and still asked for (spec) stay with their holder, oldest holder first
     Map<String, String> claims = new HashMap<>();
     for (VirtualService vs : oldestFirst) {
-      if (vs.getStatus() == null || vs.getStatus().getClaims() == null || vs.getSpec() == null
-          || vs.getSpec().getPorts() == null) {
+      if (vs.getStatus() == null || vs.getStatus().getClaims() == null) {
         continue;
       }
-      List<String> asked = claimsOf(vs);
+      // an invalid spec (a typo in the VIP, say) keeps every claim it held; a valid one keeps
+      // those it still asks for
+      boolean invalid = !VirtualServiceValidator.validate(vs.getSpec()).isEmpty();
+      List<String> asked = invalid ? List.of() : claimsOf(vs);
       for (String held : vs.getStatus().getClaims()) {
-        if (asked.contains(held)) {
+        if (invalid || asked.contains(held)) {
           claims.putIfAbsent(held, VirtualServiceReconciler.key(vs));
         }
       }
