@@ -397,7 +397,11 @@ public final class Engine implements FrameHandler {
       echo(f, frameLength, l3, ihl, total, src, t, now);
       return;
     }
-    int e = quotedPacket(f, l3, ihl, total, type);
+    if (!Icmp.isError(type)) {
+      counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
+      return;
+    }
+    int e = quotedPacket(f, l3, ihl, total);
     if (e < 0) {
       return;
     }
@@ -441,7 +445,7 @@ public final class Engine implements FrameHandler {
       counters.inc(Counter.IGNORED);
       return;
     }
-    int e = quotedPacket(f, l3, ihl, total, Icmp.type(f, o));
+    int e = quotedPacket(f, l3, ihl, total);
     if (e < 0) {
       return;
     }
@@ -461,13 +465,9 @@ public final class Engine implements FrameHandler {
 
   /**
    * The offset of the packet an ICMP error quotes, checked to hold an IPv4 header and the 8 bytes
-   * of TCP or UDP ports; -1 (counted) when the message is no error or quotes something else.
+   * of TCP or UDP ports; -1 (counted) when the message is corrupt or quotes something else.
    */
-  private int quotedPacket(byte[] f, int l3, int ihl, int total, int type) {
-    if (!Icmp.isError(type)) {
-      counters.drop(DropReason.UNSUPPORTED_PROTOCOL);
-      return -1;
-    }
+  private int quotedPacket(byte[] f, int l3, int ihl, int total) {
     if (Checksums.fold(Checksums.sum(f, l3 + ihl, total - ihl)) != 0xffff) {
       // verified before it is passed on, as IPVS does: a corrupt error would carry a wrong MTU
       counters.drop(DropReason.BAD_L4_CHECKSUM);
