@@ -22,7 +22,7 @@ forget() {
 restart_dataplane() {
   local n="$1"
   spawn "$n" "$CLUSTER_WORK/dataplane-$n.restart.log" "${KUBE_ENV[@]}" "${DATAPLANE[@]}" run --kubernetes --node "$n" \
-    --interface eth0 --state-dir "$CLUSTER_WORK/state-$n" --heartbeat-seconds 2 --admin "${NODE_IP[$n]}:7479"
+    --interface eth0 --state-dir "$CLUSTER_WORK/state-$n" --lease-seconds 3 --admin "${NODE_IP[$n]}:7479"
   DATAPLANE_PID[$n]=$LAST_PID
 }
 restart_operator() {

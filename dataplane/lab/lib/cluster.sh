@@ -72,13 +72,14 @@ EOF
     --leader-election=false --server-side-apply=false --http 198.18.0.5:8080 --interface eth0
   OPERATOR_PID=$LAST_PID
   wait_for 90 "the operator" grep -q "operator started" "$CLUSTER_WORK/operator.log" || return 1
-  # the DaemonSet's pods: the operator makes the nodes of ready dataplane pods directors
+  # the DaemonSet's pods, labelled as the chart labels them: dataplanes of the shared-configuration
+  # contract (each one's own Lease makes its node a director)
   local n
   for n in "${NODES[@]}"; do
     cat <<EOF
 apiVersion: v1
 kind: Pod
-metadata: {name: lvs-dataplane-$n, namespace: lvs-system, labels: {app.kubernetes.io/name: lvs-dataplane}}
+metadata: {name: lvs-dataplane-$n, namespace: lvs-system, labels: {app.kubernetes.io/name: lvs-dataplane, lvsoperator.io/contract: shared-config}}
 spec: {nodeName: $n, containers: [{name: dataplane, image: lvs-dataplane}]}
 status: {conditions: [{type: Ready, status: "True"}]}
 ---
@@ -91,7 +92,7 @@ cluster_start_nodes() {
   local n
   for n in "${NODES[@]}"; do
     spawn "$n" "$CLUSTER_WORK/dataplane-$n.log" "${KUBE_ENV[@]}" "${DATAPLANE[@]}" run --kubernetes --node "$n" \
-      --interface eth0 --state-dir "$CLUSTER_WORK/state-$n" --heartbeat-seconds 2 --admin "${NODE_IP[$n]}:7479"
+      --interface eth0 --state-dir "$CLUSTER_WORK/state-$n" --lease-seconds 3 --admin "${NODE_IP[$n]}:7479"
     DATAPLANE_PID[$n]=$LAST_PID
   done
   for n in "${RS[@]}"; do
@@ -103,7 +104,7 @@ cluster_start_nodes() {
       --vip "$TUN_VIP"
   done
   for n in "${NODES[@]}"; do
-    wait_for 60 "the dataplane of $n" grep -q "watching its Director" "$CLUSTER_WORK/dataplane-$n.log" || return 1
+    wait_for 60 "the dataplane of $n" grep -q "watching the shared configuration" "$CLUSTER_WORK/dataplane-$n.log" || return 1
   done
 }
 
@@ -119,14 +120,19 @@ cluster_route_nat_replies() {
     nsx "$n" ip rule add from "${RS_IP[$n]}" table 100 priority 100
   done
 }
+# the first director in an address's order (the shared configuration's parts) announces it
+first_in_line() {
+  kk get directorconfigparts -o "jsonpath={range .items[*].spec.announce[?(@.address==\"$1\")]}{.directors[0]}{end}"
+}
 nat_gateway_follows_vip() {
-  local owner vips
+  local owner vip_first gateway_first
   owner="$(kk get virtualservice web-nat -o 'jsonpath={.status.director}')"
-  vips="$(kk get director "$owner" -o 'jsonpath={.spec.vips}')"
-  if [[ "$vips" == *"\"$NAT_VIP\""* && "$vips" == *"\"$NAT_GATEWAY\""* ]]; then
+  vip_first="$(first_in_line "$NAT_VIP")"
+  gateway_first="$(first_in_line "$NAT_GATEWAY")"
+  if [ -n "$owner" ] && [ "$vip_first" = "$owner" ] && [ "$gateway_first" = "$owner" ]; then
     check "$owner announces $NAT_VIP and the NAT real servers' gateway $NAT_GATEWAY" yes
   else
-    check "the director of $NAT_VIP ($owner: $vips) announces the gateway $NAT_GATEWAY" no
+    check "the director of $NAT_VIP ($owner; first in line: VIP $vip_first, gateway $gateway_first) announces the gateway $NAT_GATEWAY" no
   fi
 }
 
@@ -179,8 +185,11 @@ cluster_traffic() {
 cluster_show_status() {
   section "kubectl get virtualservices   (lab.sh kubectl ... runs kubectl against the lab)"
   kk get virtualservices -o custom-columns='NAME:.metadata.name,VIP:.spec.vip,MODE:.spec.mode,SCHEDULER:.spec.scheduler,PORTS:.status.ports,DIRECTOR:.status.director,READY:.status.ready,STATUS:.status.conditions[?(@.type=="Ready")].status'
-  section "kubectl get directors"
-  kk get directors -o custom-columns='NAME:.metadata.name,GENERATION:.spec.generation,APPLIED:.status.appliedGeneration,VIPS:.spec.vips,MAC:.status.mac,READY:.status.conditions[?(@.type=="Ready")].status'
+  section "kubectl get directorconfig,directors   (the shared configuration, and what each director applied)"
+  kk get directorconfig -o custom-columns='NAME:.metadata.name,GENERATION:.spec.generation,PARTS:.spec.partRevisions'
+  kk get directors -o custom-columns='NAME:.metadata.name,APPLIED:.status.appliedGeneration,MAC:.status.mac,READY:.status.conditions[?(@.type=="Ready")].status'
+  section "who announces what   (each address's directors in order, from the parts)"
+  kk get directorconfigparts -o 'jsonpath={range .items[*].spec.announce[*]}  {.address}: {.directors}{"\n"}{end}' | sort
   local statuses
   statuses="$(kk get virtualservices -o 'jsonpath={range .items[*]}{.metadata.name}={.status.ready},{.status.conditions[?(@.type=="Ready")].status} {end}')"
   nat_gateway_follows_vip
@@ -199,12 +208,11 @@ cluster_failover() {
   from="$(owner_of web-nat)"
   [ -n "$from" ] || { check "web-nat has a director" no; return; }
   to=node-a; [ "$from" = node-a ] && to=node-b
-  section "failover: $from's dataplane stops and its pod is deleted"
-  stop_pid "${DATAPLANE_PID[$from]}"
-  kk delete pod -n lvs-system "lvs-dataplane-$from" --wait=false | sed 's/^/  /'
+  section "failover: $from's dataplane stops (SIGTERM: it gives its Lease back)"
   local t0; t0="$(now)"
+  stop_pid "${DATAPLANE_PID[$from]}"
   if wait_for 30 "web-nat to move to $to" owned_by web-nat "$to"; then
-    say "  web-nat moved to $to $(since "$t0") s after the pod was deleted"
+    say "  web-nat moved to $to $(since "$t0") s after the dataplane was told to stop"
   else
     FAILED=1
   fi

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
@@ -63,19 +64,29 @@ class ChartTest {
   void rbacIsExactlyWhatEachProcessNeeds() {
     List<HasMetadata> objects = render(Map.of());
     assertThat(rules(one(objects, ClusterRole.class, "lvs-dataplane"))).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "lvsoperator.io/directors", List.of("get", "list", "watch"),
+        "lvsoperator.io/directorconfigs,directorconfigparts", List.of("get", "list", "watch"),
+        "lvsoperator.io/directors", List.of("get", "list", "watch", "create"),
         "lvsoperator.io/directors/status", List.of("get", "update", "patch")));
+    assertThat(one(objects, Role.class, "lvs-dataplane-lease").getRules()).singleElement().satisfies(r -> {
+      assertThat(r.getResources()).containsExactly("leases");
+      assertThat(r.getVerbs()).containsExactly("get", "create", "update", "delete");
+    });
     assertThat(rules(one(objects, ClusterRole.class, "lvs-operator"))).containsExactlyInAnyOrderEntriesOf(Map.of(
         "lvsoperator.io/virtualservices", List.of("get", "list", "watch", "patch", "update"),
         "lvsoperator.io/virtualservices/status", List.of("get", "patch", "update"),
         "lvsoperator.io/virtualservices/finalizers", List.of("update"),
+        "lvsoperator.io/directorconfigs,directorconfigparts",
+            List.of("get", "list", "watch", "create", "update", "patch", "delete"),
         "lvsoperator.io/directors", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
         "discovery.k8s.io/endpointslices", List.of("get", "list", "watch"),
         "/pods", List.of("get", "list", "watch"),
         "/nodes", List.of("get", "list", "watch"),
         "/events", List.of("create", "patch")));
-    assertThat(objects).anySatisfy(o -> assertThat(o.getKind() + "/" + o.getMetadata().getName())
-        .isEqualTo("Role/lvs-operator-leader"));
+    assertThat(one(objects, Role.class, "lvs-operator-leader").getRules()).singleElement().satisfies(r ->
+        assertThat(r.getVerbs()).containsExactly("get", "list", "watch", "create", "update"));
+    // without leader election it still watches the directors' Leases, and writes none
+    assertThat(one(render(Map.of("operator.leaderElection", false)), Role.class, "lvs-operator-leader").getRules())
+        .singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
   }
 
   @Test
@@ -89,7 +100,14 @@ class ChartTest {
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_RAW", "NET_ADMIN");
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0", "--io=afpacket");
+    assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0", "--io=afpacket", "--lease-seconds=30");
+    assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
+        .as("the operator writes no per-node configuration for this version")
+        .containsEntry("lvsoperator.io/contract", "shared-config");
+    assertThat(c.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
+      assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    });
     assertThat(c.getEnv()).anySatisfy(e -> {
       assertThat(e.getName()).isEqualTo("NODE_NAME");
       assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
@@ -133,7 +151,9 @@ class ChartTest {
     List<HasMetadata> objects = render(Map.of("metrics.serviceMonitor.enabled", true, "metrics.podMonitor.enabled", true,
         "metrics.prometheusRule.enabled", true, "metrics.dashboard.enabled", true, "operator.leaderElection", false));
     assertThat(objects).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PodMonitor", "PrometheusRule");
-    assertThat(objects).noneMatch(o -> o.getKind().equals("Role"));
+    // no leader election: the operator's Role only reads the directors' Leases
+    assertThat(one(objects, Role.class, "lvs-operator-leader").getRules()).allSatisfy(r ->
+        assertThat(r.getVerbs()).doesNotContain("create", "update"));
     GenericKubernetesResource rule = (GenericKubernetesResource) objects.stream()
         .filter(o -> o.getKind().equals("PrometheusRule")).findFirst().orElseThrow();
     List<?> alerts = (List<?>) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) rule.getAdditionalProperties().get("spec"))
@@ -160,7 +180,8 @@ class ChartTest {
 
   @Test
   void theChartShipsTheCrdsGeneratedFromTheJavaTypes() throws Exception {
-    for (String file : List.of("virtualservices.lvsoperator.io-v1.yml", "directors.lvsoperator.io-v1.yml")) {
+    for (String file : List.of("virtualservices.lvsoperator.io-v1.yml", "directors.lvsoperator.io-v1.yml",
+        "directorconfigs.lvsoperator.io-v1.yml", "directorconfigparts.lvsoperator.io-v1.yml")) {
       try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/" + file)) {
         assertThat(in).as(file).isNotNull();
         assertThat(Files.readString(CHART.resolve("crds").resolve(file)))

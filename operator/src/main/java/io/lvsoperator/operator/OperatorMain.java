@@ -3,6 +3,7 @@ package io.lvsoperator.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.lvsoperator.api.v1alpha1.SharedConfig;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.lvsoperator.api.net.Ipv4Prefix;
@@ -11,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,7 +30,7 @@ public final class OperatorMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
 
   @Option(names = "--interface", defaultValue = "${env:LVS_INTERFACE:-eth0}",
-      description = "Dataplane interface written into Director specs (default: ${DEFAULT-VALUE}).")
+      description = "Dataplane interface written into the shared configuration (default: ${DEFAULT-VALUE}).")
   String interfaceName;
 
   @Option(names = "--dataplane-selector", defaultValue = "${env:LVS_DATAPLANE_SELECTOR:-"
@@ -52,9 +54,22 @@ public final class OperatorMain implements Callable<Integer> {
 
   @Option(names = "--services-per-director-object",
       defaultValue = "${env:LVS_SERVICES_PER_DIRECTOR_OBJECT:-" + OperatorOptions.DEFAULT_SERVICES_PER_DIRECTOR_OBJECT + "}",
-      description = "Split a director's configuration over several Director objects past this many services "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "For dataplanes of the previous version: split a node's configuration over several Director"
+          + " objects past this many services (default: ${DEFAULT-VALUE}).")
   int servicesPerDirectorObject;
+
+  @Option(names = "--max-part-bytes", defaultValue = "${env:LVS_MAX_PART_BYTES:-" + SharedConfig.DEFAULT_MAX_PART_BYTES
+      + "}", description = "Byte budget of one DirectorConfigPart (default: ${DEFAULT-VALUE}).")
+  int maxPartBytes;
+
+  @Option(names = "--standbys", defaultValue = "${env:LVS_STANDBYS:-" + OperatorOptions.DEFAULT_STANDBYS + "}",
+      description = "Directors that follow the owner in each VIP's order (default: ${DEFAULT-VALUE}).")
+  int standbys;
+
+  @Option(names = "--publish-window-ms", defaultValue = "${env:LVS_PUBLISH_WINDOW_MS:-"
+      + OperatorOptions.DEFAULT_PUBLISH_WINDOW_MILLIS + "}",
+      description = "Changes this close together are written as one generation (default: ${DEFAULT-VALUE}).")
+  int publishWindowMillis;
 
   @Option(names = "--dataplane-namespace", defaultValue = "${env:POD_NAMESPACE:-"
       + OperatorOptions.DEFAULT_DATAPLANE_NAMESPACE + "}",
@@ -80,7 +95,7 @@ public final class OperatorMain implements Callable<Integer> {
     return new OperatorOptions(interfaceName, dataplaneSelector, leaderElection, leaseNamespace, serverSideApply,
         http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), servicesPerDirectorObject,
         dataplaneNamespace, reservedCidrs == null ? List.of() : reservedCidrs.stream().filter(c -> !c.isBlank())
-            .map(Ipv4Prefix::parse).toList());
+            .map(Ipv4Prefix::parse).toList(), maxPartBytes, standbys, Duration.ofMillis(publishWindowMillis));
   }
 
   @Override
@@ -118,14 +133,16 @@ public final class OperatorMain implements Callable<Integer> {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withUseSSAToPatchPrimaryResource(opts.useServerSideApply())
-          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build())
+          // per controller, not per resource: per-resource meters made /metrics 210 MB at 10,000
+          // VirtualServices (operator/bench/scale.sh)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
           .withCloseClientOnStop(false);
       if (opts.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorOptions.LEASE_NAME,
             opts.leaseNamespace()));
       }
     });
-    VirtualServiceReconciler reconciler = new VirtualServiceReconciler(opts, Clock.systemUTC());
+    VirtualServiceReconciler reconciler = new VirtualServiceReconciler(client, opts, Clock.systemUTC());
     reconciler.bindMetrics(registry);
     operator.register(reconciler);
     OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(opts.httpHost(), opts.httpPort()), Map.of(

@@ -1,26 +1,33 @@
 package io.lvsoperator.operator;
 
 import io.lvsoperator.api.net.Ipv4Prefix;
+import io.lvsoperator.api.v1alpha1.SharedConfig;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * The operator's options, typed and defaulted in one place (command line flags, with the
  * environment variables the chart sets as defaults).
  *
- * @param interfaceName the dataplane interface written into every Director spec
- * @param dataplaneSelector label selector of the dataplane pods: their nodes are the directors
+ * @param interfaceName the dataplane interface written into the shared configuration
+ * @param dataplaneSelector label selector of the dataplane pods (those without a Lease and the
+ *     contract label run the previous version and get their own Director objects)
  * @param useServerSideApply patch status with server-side apply (real clusters); off for API
  *     servers that lack it (the fabric8 mock server answers 415)
- * @param servicesPerDirectorObject past this many services a director's configuration is split
- *     over several Director objects (2,000 services are about 630 KB, well under 1.5 MiB)
+ * @param servicesPerDirectorObject for dataplanes of the previous version: past this many services
+ *     a node's configuration is split over several Director objects
  * @param dataplaneNamespace the only namespace whose dataplane pods make their nodes directors
  * @param reservedCidrs ranges no tenant address may lie in, beyond the nodes' own addresses and
  *     pod ranges: the Service range above all
+ * @param maxPartBytes byte budget of one part of the shared configuration
+ * @param standbys directors that follow the owner in each VIP's order
+ * @param publishWindow changes this close together are written as one generation
  */
 public record OperatorOptions(
     String interfaceName, String dataplaneSelector, boolean leaderElection, String leaseNamespace,
     boolean useServerSideApply, String httpHost, int httpPort, int servicesPerDirectorObject,
-    String dataplaneNamespace, List<Ipv4Prefix> reservedCidrs) {
+    String dataplaneNamespace, List<Ipv4Prefix> reservedCidrs, int maxPartBytes, int standbys,
+    Duration publishWindow) {
   public OperatorOptions {
     reservedCidrs = List.copyOf(reservedCidrs);
   }
@@ -29,4 +36,15 @@ public record OperatorOptions(
   public static final String DEFAULT_DATAPLANE_SELECTOR = "app.kubernetes.io/name=lvs-dataplane";
   public static final String LEASE_NAME = "lvs-operator-leader";
   public static final String DEFAULT_DATAPLANE_NAMESPACE = "lvs-system";
+  public static final int DEFAULT_STANDBYS = 2;
+  public static final int DEFAULT_PUBLISH_WINDOW_MILLIS = 100;
+
+  /** The options with every tunable of the shared configuration at its default. */
+  public OperatorOptions(String interfaceName, String dataplaneSelector, boolean leaderElection, String leaseNamespace,
+      boolean useServerSideApply, String httpHost, int httpPort, int servicesPerDirectorObject,
+      String dataplaneNamespace, List<Ipv4Prefix> reservedCidrs) {
+    this(interfaceName, dataplaneSelector, leaderElection, leaseNamespace, useServerSideApply, httpHost, httpPort,
+        servicesPerDirectorObject, dataplaneNamespace, reservedCidrs, SharedConfig.DEFAULT_MAX_PART_BYTES,
+        DEFAULT_STANDBYS, Duration.ofMillis(DEFAULT_PUBLISH_WINDOW_MILLIS));
+  }
 }

@@ -9,7 +9,11 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import io.lvsoperator.api.v1alpha1.AnnounceSpec;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.DirectorLeases;
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
 import io.lvsoperator.api.v1alpha1.PortSpec;
 import io.lvsoperator.api.v1alpha1.Protocol;
@@ -19,8 +23,10 @@ import io.lvsoperator.api.v1alpha1.ServiceHealth;
 import io.lvsoperator.api.v1alpha1.SchedulerName;
 import io.lvsoperator.api.v1alpha1.ServiceBackend;
 import io.lvsoperator.api.v1alpha1.ServiceSpec;
+import io.lvsoperator.api.v1alpha1.SharedConfig;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.api.v1alpha1.VirtualServiceSpec;
+import io.lvsoperator.operator.testsupport.FakeDataplane;
 import io.lvsoperator.operator.testsupport.MockCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,26 +80,26 @@ class OperatorIT {
 
   @Test
   void staticVirtualServiceBecomesDirectorConfigurationAndReady() {
-    cluster.dataplanePod("node-a", true);
-    cluster.dataplanePod("node-b", true);
+    FakeDataplane a = cluster.dataplane("node-a", false);
+    FakeDataplane b = cluster.dataplane("node-b", false);
+    await().atMost(wait).until(() -> cluster.director("node-a") != null && cluster.director("node-b") != null);
     create(staticService("web", "198.18.0.100", ForwardingMode.DR, "198.18.0.11", "198.18.0.12"));
 
     await().atMost(wait).untilAsserted(() -> {
-      Director a = cluster.director("node-a");
-      Director b = cluster.director("node-b");
-      assertThat(a).isNotNull();
-      assertThat(b).isNotNull();
       // every director has the service; exactly one announces the VIP
-      for (Director d : List.of(a, b)) {
-        assertThat(d.getSpec().services()).extracting(ServiceSpec::name).containsExactly("default/web");
-        assertThat(d.getSpec().interfaceName()).isEqualTo("eth0");
+      for (String node : List.of("node-a", "node-b")) {
+        assertThat(cluster.config(node).services()).extracting(ServiceSpec::name).containsExactly("default/web");
+        assertThat(cluster.config(node).interfaceName()).isEqualTo("eth0");
       }
-      assertThat(a.getSpec().vips()).containsExactly("198.18.0.100");
-      assertThat(b.getSpec().vips()).isEmpty();
-      ServiceSpec svc = a.getSpec().services().get(0);
+      assertThat(cluster.config("node-a").vips()).containsExactly("198.18.0.100");
+      assertThat(cluster.config("node-b").vips()).isEmpty();
+      ServiceSpec svc = cluster.config("node-a").services().get(0);
       assertThat(svc.mode()).isEqualTo(ForwardingMode.DR);
       assertThat(svc.scheduler()).isEqualTo(SchedulerName.WRR);
       assertThat(svc.realServers()).extracting(RealServerSpec::address).containsExactly("198.18.0.11", "198.18.0.12");
+      // the owner first, then its standby
+      assertThat(cluster.parts()).flatExtracting(p -> p.getSpec().announce())
+          .containsExactly(new AnnounceSpec("198.18.0.100", List.of("node-a", "node-b")));
       VirtualService vs = cluster.get("default", "web");
       assertCondition(vs, "Accepted", "True", "Accepted");
       assertCondition(vs, "Programmed", "False", "Pending");
@@ -102,9 +108,8 @@ class OperatorIT {
       assertThat(vs.getStatus().getPorts()).isEqualTo("80/TCP");
     });
 
-    cluster.dataplanePod("node-b", true);
-    cluster.dataplaneApplied("node-a", true);
-    cluster.dataplaneApplied("node-b", true);
+    a.applying(true);
+    b.applying(true);
     await().atMost(wait).untilAsserted(() -> {
       VirtualService vs = cluster.get("default", "web");
       assertCondition(vs, "Programmed", "True", "Programmed");
@@ -112,8 +117,8 @@ class OperatorIT {
     });
 
     // the VIP's director reports a real server failing its health checks
-    cluster.dataplaneApplied("node-a", true, List.of(new ServiceHealth("default/web", "198.18.0.100", 80, "TCP",
-        List.of(new RealServerHealth("198.18.0.11", 80, true, 3, 0), new RealServerHealth("198.18.0.12", 80, false, 0, 0)))));
+    a.unhealthy(List.of(new ServiceHealth("default/web", "198.18.0.100", 80, "TCP",
+        List.of(new RealServerHealth("198.18.0.12", null, false, null, null)))));
     await().atMost(wait).untilAsserted(() -> {
       VirtualService vs = cluster.get("default", "web");
       assertThat(vs.getStatus().getReady()).isEqualTo("1/2");
@@ -124,14 +129,15 @@ class OperatorIT {
           .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RealServerUnhealthy"));
     });
     // and both failing: no ready real server
-    cluster.dataplaneApplied("node-a", true, List.of(new ServiceHealth("default/web", "198.18.0.100", 80, "TCP",
-        List.of(new RealServerHealth("198.18.0.11", 80, false, 0, 0), new RealServerHealth("198.18.0.12", 80, false, 0, 0)))));
+    a.unhealthy(List.of(new ServiceHealth("default/web", "198.18.0.100", 80, "TCP",
+        List.of(new RealServerHealth("198.18.0.11", null, false, null, null),
+            new RealServerHealth("198.18.0.12", null, false, null, null)))));
     await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "web"), "Ready", "False", "NoBackends"));
   }
 
   @Test
   void endpointSlicesGiveRealServersAndTerminatingOnesDrain() {
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     VirtualServiceSpec spec = new VirtualServiceSpec();
     spec.setVip("198.18.0.101");
     spec.setPorts(List.of(new PortSpec(80, Protocol.TCP, null)));
@@ -144,7 +150,7 @@ class OperatorIT {
     cluster.endpointSlice("default", "web", 8080, List.of("10.244.0.5", "10.244.1.7"), List.of("10.244.2.9"));
 
     await().atMost(wait).untilAsserted(() -> {
-      ServiceSpec svc = cluster.director("node-a").getSpec().services().get(0);
+      ServiceSpec svc = cluster.config("node-a").services().get(0);
       Map<String, Integer> weights = svc.realServers().stream()
           .collect(Collectors.toMap(RealServerSpec::address, RealServerSpec::weight));
       assertThat(weights).containsExactlyInAnyOrderEntriesOf(
@@ -158,20 +164,20 @@ class OperatorIT {
     // an endpoint goes away: the director follows
     cluster.endpointSlice("default", "web", 8080, List.of("10.244.0.5"), List.of());
     await().atMost(wait).untilAsserted(() -> assertThat(
-        cluster.director("node-a").getSpec().services().get(0).realServers())
+        cluster.config("node-a").services().get(0).realServers())
         .extracting(RealServerSpec::address).containsExactly("10.244.0.5"));
   }
 
   @Test
   void theOlderVirtualServiceKeepsAContestedVipPort() {
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     create(staticService("first", "198.18.0.102", ForwardingMode.DR, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "first"), "Accepted", "True", null));
     create(staticService("second", "198.18.0.102", ForwardingMode.NAT, "198.18.0.12"));
     await().atMost(wait).untilAsserted(() -> {
       assertCondition(cluster.get("default", "second"), "Accepted", "False", "Conflict");
       assertCondition(cluster.get("default", "first"), "Accepted", "True", "Accepted");
-      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+      assertThat(cluster.config("node-a").services()).extracting(ServiceSpec::name)
           .containsExactly("default/first");
       List<Event> events = cluster.client().v1().events().inNamespace("default").list().getItems();
       assertThat(events).anySatisfy(e -> {
@@ -184,7 +190,7 @@ class OperatorIT {
   /** An edit of an older VirtualService onto an address another one serves does not take it over. */
   @Test
   void anEditNeverTakesOverAVipPortAnotherVirtualServiceHolds() {
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     create(staticService("old", "198.18.0.110", ForwardingMode.DR, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "old"), "Accepted", "True", null));
     create(staticService("holder", "198.18.0.111", ForwardingMode.DR, "198.18.0.12"));
@@ -200,7 +206,7 @@ class OperatorIT {
     await().atMost(wait).untilAsserted(() -> {
       assertCondition(cluster.get("default", "old"), "Accepted", "False", "Conflict");
       assertCondition(cluster.get("default", "holder"), "Accepted", "True", "Accepted");
-      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+      assertThat(cluster.config("node-a").services()).extracting(ServiceSpec::name)
           .containsExactly("default/holder");
     });
   }
@@ -208,7 +214,7 @@ class OperatorIT {
   /** A typo in the holder's VIP does not hand its address to the next VirtualService that asks. */
   @Test
   void anInvalidEditKeepsTheClaimsItHeld() {
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     create(staticService("holder", "198.18.0.120", ForwardingMode.DR, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "holder"), "Accepted", "True", null));
     VirtualService holder = cluster.get("default", "holder");
@@ -227,7 +233,7 @@ class OperatorIT {
    */
   @Test
   void theClustersOwnAddressesAreRefused() {
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
         .withNewSpec().withPodCIDRs("10.244.1.0/24").endSpec()
         .withNewStatus().addNewAddress().withType("InternalIP").withAddress("198.18.0.5").endAddress().endStatus()
@@ -244,7 +250,7 @@ class OperatorIT {
           + " node node-a");
       assertMessage("to-metadata", "spec.realServers[0].address: 169.254.169.254 is a link-local address");
       assertCondition(cluster.get("default", "fine"), "Accepted", "True", "Accepted");
-      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+      assertThat(cluster.config("node-a").services()).extracting(ServiceSpec::name)
           .containsExactly("default/fine");
     });
   }
@@ -255,19 +261,33 @@ class OperatorIT {
     assertThat(vs.getStatus().getConditions().get(0).getMessage()).contains(message);
   }
 
-  /** A pod with the dataplane's labels in a tenant's namespace does not make its node a director. */
+  /** A pod, or a Lease, with the dataplane's labels in a tenant's namespace does not make its node a director. */
   @Test
-  void onlyPodsOfTheReleaseNamespaceAreDataplanes() {
+  void onlyPodsAndLeasesOfTheReleaseNamespaceAreDirectors() {
     Pod impostor = new PodBuilder().withNewMetadata().withName("fake-dataplane").withNamespace("tenant")
         .addToLabels(MockCluster.SELECTOR_LABEL, MockCluster.SELECTOR_VALUE).endMetadata()
         .withNewSpec().withNodeName("node-x").endSpec()
         .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
     cluster.client().pods().inNamespace("tenant").resource(impostor).create();
-    cluster.dataplanePod("node-a", true);
+    Lease lease = new Lease();
+    lease.setMetadata(new ObjectMetaBuilder().withName(DirectorLeases.name("node-x")).withNamespace("tenant")
+        .addToLabels(DirectorLeases.NODE_LABEL, "node-x").build());
+    lease.setSpec(new LeaseSpec());
+    lease.getSpec().setHolderIdentity("node-x");
+    lease.getSpec().setLeaseDurationSeconds(3600);
+    lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+    cluster.client().leases().inNamespace("tenant").resource(lease).create();
+    create(staticService("early", "198.18.0.119", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> {
+      assertCondition(cluster.get("default", "early"), "Ready", "False", "NoReadyDirector");
+      assertThat(cluster.config("node-x").vips()).isEmpty();
+    });
+    cluster.dataplane("node-a");
     create(staticService("web", "198.18.0.116", ForwardingMode.DR, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() -> {
-      assertCondition(cluster.get("default", "web"), "Ready", "False", null);
-      assertThat(cluster.director("node-a")).isNotNull();
+      assertCondition(cluster.get("default", "web"), "Ready", "True", null);
+      assertThat(directorOf("web")).isEqualTo("node-a");
+      assertThat(directorOf("early")).isEqualTo("node-a");
       assertThat(cluster.client().resources(Director.class).list().getItems())
           .extracting(d -> d.getMetadata().getName()).containsExactly("node-a");
     });
@@ -276,7 +296,7 @@ class OperatorIT {
   /** One VirtualService too big for its share of the configuration is refused; the others go on. */
   @Test
   void anOversizedVirtualServiceIsRefusedAndTheOthersAreProgrammed() {
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     VirtualService huge = staticService("huge", "198.18.0.117", ForwardingMode.DR, "198.18.0.11");
     huge.getSpec().setPorts(java.util.stream.IntStream.range(1, 65).mapToObj(p -> new PortSpec(p, Protocol.TCP, null))
         .toList());
@@ -287,14 +307,14 @@ class OperatorIT {
     await().atMost(wait).untilAsserted(() -> {
       assertMessage("huge", "bytes one VirtualService may use");
       assertCondition(cluster.get("default", "small"), "Accepted", "True", "Accepted");
-      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+      assertThat(cluster.config("node-a").services()).extracting(ServiceSpec::name)
           .containsExactly("default/small");
     });
   }
 
   @Test
   void anInvalidVirtualServiceIsReportedAndDoesNotStopTheOthers() {
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     create(staticService("bad", "198.18.0.999", ForwardingMode.DR, "198.18.0.11"));
     create(staticService("good", "198.18.0.103", ForwardingMode.DR, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() -> {
@@ -302,100 +322,215 @@ class OperatorIT {
       assertCondition(bad, "Accepted", "False", "InvalidSpec");
       assertThat(bad.getStatus().getConditions().get(0).getMessage()).contains("spec.vip");
       assertCondition(cluster.get("default", "good"), "Accepted", "True", "Accepted");
-      assertThat(cluster.director("node-a").getSpec().services()).extracting(ServiceSpec::name)
+      assertThat(cluster.config("node-a").services()).extracting(ServiceSpec::name)
           .containsExactly("default/good");
     });
   }
 
   @Test
-  void vipMovesWhenItsDirectorGoesAwayAndDirectorsFollowThePods() {
-    cluster.dataplanePod("node-a", true);
-    cluster.dataplanePod("node-b", true);
+  void vipMovesWhenItsDirectorStopsAndStaysWhereItWent() {
+    FakeDataplane a = cluster.dataplane("node-a");
+    cluster.dataplane("node-b");
+    await().atMost(wait).until(() -> cluster.director("node-a") != null && cluster.director("node-b") != null);
     create(staticService("web", "198.18.0.104", ForwardingMode.TUN, "198.18.0.11"));
-    await().atMost(wait).untilAsserted(() ->
-        assertThat(directorOf("web")).isEqualTo("node-a"));
+    await().atMost(wait).untilAsserted(() -> assertThat(directorOf("web")).isEqualTo("node-a"));
     // a second VIP spreads to the other director
     create(staticService("api", "198.18.0.105", ForwardingMode.TUN, "198.18.0.12"));
-    await().atMost(wait).untilAsserted(() ->
-        assertThat(directorOf("api")).isEqualTo("node-b"));
+    await().atMost(wait).untilAsserted(() -> assertThat(directorOf("api")).isEqualTo("node-b"));
 
-    cluster.dataplanePod("node-a", false);
+    // a director that reports not Ready (its link went down) gives its VIPs away
+    a.ready(false);
     await().atMost(wait).untilAsserted(() -> {
       assertThat(directorOf("web")).isEqualTo("node-b");
-      assertThat(cluster.director("node-b").getSpec().vips()).containsExactlyInAnyOrder("198.18.0.104", "198.18.0.105");
-      assertThat(cluster.director("node-a").getSpec().vips()).isEmpty();
+      assertThat(cluster.config("node-b").vips()).containsExactlyInAnyOrder("198.18.0.104", "198.18.0.105");
+      assertThat(cluster.config("node-a").vips()).isEmpty();
+      assertCondition(cluster.get("default", "web"), "Ready", "True", "Ready");
     });
-    cluster.removeDataplanePod("node-a");
-    await().atMost(wait).untilAsserted(() -> assertThat(cluster.director("node-a")).isNull());
-    // the VIP does not move back when node-a returns: assignments are stable
-    cluster.dataplanePod("node-a", true);
-    await().atMost(wait).untilAsserted(() -> assertThat(cluster.director("node-a")).isNotNull());
+    // the VIP does not move back when node-a is ready again: assignments are stable
+    a.ready(true);
+    await().atMost(wait).untilAsserted(() -> assertThat(cluster.parts()).flatExtracting(p -> p.getSpec().announce())
+        .contains(new AnnounceSpec("198.18.0.104", List.of("node-b", "node-a"))));
     assertThat(directorOf("web")).isEqualTo("node-b");
+
+    // a director killed outright: its Lease lapses and what it announced moves
+    cluster.kill("node-b");
+    await().atMost(wait).untilAsserted(() -> {
+      assertThat(directorOf("web")).isEqualTo("node-a");
+      assertThat(directorOf("api")).isEqualTo("node-a");
+      assertThat(cluster.config("node-a").vips()).containsExactlyInAnyOrder("198.18.0.104", "198.18.0.105");
+    });
+  }
+
+  /** With no live director at all, the VIPs stay where they were: a control-plane outage withdraws nothing. */
+  @Test
+  void whenEveryDirectorIsGoneTheOrdersStay() {
+    cluster.dataplane("node-a");
+    create(staticService("web", "198.18.0.121", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "web"), "Ready", "True", null));
+    cluster.kill("node-a");
+    await().atMost(wait).untilAsserted(() ->
+        assertCondition(cluster.get("default", "web"), "Ready", "False", "DirectorNotReady"));
+    create(staticService("api", "198.18.0.122", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "api"), "Programmed", "False",
+        "NoReadyDirector"));
+    assertThat(cluster.config("node-a").vips()).contains("198.18.0.121");
   }
 
   @Test
   void nothingIsWrittenWhenNothingChangedAndDeletionRemovesTheService() throws Exception {
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     create(staticService("web", "198.18.0.106", ForwardingMode.DR, "198.18.0.11"));
-    await().atMost(wait).untilAsserted(() -> assertThat(cluster.director("node-a")).isNotNull());
-    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "web"), "Accepted", "True", null));
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "web"), "Programmed", "True", null));
     // settled: two looks half a second apart see the same versions
     String[] seen = new String[2];
     await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> {
-      String d = cluster.director("node-a").getMetadata().getResourceVersion();
+      String h = cluster.head().getMetadata().getResourceVersion();
       String v = cluster.get("default", "web").getMetadata().getResourceVersion();
-      boolean same = d.equals(seen[0]) && v.equals(seen[1]);
-      seen[0] = d;
+      boolean same = h.equals(seen[0]) && v.equals(seen[1]);
+      seen[0] = h;
       seen[1] = v;
       return same;
     });
-    String directorVersion = seen[0];
+    String headVersion = seen[0];
     String statusVersion = seen[1];
-    // a change that triggers reconciles but no new configuration: a label on the pod
+    // Lease renewals every 200 ms and a pod label: neither is a reason to write anything
     cluster.client().pods().inNamespace("lvs-system").withName("dataplane-node-a")
         .edit(p -> { p.getMetadata().getLabels().put("touched", "yes"); return p; });
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(cluster.director("node-a").getMetadata().getResourceVersion()).isEqualTo(directorVersion);
+      assertThat(cluster.head().getMetadata().getResourceVersion()).isEqualTo(headVersion);
       assertThat(cluster.get("default", "web").getMetadata().getResourceVersion()).isEqualTo(statusVersion);
     });
 
     cluster.client().resources(VirtualService.class).inNamespace("default").withName("web").delete();
     await().atMost(wait).untilAsserted(() -> {
-      assertThat(cluster.director("node-a").getSpec().services()).isEmpty();
-      assertThat(cluster.director("node-a").getSpec().vips()).isEmpty();
+      assertThat(cluster.config("node-a").services()).isEmpty();
+      assertThat(cluster.config("node-a").vips()).isEmpty();
     });
   }
 
+  /**
+   * Earlier versions put a finalizer on every VirtualService; this one has none, so a deletion
+   * would hang forever on it: the operator removes it when such a VirtualService is deleted.
+   */
   @Test
-  void aLargeConfigurationIsSplitIntoPartsOfOneGeneration() throws Exception {
+  void aFinalizerOfAnEarlierVersionDoesNotHoldADeletion() {
+    cluster.dataplane("node-a");
+    VirtualService old = staticService("old", "198.18.0.125", ForwardingMode.DR, "198.18.0.11");
+    old.getMetadata().setFinalizers(List.of("virtualservices.lvsoperator.io/finalizer"));
+    create(old);
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "old"), "Programmed", "True", null));
+    assertThat(cluster.get("default", "old").getMetadata().getFinalizers())
+        .containsExactly("virtualservices.lvsoperator.io/finalizer");
+    cluster.client().resources(VirtualService.class).inNamespace("default").withName("old").delete();
+    await().atMost(wait).untilAsserted(() -> {
+      assertThat(cluster.get("default", "old")).isNull();
+      assertThat(cluster.config("node-a").services()).isEmpty();
+    });
+  }
+
+  /** One changed VirtualService rewrites the part that holds it and the head, nothing else. */
+  @Test
+  void aChangeRewritesOnlyItsPartAndAShrinkingConfigurationFolds() throws Exception {
     cluster.close();
-    cluster = new MockCluster(2);
-    cluster.dataplanePod("node-a", true);
-    for (int i = 0; i < 5; i++) {
+    cluster = new MockCluster(1024);
+    cluster.dataplane("node-a");
+    for (int i = 0; i < 12; i++) {
       create(staticService("svc-" + i, "198.18.1." + (10 + i), ForwardingMode.DR, "198.18.0.11"));
     }
     await().atMost(wait).untilAsserted(() -> {
-      List<Director> parts = cluster.client().resources(Director.class)
-          .withLabel("lvsoperator.io/node", "node-a").list().getItems();
-      assertThat(parts).extracting(d -> d.getMetadata().getName())
-          .containsExactlyInAnyOrder("node-a", "node-a-shard-1", "node-a-shard-2");
-      assertThat(parts).extracting(d -> d.getSpec().generation()).containsOnly(parts.get(0).getSpec().generation());
-      assertThat(parts).allSatisfy(d -> assertThat(d.getSpec().shard().count()).isEqualTo(3));
-      assertThat(parts.stream().flatMap(d -> d.getSpec().services().stream()).map(ServiceSpec::name))
-          .containsExactlyInAnyOrder("default/svc-0", "default/svc-1", "default/svc-2", "default/svc-3", "default/svc-4");
-      assertThat(parts).allSatisfy(d -> assertThat(d.getSpec().vips()).hasSize(5));
+      assertThat(cluster.parts()).hasSizeGreaterThan(2);
+      assertThat(cluster.config("node-a").services()).hasSize(12);
+      assertCondition(cluster.get("default", "svc-11"), "Programmed", "True", null);
     });
-    for (int i = 0; i < 4; i++) {
+    Map<String, String> before = cluster.parts().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(),
+        p -> p.getMetadata().getResourceVersion()));
+    long generation = cluster.head().getSpec().generation();
+    VirtualService svc = cluster.get("default", "svc-3");
+    svc.getSpec().setRealServers(List.of(new RealServerSpec("198.18.0.12", null, 1)));
+    cluster.client().resources(VirtualService.class).inNamespace("default").resource(svc).update();
+    await().atMost(wait).untilAsserted(() -> assertThat(cluster.config("node-a").services())
+        .filteredOn(s -> s.name().equals("default/svc-3")).singleElement()
+        .satisfies(s -> assertThat(s.realServers()).extracting(RealServerSpec::address).containsExactly("198.18.0.12")));
+    assertThat(cluster.head().getSpec().generation()).isEqualTo(generation + 1);
+    List<String> rewritten = cluster.parts().stream()
+        .filter(p -> !p.getMetadata().getResourceVersion().equals(before.get(p.getMetadata().getName())))
+        .map(p -> p.getMetadata().getName()).toList();
+    assertThat(rewritten).containsExactly(SharedConfig.partName(
+        SharedConfig.partOf("default/svc-3", cluster.head().getSpec().partRevisions().size())));
+
+    for (int i = 0; i < 11; i++) {
       cluster.client().resources(VirtualService.class).inNamespace("default").withName("svc-" + i).delete();
     }
+    int parts = cluster.head().getSpec().partRevisions().size();
     await().atMost(wait).untilAsserted(() -> {
-      List<Director> parts = cluster.client().resources(Director.class)
-          .withLabel("lvsoperator.io/node", "node-a").list().getItems();
-      assertThat(parts).singleElement().satisfies(d -> {
-        assertThat(d.getMetadata().getName()).isEqualTo("node-a");
-        assertThat(d.getSpec().shard()).isNull();
-        assertThat(d.getSpec().services()).extracting(ServiceSpec::name).containsExactly("default/svc-4");
-      });
+      assertThat(cluster.config("node-a").services()).extracting(ServiceSpec::name).containsExactly("default/svc-11");
+      assertThat(cluster.head().getSpec().partRevisions()).hasSizeLessThan(parts);
+      // parts past the new count are gone from the API
+      assertThat(cluster.parts()).hasSize(cluster.head().getSpec().partRevisions().size());
+    });
+  }
+
+  /** A restarted operator takes over what it finds and rewrites nothing that did not change. */
+  @Test
+  void aRestartedOperatorRewritesNothing() throws Exception {
+    cluster.dataplane("node-a");
+    cluster.dataplane("node-b");
+    for (int i = 0; i < 4; i++) {
+      create(staticService("svc-" + i, "198.18.2." + (10 + i), ForwardingMode.DR, "198.18.0.11"));
+    }
+    await().atMost(wait).untilAsserted(() -> {
+      for (int i = 0; i < 4; i++) {
+        assertCondition(cluster.get("default", "svc-" + i), "Programmed", "True", null);
+      }
+    });
+    long generation = cluster.head().getSpec().generation();
+    Map<String, String> statuses = new java.util.HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      statuses.put("svc-" + i, cluster.get("default", "svc-" + i).getMetadata().getResourceVersion());
+    }
+    Map<String, String> owners = new java.util.HashMap<>();
+    statuses.keySet().forEach(n -> owners.put(n, directorOf(n)));
+
+    cluster.restartOperator();
+    create(staticService("after", "198.18.2.20", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "after"), "Programmed", "True", null));
+    statuses.forEach((name, version) -> {
+      assertThat(cluster.get("default", name).getMetadata().getResourceVersion()).as(name).isEqualTo(version);
+      assertThat(directorOf(name)).isEqualTo(owners.get(name));
+    });
+    assertThat(cluster.config("node-a").services()).hasSize(5);
+    // one generation for the new VirtualService, none for taking over
+    assertThat(cluster.head().getSpec().generation()).isEqualTo(generation + 1);
+  }
+
+  /**
+   * A rolling upgrade: a dataplane of the previous version gets its own Director objects written
+   * as before, in step with the shared configuration; once upgraded they are handed over.
+   */
+  @Test
+  void dataplanesOfThePreviousVersionKeepTheirOwnObjectsUntilUpgraded() {
+    cluster.previousVersionPod("node-old", true);
+    cluster.dataplane("node-new");
+    create(staticService("web", "198.18.0.123", ForwardingMode.DR, "198.18.0.11"));
+    create(staticService("api", "198.18.0.124", ForwardingMode.DR, "198.18.0.12"));
+    await().atMost(wait).untilAsserted(() -> {
+      Director old = cluster.director("node-old");
+      assertThat(old).isNotNull();
+      assertThat(old.getSpec().services()).extracting(ServiceSpec::name)
+          .containsExactlyInAnyOrder("default/web", "default/api");
+      // stamped with the shared generation in which its content last changed
+      assertThat(old.getSpec().generation()).isBetween(1L, cluster.head().getSpec().generation());
+      assertThat(cluster.config("node-new").services()).hasSize(2);
+      // one VIP each: the old node announces what the shared configuration says it owns
+      assertThat(old.getSpec().vips()).isEqualTo(cluster.config("node-old").vips());
+      assertThat(old.getSpec().vips()).hasSize(1);
+    });
+    cluster.previousVersionApplied("node-old", true);
+    cluster.dataplane("node-old");
+    await().atMost(wait).untilAsserted(() -> {
+      Director upgraded = cluster.director("node-old");
+      assertThat(upgraded.getSpec()).isNull();
+      assertThat(upgraded.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "lvs-dataplane");
     });
   }
 
@@ -430,13 +565,17 @@ class OperatorIT {
         java.net.URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(ready.statusCode()).isEqualTo(200);
-    cluster.dataplanePod("node-a", true);
+    cluster.dataplane("node-a");
     create(staticService("web", "198.18.0.107", ForwardingMode.DR, "198.18.0.11"));
     await().atMost(wait).untilAsserted(() -> assertThat(http.send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).body())
         .contains("operator_sdk")
-        .contains("lvs_operator_virtualservices{condition=\"Ready\",status=\"False\"} 1.0")
-        .contains("lvs_operator_directors{state=\"ready\"} 1.0"));
+        .contains("lvs_operator_virtualservices{condition=\"Ready\",status=\"True\"} 1.0")
+        .contains("lvs_operator_directors{state=\"ready\"} 1.0")
+        .contains("lvs_operator_config_publications_total")
+        .contains("lvs_operator_config_written_bytes_total")
+        // no meter per VirtualService: /metrics stays the same size at 10,000 of them
+        .doesNotContain("name=\"web\""));
   }
 }

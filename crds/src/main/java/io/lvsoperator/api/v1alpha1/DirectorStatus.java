@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a director's dataplane reports: written by the dataplane, read by the operator. */
+/**
+ * What a director's dataplane reports: written by the dataplane when it changes, read by the
+ * operator. Liveness is not here but in the director's Lease ({@link DirectorLeases}).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DirectorStatus {
   @JsonPropertyDescription("spec.generation of the configuration in force")
@@ -21,10 +24,12 @@ public class DirectorStatus {
   @JsonPropertyDescription("MAC address of that interface")
   private String mac;
 
-  @JsonPropertyDescription("When the dataplane last wrote this status (RFC 3339)")
+  @JsonPropertyDescription("When a dataplane of the previous contract last wrote this status (RFC 3339);"
+      + " current dataplanes renew a Lease instead")
   private String heartbeatTime;
 
-  @JsonPropertyDescription("Services in force and the health of their real servers")
+  @JsonPropertyDescription("Services whose real servers fail their health checks, with those real servers"
+      + " (dataplanes of the previous contract listed every service)")
   private List<ServiceHealth> services = new ArrayList<>();
 
   public List<ServiceHealth> getServices() {

@@ -77,7 +77,7 @@ class GeneratedCrdTest {
     JsonNode crd = crd("directors.lvsoperator.io-v1.yml");
     assertThat(crd.at("/spec/scope").asText()).isEqualTo("Cluster");
     assertThat(crd.at("/spec/names/shortNames/0").asText()).isEqualTo("lvsdir");
-    assertThat(columns(crd)).contains("NODE", "VIPS", "GENERATION", "READY", "AGE");
+    assertThat(columns(crd)).contains("APPLIED", "READY", "MAC", "AGE");
     JsonNode spec = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties");
     // the contract's field names, as docs/architecture.md fixes them ("Dataplane configuration (the contract)")
     assertThat(spec.has("interface")).isTrue();
@@ -85,5 +85,25 @@ class GeneratedCrdTest {
       assertThat(spec.has(f)).as(f).isTrue();
     }
     assertThat(spec.at("/services/items/properties/realServers/items/properties").has("weight")).isTrue();
+  }
+
+  @Test
+  void theSharedConfigurationIsClusterScopedAndCarriesTheContract() throws Exception {
+    JsonNode head = crd("directorconfigs.lvsoperator.io-v1.yml");
+    assertThat(head.at("/spec/scope").asText()).isEqualTo("Cluster");
+    assertThat(head.at("/spec/names/shortNames/0").asText()).isEqualTo("lvsconf");
+    JsonNode headSpec = head.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties");
+    for (String f : List.of("generation", "interface", "connectionTable", "partRevisions", "statusIntervalSeconds")) {
+      assertThat(headSpec.has(f)).as(f).isTrue();
+    }
+    JsonNode part = crd("directorconfigparts.lvsoperator.io-v1.yml");
+    assertThat(part.at("/spec/scope").asText()).isEqualTo("Cluster");
+    assertThat(part.at("/spec/names/shortNames/0").asText()).isEqualTo("lvspart");
+    JsonNode partSpec = part.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties");
+    for (String f : List.of("index", "revision", "services", "announce")) {
+      assertThat(partSpec.has(f)).as(f).isTrue();
+    }
+    assertThat(partSpec.at("/announce/items/properties").has("directors")).isTrue();
+    assertThat(partSpec.at("/services/items/properties/realServers/items/properties").has("weight")).isTrue();
   }
 }

@@ -3,12 +3,14 @@ package io.lvsoperator.dataplane.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.lvsoperator.api.v1alpha1.ConnectionTableSpec;
+import io.lvsoperator.api.v1alpha1.DirectorLeases;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpecReader;
 import io.lvsoperator.api.v1alpha1.InvalidConfigurationException;
 import io.lvsoperator.dataplane.admin.AdminServer;
 import io.lvsoperator.dataplane.admin.EngineHealth;
 import io.lvsoperator.dataplane.cluster.ClusterAgent;
+import io.lvsoperator.dataplane.cluster.DataplaneTarget;
 import io.lvsoperator.dataplane.cluster.ConfigCache;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.control.ConfigApplier;
@@ -50,11 +52,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code run}: the director, forwarding until SIGTERM/SIGINT, with its configuration from a file
- * (reloaded on change) or from its Director objects in the cluster.
+ * (reloaded on change) or from the cluster (the shared configuration).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run the director on an interface, configured by FILE (reloaded on change) or by its "
-        + "Director objects (--kubernetes).")
+    description = "Run the director on an interface, configured by FILE (reloaded on change) or by "
+        + "the cluster's shared configuration (--kubernetes).")
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
   private static final long FILE_POLL_MILLIS = 500;
@@ -68,7 +70,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Director configuration, YAML or JSON (see README).")
   Path config;
 
-  @Option(names = "--kubernetes", description = "Take the configuration from this node's Director objects.")
+  @Option(names = "--kubernetes", description = "Take the configuration from the cluster: the shared configuration"
+      + " (DirectorConfig, DirectorConfigPart), holding a Lease and reporting on this node's Director.")
   boolean kubernetes;
 
   @Option(names = "--node", defaultValue = "${env:NODE_NAME}",
@@ -79,9 +82,15 @@ public final class RunCommand implements Callable<Integer> {
       description = "Where cluster mode keeps the last applied configuration (default: ${DEFAULT-VALUE}).")
   Path stateDir;
 
-  @Option(names = "--heartbeat-seconds", defaultValue = "10",
-      description = "How often cluster mode rewrites Director.status (default: ${DEFAULT-VALUE}).")
-  int heartbeatSeconds;
+  @Option(names = "--lease-seconds", defaultValue = "" + DirectorLeases.DEFAULT_DURATION_SECONDS,
+      description = "Duration of this director's Lease, renewed every third of it; the operator moves the VIPs"
+          + " of a director it has not seen renew it for this long (default: ${DEFAULT-VALUE}).")
+  int leaseSeconds;
+
+  @Option(names = "--namespace", defaultValue = "${env:POD_NAMESPACE:-lvs-system}",
+      description = "Namespace of this director's Lease (default: the POD_NAMESPACE environment variable, else"
+          + " ${DEFAULT-VALUE}).")
+  String namespace;
 
   @Option(names = "--interface", paramLabel = "IF", description = "Interface to own; overrides the configuration's.")
   String interfaceName;
@@ -233,9 +242,11 @@ public final class RunCommand implements Callable<Integer> {
   private void startClusterMode(String ifName, ConfigApplier applier, AtomicReference<ForwardingTable> tables,
       BooleanSupplier forwarding, ConfigCache cache, Consumer<ForwardingTable> onApplied, List<AutoCloseable> sources) {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    ClusterAgent agent = new ClusterAgent(client, node, applier, tables, forwarding, cache,
-        s -> s.withInterfaceName(ifName), onApplied, Duration.ofSeconds(heartbeatSeconds), Clock.systemUTC());
-    if (agent.startFromCache()) {
+    DataplaneTarget target = new DataplaneTarget(node, applier, tables, forwarding, cache,
+        s -> s.withInterfaceName(ifName), onApplied);
+    ClusterAgent agent = new ClusterAgent(client, node, namespace, target, Duration.ofSeconds(leaseSeconds),
+        Clock.systemUTC());
+    if (target.startFromCache()) {
       LOG.info("director {} forwarding from its cached configuration until the API server answers", node);
     }
     agent.start();

@@ -1,177 +1,165 @@
 package io.lvsoperator.dataplane.cluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.lvsoperator.api.v1alpha1.ConfigPartSpec;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.DirectorConfig;
+import io.lvsoperator.api.v1alpha1.DirectorConfigPart;
 import io.lvsoperator.api.v1alpha1.DirectorParts;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
-import io.lvsoperator.api.v1alpha1.DirectorStatus;
-import io.lvsoperator.dataplane.control.ConfigApplier;
-import io.lvsoperator.dataplane.control.ForwardingTable;
+import io.lvsoperator.api.v1alpha1.SharedConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster mode: watches this node's Director objects, applies each complete new configuration
- * through the same compile-and-swap path as file mode, keeps the last one on disk, and writes
- * Director.status (on the object named after the node) after every change and as a heartbeat.
- * While the API server is unreachable it keeps forwarding with what it has, and at start it
- * forwards at once from the disk cache.
+ * Cluster mode (docs/architecture.md, "The shared configuration"): watches the configuration all
+ * directors share, applies each complete generation once it holds every part of it, holds this
+ * director's Lease, and writes Director.status when it changes. When no shared configuration
+ * exists (an operator of the previous contract still runs), it applies this node's own Director
+ * objects as before. While the API server is unreachable it keeps forwarding with what it has.
  */
 public final class ClusterAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
   public static final String NODE_LABEL = DirectorParts.NODE_LABEL;
+  /** How often the status is looked at; it is written only when it changed. */
+  static final Duration STATUS_TICK = Duration.ofMillis(500);
 
   private final KubernetesClient client;
   private final String node;
-  private final ConfigApplier applier;
-  private final AtomicReference<ForwardingTable> tables;
-  private final BooleanSupplier forwarding;
-  private final ConfigCache cache;
-  private final UnaryOperator<DirectorSpec> overrides;
-  private final Consumer<ForwardingTable> onApplied;
-  private final Duration heartbeat;
-  private final Clock clock;
+  private final AgentTarget target;
+  private final StatusReporter status;
+  private final LeaseKeeper lease;
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "director-agent");
     t.setDaemon(true);
     return t;
   });
-  private SharedIndexInformer<Director> informer;
-  private boolean apiDown;
-  /** A generation refused once is not tried again (our own status writes would loop on it). */
-  private long refusedGeneration = -1;
+  private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+  private SharedIndexInformer<DirectorConfig> heads;
+  private SharedIndexInformer<DirectorConfigPart> parts;
+  private SharedIndexInformer<Director> legacy;
+  /** Which configuration is in force ("shared 12", "legacy 3"), and which one was refused. */
+  private String applied;
+  private String refused;
+  private volatile Duration statusInterval = Duration.ofSeconds(1);
 
-  public ClusterAgent(KubernetesClient client, String node, ConfigApplier applier,
-      AtomicReference<ForwardingTable> tables, BooleanSupplier forwarding, ConfigCache cache,
-      UnaryOperator<DirectorSpec> overrides, Consumer<ForwardingTable> onApplied, Duration heartbeat, Clock clock) {
+  /**
+   * @param namespace where this director's Lease lives (the dataplane's own namespace)
+   * @param leaseDuration how long the operator waits for a renewal before it moves this director's VIPs
+   */
+  public ClusterAgent(KubernetesClient client, String node, String namespace, AgentTarget target,
+      Duration leaseDuration, Clock clock) {
     this.client = client;
     this.node = node;
-    this.applier = applier;
-    this.tables = tables;
-    this.forwarding = forwarding;
-    this.cache = cache;
-    this.overrides = overrides;
-    this.onApplied = onApplied;
-    this.heartbeat = heartbeat;
-    this.clock = clock;
-  }
-
-  /** Applies the cached configuration, if any, before the API server is even asked. */
-  public boolean startFromCache() {
-    Optional<DirectorSpec> cached = cache.load();
-    if (cached.isEmpty()) {
-      return false;
-    }
-    boolean ok = apply(cached.get(), "the local cache");
-    return ok;
+    this.target = target;
+    this.status = new StatusReporter(client, node, target, clock);
+    this.lease = new LeaseKeeper(client, node, namespace, leaseDuration, clock);
   }
 
   public void start() {
-    ResourceEventHandler<Director> handler = new ResourceEventHandler<>() {
+    lease.start();
+    // started, not waited for: an API server that is down must not stop a dataplane from forwarding
+    heads = watch(client.resources(DirectorConfig.class).runnableInformer(0));
+    parts = watch(client.resources(DirectorConfigPart.class).withLabel(SharedConfig.PART_LABEL, SharedConfig.HEAD)
+        .runnableInformer(0));
+    legacy = watch(client.resources(Director.class).withLabel(NODE_LABEL, node).runnableInformer(0));
+    worker.scheduleWithFixedDelay(() -> status.report(statusInterval), 0, STATUS_TICK.toMillis(),
+        TimeUnit.MILLISECONDS);
+    LOG.info("director {} watching the shared configuration and its Director objects", node);
+  }
+
+  private <T> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer) {
+    informer.addEventHandler(handler());
+    informer.start();
+    return informer;
+  }
+
+  private <T> ResourceEventHandler<T> handler() {
+    return new ResourceEventHandler<>() {
       @Override
-      public void onAdd(Director d) {
-        worker.execute(ClusterAgent.this::reconcile);
+      public void onAdd(T obj) {
+        queue();
       }
 
       @Override
-      public void onUpdate(Director before, Director after) {
-        worker.execute(ClusterAgent.this::reconcile);
+      public void onUpdate(T before, T after) {
+        queue();
       }
 
       @Override
-      public void onDelete(Director d, boolean unknownFinalState) {
-        worker.execute(ClusterAgent.this::reconcile);
+      public void onDelete(T obj, boolean unknownFinalState) {
+        queue();
       }
     };
-    informer = client.resources(Director.class).withLabel(NODE_LABEL, node).runnableInformer(0);
-    informer.addEventHandler(handler);
-    informer.start();
-    worker.scheduleWithFixedDelay(this::report, 0, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("director {} watching its Director objects", node);
+  }
+
+  /** One reconcile for any number of events that arrive while one is queued (a thousand parts at start). */
+  private void queue() {
+    if (reconcileQueued.compareAndSet(false, true)) {
+      worker.execute(() -> {
+        reconcileQueued.set(false);
+        reconcile();
+      });
+    }
   }
 
   private void reconcile() {
-    Optional<DirectorSpec> spec = DirectorParts.assemble(informer.getStore().list().stream().map(Director::getSpec)
-        .toList());
-    if (spec.isEmpty()) {
-      return; // none yet, or parts of two generations: wait for the rest
+    DirectorConfig head = heads.getStore().getByKey(SharedConfig.HEAD);
+    DirectorSpec spec;
+    String key;
+    String source;
+    if (head != null && head.getSpec() != null) {
+      List<ConfigPartSpec> held = parts.getStore().list().stream().map(DirectorConfigPart::getSpec)
+          .filter(Objects::nonNull).toList();
+      Optional<SharedConfig.Assembled> shared = SharedConfig.assemble(head.getSpec(), held);
+      if (shared.isEmpty()) {
+        return; // parts of this generation still on their way
+      }
+      statusInterval = Duration.ofSeconds(Math.max(0, shared.get().statusIntervalSeconds()));
+      spec = shared.get().forDirector(node);
+      key = "shared " + spec.generation();
+      source = "the shared configuration";
+    } else {
+      Optional<DirectorSpec> own = DirectorParts.assemble(legacy.getStore().list().stream()
+          .map(Director::getSpec).filter(s -> s != null && s.generation() > 0).toList());
+      if (own.isEmpty()) {
+        return; // nothing yet, or parts of two generations
+      }
+      spec = own.get();
+      key = "legacy " + spec.generation();
+      source = "Director " + node + " (an operator of the previous contract)";
     }
-    ForwardingTable current = tables.get();
-    long generation = spec.get().generation();
-    if (generation == refusedGeneration
-        || (current != null && current.generation() == generation && applier.lastRejection() == null)) {
+    if (key.equals(refused) || (key.equals(applied) && target.lastRejection() == null)) {
       return;
     }
-    if (apply(spec.get(), "Director " + node)) {
-      report();
+    if (target.apply(spec, source)) {
+      applied = key;
+      refused = null;
+    } else {
+      refused = key; // our own status writes would otherwise retry it over and over
     }
-  }
-
-  private boolean apply(DirectorSpec spec, String source) {
-    ForwardingTable before = tables.get();
-    boolean ok = applier.apply(overrides.apply(spec));
-    ForwardingTable after = tables.get();
-    if (ok && after != null && after != before) {
-      cache.save(spec);
-      onApplied.accept(after);
-      LOG.info("director {} runs generation {} from {}", node, spec.generation(), source);
-    } else if (!ok) {
-      refusedGeneration = spec.generation();
-      report();
-    }
-    return ok;
-  }
-
-  /** Writes the status; an unreachable API server is logged once per outage, not per try. */
-  void report() {
-    try {
-      Director d = client.resources(Director.class).withName(node).get();
-      if (d == null) {
-        return;
-      }
-      DirectorStatus status = DirectorStatusBuilder.build(tables.get(), forwarding.getAsBoolean(),
-          applier.lastRejection(), d.getStatus(), clock.instant());
-      d.setStatus(status);
-      client.resources(Director.class).resource(d).updateStatus();
-      if (apiDown) {
-        LOG.info("director {}: API server reachable again, status written", node);
-        apiDown = false;
-      }
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        return; // the operator changed the object meanwhile: the next report goes through
-      }
-      if (!apiDown) {
-        LOG.warn("director {}: cannot write status ({}); forwarding goes on with generation {}", node,
-            e.getMessage(), tables.get() == null ? "none" : tables.get().generation());
-        apiDown = true;
-      }
-    } catch (RuntimeException e) {
-      if (!apiDown) {
-        LOG.warn("director {}: cannot write status ({}); forwarding goes on", node, e.toString());
-        apiDown = true;
-      }
-    }
+    status.report(statusInterval);
   }
 
   @Override
   public void close() {
     worker.shutdownNow();
-    if (informer != null) {
-      informer.close();
+    lease.close();
+    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {heads, parts, legacy}) {
+      if (i != null) {
+        i.close();
+      }
     }
   }
 }

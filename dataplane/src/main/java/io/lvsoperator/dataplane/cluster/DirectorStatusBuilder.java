@@ -15,7 +15,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a dataplane reports on its Director: applied generation, conditions, health. */
+/**
+ * What a dataplane reports on its Director: applied generation, conditions, and the real servers
+ * that fail their health checks. Only what changes rarely: connection counts are in /metrics and
+ * liveness is the Lease, so a status is written only when it changes.
+ */
 public final class DirectorStatusBuilder {
   private DirectorStatusBuilder() {}
 
@@ -38,19 +42,22 @@ public final class DirectorStatusBuilder {
     conditions.add(condition(old, "Degraded", rejection != null, rejection != null ? "ConfigurationRejected" : "AsExpected",
         rejection != null ? rejection : "the latest configuration is in force", now));
     s.setConditions(conditions);
-    s.setHeartbeatTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
     if (table != null) {
       s.setAppliedGeneration(table.generation());
       s.setInterfaceName(table.iface().name());
       s.setMac(MacAddress.format(table.iface().mac()));
       List<ServiceHealth> services = new ArrayList<>();
       for (VirtualService v : table.serviceList()) {
-        List<RealServerHealth> reals = new ArrayList<>();
+        List<RealServerHealth> unhealthy = new ArrayList<>();
         for (Destination d : v.destinations()) {
-          reals.add(new RealServerHealth(Ipv4.format(d.address()), d.port(), d.stats().healthy,
-              d.stats().activeConnections, d.stats().inactiveConnections));
+          if (!d.stats().healthy) {
+            unhealthy.add(new RealServerHealth(Ipv4.format(d.address()), d.port(), false, null, null));
+          }
         }
-        services.add(new ServiceHealth(v.name(), Ipv4.format(v.vip()), v.port(), v.protocol() == 6 ? "TCP" : "UDP", reals));
+        if (!unhealthy.isEmpty()) {
+          services.add(new ServiceHealth(v.name(), Ipv4.format(v.vip()), v.port(), v.protocol() == 6 ? "TCP" : "UDP",
+              unhealthy));
+        }
       }
       s.setServices(services);
     }

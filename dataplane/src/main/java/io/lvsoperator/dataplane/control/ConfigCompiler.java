@@ -10,6 +10,8 @@ import io.lvsoperator.api.v1alpha1.RouteSpec;
 import io.lvsoperator.api.v1alpha1.ServiceSpec;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.lvs.conn.Timeouts;
+import io.lvsoperator.dataplane.lvs.sched.MaglevTables;
+import io.lvsoperator.dataplane.lvs.sched.Scheduler;
 import io.lvsoperator.dataplane.lvs.sched.Schedulers;
 import io.lvsoperator.dataplane.lvs.service.Destination;
 import io.lvsoperator.dataplane.lvs.service.ServiceTable;
@@ -20,10 +22,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /** Turns a validated {@link DirectorSpec} into a {@link ForwardingTable} for one interface. */
 public final class ConfigCompiler {
   private final StatsRegistry stats;
+  /** mh tables shared by identical real servers and kept from the configuration in force. */
+  private final MaglevTables maglev = new MaglevTables();
 
   public ConfigCompiler(StatsRegistry stats) {
     this.stats = stats;
@@ -78,10 +83,11 @@ public final class ConfigCompiler {
     RouteTable routeTable = new RouteTable(addresses, routes);
 
     stats.begin();
-    List<VirtualService> services = new ArrayList<>();
+    maglev.begin();
     Set<NatReplySource> natSources = new LinkedHashSet<>();
-    for (ServiceSpec s : spec.services()) {
-      int vip = Ipv4.parse(s.vip());
+    List<ServiceSpec> specs = spec.services();
+    List<List<Destination>> destinations = new ArrayList<>(specs.size());
+    for (ServiceSpec s : specs) {
       String key = s.protocol() + " " + s.vip() + ":" + s.port();
       List<Destination> dests = new ArrayList<>();
       for (RealServerSpec r : s.realServers()) {
@@ -92,8 +98,17 @@ public final class ConfigCompiler {
           natSources.add(new NatReplySource(Ipv4.parse(r.address()), port, s.protocol().ipProtocolNumber()));
         }
       }
-      services.add(new VirtualService(s.displayName(), vip, s.port(), s.protocol().ipProtocolNumber(), s.mode(),
-          Schedulers.create(s.scheduler(), dests), TimeUnit.SECONDS.toNanos(s.persistenceSeconds()), dests));
+      destinations.add(dests);
+    }
+    // schedulers on every core: filling ten thousand Maglev tables is most of a first compile
+    Scheduler[] schedulers = new Scheduler[specs.size()];
+    IntStream.range(0, specs.size()).parallel().forEach(i ->
+        schedulers[i] = Schedulers.create(specs.get(i).scheduler(), destinations.get(i), maglev));
+    List<VirtualService> services = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      ServiceSpec s = specs.get(i);
+      services.add(new VirtualService(s.displayName(), Ipv4.parse(s.vip()), s.port(), s.protocol().ipProtocolNumber(),
+          s.mode(), schedulers[i], TimeUnit.SECONDS.toNanos(s.persistenceSeconds()), destinations.get(i)));
     }
     if (previous != null) {
       for (NatReplySource src : previous.natReplySources()) {
@@ -129,5 +144,6 @@ public final class ConfigCompiler {
   /** The last compiled table is now in force. */
   public void committed() {
     stats.commit();
+    maglev.committed();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -12,12 +13,20 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.lvsoperator.api.net.Ipv4Prefix;
+import io.lvsoperator.api.v1alpha1.ConfigPartSpec;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.DirectorConfig;
+import io.lvsoperator.api.v1alpha1.DirectorConfigPart;
+import io.lvsoperator.api.v1alpha1.DirectorConfigSpec;
+import io.lvsoperator.api.v1alpha1.DirectorLeases;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpecReader;
 import io.lvsoperator.api.v1alpha1.DirectorStatus;
 import io.lvsoperator.api.v1alpha1.RealServerSpec;
 import io.lvsoperator.api.v1alpha1.ServiceSpec;
+import io.lvsoperator.api.v1alpha1.SharedConfig;
+import io.lvsoperator.api.v1alpha1.SharedConfigLayout;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.control.ConfigApplier;
 import io.lvsoperator.dataplane.control.ForwardingTable;
@@ -34,15 +43,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Cluster mode against fabric8's mock API server: Director objects in, Director.status out. */
+/**
+ * Cluster mode against fabric8's mock API server: the shared configuration in, a Lease and
+ * Director.status out; the previous contract's Director objects while no shared one exists.
+ */
 class ClusterAgentIT {
-  static final InterfaceInfo IFACE = new InterfaceInfo("eth0", MacAddress.parse("02:00:00:00:00:01"), 1500, List.of());
+  static final InterfaceInfo IFACE = new InterfaceInfo("eth0", MacAddress.parse("02:00:00:00:00:01"), 1500,
+      List.of(Ipv4Prefix.parse("198.18.0.2/24")));
+  static final String NAMESPACE = "lvs-system";
 
   KubernetesMockServer server;
   KubernetesClient client;
   AtomicReference<ForwardingTable> tables = new AtomicReference<>();
   ConfigApplier applier = new ConfigApplier(IFACE, tables, t -> {});
   ClusterAgent agent;
+  SharedConfigLayout layout = new SharedConfigLayout(2048);
+  long generation;
   @TempDir Path state;
 
   @BeforeEach
@@ -50,7 +66,10 @@ class ClusterAgentIT {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
     server.init();
-    server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(Director.class));
+    for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type : List.of(Director.class,
+        DirectorConfig.class, DirectorConfigPart.class)) {
+      server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
+    }
     client = server.createClient();
   }
 
@@ -63,35 +82,49 @@ class ClusterAgentIT {
     server.destroy();
   }
 
-  ClusterAgent agent(KubernetesClient c) {
-    return new ClusterAgent(c, "node-a", applier, tables, () -> true, new ConfigCache(state.resolve("director.json")),
-        s -> s, t -> {}, Duration.ofMillis(300), Clock.systemUTC());
+  DataplaneTarget target() {
+    return new DataplaneTarget("node-a", applier, tables, () -> true, new ConfigCache(state.resolve("director.json")),
+        s -> s, t -> {});
   }
 
-  static DirectorSpec spec(long generation, String... rips) throws Exception {
-    StringBuilder reals = new StringBuilder();
-    for (String r : rips) {
-      reals.append(reals.length() == 0 ? "" : ", ").append("{address: ").append(r).append("}");
+  ClusterAgent agent(KubernetesClient c, DataplaneTarget target) {
+    return new ClusterAgent(c, "node-a", NAMESPACE, target, Duration.ofMillis(900), Clock.systemUTC());
+  }
+
+  static ServiceSpec web(String... rips) {
+    return new ServiceSpec("default/web", "198.18.0.100", 80, null, null, null, null, null,
+        java.util.Arrays.stream(rips).map(r -> new RealServerSpec(r, null, 1)).toList());
+  }
+
+  /** Publishes what the layout holds as the operator does: parts, then the head. */
+  SharedConfigLayout.Publication publish(boolean writeHead, int... skipParts) {
+    SharedConfigLayout.Publication p = layout.publish(++generation);
+    for (ConfigPartSpec part : p.parts()) {
+      if (java.util.Arrays.stream(skipParts).anyMatch(i -> i == part.index())) {
+        continue;
+      }
+      writePart(part);
     }
-    return DirectorSpecReader.parse("""
-        generation: %d
-        interface: eth0
-        addresses: [198.18.0.2/24]
-        vips: [198.18.0.100]
-        services:
-          - {name: default/web, vip: 198.18.0.100, port: 80, realServers: [%s]}
-        """.formatted(generation, reals));
+    if (writeHead) {
+      writeHead(p);
+    }
+    layout.written(p);
+    return p;
   }
 
-  void put(String name, DirectorSpec spec) {
-    Director d = new Director();
-    d.setMetadata(new ObjectMetaBuilder().withName(name).addToLabels(ClusterAgent.NODE_LABEL, "node-a").build());
-    d.setSpec(spec);
-    // the agent writes status meanwhile, which moves the resourceVersion: retry on conflict, as the operator does
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
-      client.resources(Director.class).resource(d).createOr(x -> x.update());
-      return true;
-    });
+  void writePart(ConfigPartSpec part) {
+    DirectorConfigPart object = new DirectorConfigPart();
+    object.setMetadata(new ObjectMetaBuilder().withName(SharedConfig.partName(part.index()))
+        .addToLabels(SharedConfig.PART_LABEL, SharedConfig.HEAD).build());
+    object.setSpec(part);
+    client.resources(DirectorConfigPart.class).resource(object).createOr(x -> x.update());
+  }
+
+  void writeHead(SharedConfigLayout.Publication p) {
+    DirectorConfig head = new DirectorConfig();
+    head.setMetadata(new ObjectMetaBuilder().withName(SharedConfig.HEAD).build());
+    head.setSpec(new DirectorConfigSpec(p.generation(), "eth0", null, p.partRevisions(), 0));
+    client.resources(DirectorConfig.class).resource(head).createOr(x -> x.update());
   }
 
   DirectorStatus status() {
@@ -100,11 +133,16 @@ class ClusterAgentIT {
   }
 
   @Test
-  void appliesItsDirectorAndReportsStatus() throws Exception {
-    agent = agent(client);
+  void appliesTheSharedConfigurationHoldsALeaseAndReportsStatus() throws Exception {
+    agent = agent(client, target());
     agent.start();
-    put("node-a", spec(1, "198.18.0.11", "198.18.0.12"));
+    layout.putServices("default/web", List.of(web("198.18.0.11", "198.18.0.12")));
+    layout.putAnnounce("198.18.0.100", List.of("node-a", "node-b"));
+    layout.putAnnounce("198.18.0.101", List.of("node-b", "node-a"));
+    publish(true);
     await().atMost(Duration.ofSeconds(10)).until(() -> tables.get() != null && tables.get().generation() == 1);
+    // every service, and only the addresses it is first in line for
+    assertThat(tables.get().spec().vips()).containsExactly("198.18.0.100");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       DirectorStatus s = status();
       assertThat(s).isNotNull();
@@ -114,49 +152,89 @@ class ClusterAgentIT {
         assertThat(c.getType()).isEqualTo("Ready");
         assertThat(c.getStatus()).isEqualTo("True");
       });
-      assertThat(s.getServices()).singleElement().satisfies(svc -> {
-        assertThat(svc.name()).isEqualTo("default/web");
-        assertThat(svc.realServers()).extracting(r -> r.address() + " " + r.healthy())
-            .containsExactly("198.18.0.11 true", "198.18.0.12 true");
-      });
-      assertThat(s.getHeartbeatTime()).isNotBlank();
+      assertThat(s.getServices()).as("only services with unhealthy real servers").isEmpty();
+      assertThat(s.getHeartbeatTime()).as("liveness is the Lease").isNull();
     });
+    Director d = client.resources(Director.class).withName("node-a").get();
+    assertThat(d.getMetadata().getLabels()).containsEntry(ClusterAgent.NODE_LABEL, "node-a");
     assertThat(Files.readString(state.resolve("director.json"))).contains("198.18.0.12");
 
-    put("node-a", spec(2, "198.18.0.11"));
+    Lease lease = client.leases().inNamespace(NAMESPACE).withName(DirectorLeases.name("node-a")).get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("node-a");
+    assertThat(lease.getMetadata().getLabels()).containsEntry(DirectorLeases.NODE_LABEL, "node-a");
+    var firstRenewal = lease.getSpec().getRenewTime();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !client.leases().inNamespace(NAMESPACE)
+        .withName(DirectorLeases.name("node-a")).get().getSpec().getRenewTime().equals(firstRenewal));
+
+    // the VIP moves to node-b: node-a stops announcing it, and still runs the service
+    layout.putAnnounce("198.18.0.100", List.of("node-b", "node-a"));
+    layout.putServices("default/web", List.of(web("198.18.0.11")));
+    publish(true);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status().getAppliedGeneration()).isEqualTo(2));
+    assertThat(tables.get().spec().vips()).isEmpty();
     assertThat(tables.get().serviceList().get(0).destinations()).hasSize(1);
   }
 
   @Test
-  void appliesAShardedConfigurationOnlyWhenEveryPartIsThere() throws Exception {
-    agent = agent(client);
+  void writesItsStatusOnlyWhenItChanges() throws Exception {
+    agent = agent(client, target());
     agent.start();
-    DirectorSpec whole = spec(3, "198.18.0.11");
-    DirectorSpec extra = DirectorSpecReader.parse("""
-        generation: 3
-        services:
-          - {name: default/api, vip: 198.18.0.100, port: 443, realServers: [{address: 198.18.0.12}]}
-        """);
-    put("node-a", whole.asShard(0, 2, whole.services()));
+    layout.putServices("default/web", List.of(web("198.18.0.11")));
+    publish(true);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status()).isNotNull()
+        .extracting(DirectorStatus::getAppliedGeneration).isEqualTo(1L));
+    String version = client.resources(Director.class).withName("node-a").get().getMetadata().getResourceVersion();
+    // several status ticks and Lease renewals later, nothing was rewritten
+    Thread.sleep(2_000);
+    assertThat(client.resources(Director.class).withName("node-a").get().getMetadata().getResourceVersion())
+        .isEqualTo(version);
+  }
+
+  @Test
+  void appliesAGenerationOnlyOnceEveryPartOfItIsThere() throws Exception {
+    agent = agent(client, target());
+    agent.start();
+    for (int i = 0; i < 40; i++) {
+      layout.putServices("ns/vs-" + i, List.of(new ServiceSpec("ns/vs-" + i, "198.18.0.100", 1000 + i, null, null, null,
+          null, null, List.of(new RealServerSpec("198.18.0.11", null, 1)))));
+    }
+    SharedConfigLayout.Publication first = layout.publish(++generation);
+    assertThat(first.parts()).as("a layout of several parts").hasSizeGreaterThan(2);
+    ConfigPartSpec held = first.parts().get(1);
+    for (ConfigPartSpec part : first.parts()) {
+      if (part != held) {
+        writePart(part);
+      }
+    }
+    writeHead(first);
+    layout.written(first);
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> tables.get() == null);
-    put("node-a-shard-1", whole.asShard(1, 2, extra.services()));
+    writePart(held);
     await().atMost(Duration.ofSeconds(10)).until(() -> tables.get() != null);
-    assertThat(tables.get().generation()).isEqualTo(3);
-    assertThat(tables.get().serviceList()).extracting(s -> s.name()).containsExactly("default/web", "default/api");
+    assertThat(tables.get().generation()).isEqualTo(1);
+    assertThat(tables.get().serviceList()).hasSize(40);
+
+    // a head that is ahead of its parts changes nothing until they arrive
+    layout.removeServices("ns/vs-3");
+    SharedConfigLayout.Publication second = layout.publish(++generation);
+    writeHead(second);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> tables.get().generation() == 1);
+    second.parts().forEach(this::writePart);
+    layout.written(second);
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.get().generation() == 2);
+    assertThat(tables.get().serviceList()).hasSize(39);
   }
 
   @Test
   void aRefusedConfigurationLeavesTheOldOneAndSaysSoInStatus() throws Exception {
-    agent = agent(client);
+    agent = agent(client, target());
     agent.start();
-    put("node-a", spec(1, "198.18.0.11"));
+    layout.putServices("default/web", List.of(web("198.18.0.11")));
+    publish(true);
     await().atMost(Duration.ofSeconds(10)).until(() -> tables.get() != null);
     // the API server's schema would normally stop this; the dataplane checks again
-    DirectorSpec bad = new DirectorSpec(2L, "eth0", List.of("198.18.0.2/24"), List.of("198.18.0.100"), List.of(),
-        List.of(new ServiceSpec("default/web", "198.18.0.100", 80, null, null, null, null, null,
-            List.of(new RealServerSpec("198.18.0.999", null, 1)))), null);
-    put("node-a", bad);
+    layout.putServices("default/web", List.of(web("198.18.0.999")));
+    publish(true);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(status().getConditions()).anySatisfy(c -> {
         assertThat(c.getType()).isEqualTo("Degraded");
@@ -171,10 +249,40 @@ class ClusterAgentIT {
   }
 
   @Test
-  void restartsFromItsCacheWhileTheApiServerIsAway() throws Exception {
-    agent = agent(client);
+  void followsAnOperatorOfThePreviousContractUntilASharedConfigurationAppears() throws Exception {
+    agent = agent(client, target());
     agent.start();
-    put("node-a", spec(5, "198.18.0.11"));
+    DirectorSpec own = DirectorSpecReader.parse("""
+        generation: 3
+        interface: eth0
+        vips: [198.18.0.100]
+        services:
+          - {name: default/web, vip: 198.18.0.100, port: 80, realServers: [{address: 198.18.0.11}]}
+        """);
+    Director d = new Director();
+    d.setMetadata(new ObjectMetaBuilder().withName("node-a").addToLabels(ClusterAgent.NODE_LABEL, "node-a").build());
+    d.setSpec(own);
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+      client.resources(Director.class).resource(d).createOr(x -> x.update());
+      return true;
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.get() != null && tables.get().generation() == 3);
+    assertThat(tables.get().spec().vips()).containsExactly("198.18.0.100");
+
+    layout.putServices("default/web", List.of(web("198.18.0.11", "198.18.0.12")));
+    layout.putAnnounce("198.18.0.100", List.of("node-a"));
+    publish(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.get().generation() == 1
+        && tables.get().serviceList().get(0).destinations().size() == 2);
+  }
+
+  @Test
+  void restartsFromItsCacheWhileTheApiServerIsAway() throws Exception {
+    agent = agent(client, target());
+    agent.start();
+    layout.putServices("default/web", List.of(web("198.18.0.11")));
+    generation = 4;
+    publish(true);
     await().atMost(Duration.ofSeconds(10)).until(() -> tables.get() != null && tables.get().generation() == 5);
     agent.close();
     server.destroy();
@@ -184,10 +292,11 @@ class ClusterAgentIT {
     try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(
         new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:1").withRequestTimeout(500)
             .withConnectionTimeout(500).build()).build()) {
-      agent = agent(unreachable);
-      assertThat(agent.startFromCache()).isTrue();
+      DataplaneTarget target = target();
+      assertThat(target.startFromCache()).isTrue();
       assertThat(tables.get().generation()).isEqualTo(5);
-      agent.start(); // status writes fail quietly; forwarding stays
+      agent = agent(unreachable, target);
+      agent.start(); // status writes and Lease renewals fail quietly; forwarding stays
       await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> tables.get().generation() == 5);
       agent.close();
       agent = null;

@@ -64,19 +64,19 @@ class ClusterEndToEndIT {
         "--server-side-apply=false", "--http", "127.0.0.1:8080", "--interface", "eth0"));
     LabProcess op = ns.spawn("api", "operator", operator.toArray(String[]::new));
     await().atMost(Duration.ofSeconds(60)).until(() -> op.output().contains("operator started"));
-    // the dataplane pod the operator looks for: it makes node-a a director
+    // the dataplane pod as the chart makes it (the dataplane's own Lease makes node-a a director)
     post("/api/v1/namespaces/lvs-system/pods", """
         {"apiVersion": "v1", "kind": "Pod",
          "metadata": {"name": "dataplane-node-a", "namespace": "lvs-system",
-                      "labels": {"app.kubernetes.io/name": "lvs-dataplane"}},
+                      "labels": {"app.kubernetes.io/name": "lvs-dataplane", "lvsoperator.io/contract": "shared-config"}},
          "spec": {"nodeName": "node-a", "containers": [{"name": "dataplane", "image": "lvs-dataplane"}]},
          "status": {"conditions": [{"type": "Ready", "status": "True"}]}}""");
     List<String> dataplane = new ArrayList<>(kubeEnv());
     dataplane.addAll(DirectorLab.dataplane("run", "--kubernetes", "--node", "node-a", "--interface", "eth0",
-        "--state-dir", ns.workDir().resolve("state").toString(), "--heartbeat-seconds", "1",
+        "--state-dir", ns.workDir().resolve("state").toString(), "--lease-seconds", "3",
         "--admin", DIP + ":7479"));
     LabProcess director = ns.spawn("dir", "dataplane", dataplane.toArray(String[]::new));
-    await().atMost(Duration.ofSeconds(30)).until(() -> director.output().contains("watching its Director"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> director.output().contains("watching the shared configuration"));
     for (int i = 0; i < 2; i++) {
       servers[i] = startServer(DirectorLab.REAL_SERVERS.get(i));
     }
@@ -283,8 +283,9 @@ class ClusterEndToEndIT {
       assertThat(vs.path("status").path("director").asText()).isEqualTo("node-a");
       assertThat(vs.path("status").path("ready").asText()).isEqualTo("2/2");
       JsonNode director = get("/apis/lvsoperator.io/v1alpha1/directors/node-a");
+      JsonNode head = get("/apis/lvsoperator.io/v1alpha1/directorconfigs/lvs");
       assertThat(director.path("status").path("appliedGeneration").asLong())
-          .isEqualTo(director.path("spec").path("generation").asLong());
+          .isEqualTo(head.path("spec").path("generation").asLong());
     });
     JsonNode both = spread(10);
     assertThat(both.path("rs1").asInt()).as("%s", both).isEqualTo(5);

@@ -81,7 +81,7 @@ class LabScriptIT {
         .containsPattern("virtualservice.lvsoperator.io/web-(dr|nat|tun) created")
         .containsPattern("ok    node-[ab] announces 198.18.0.101 and the NAT real servers' gateway 198.18.0.254")
         // failover: the NAT VIP and its gateway move together, and NAT traffic goes on
-        .containsPattern("web-nat moved to node-[ab] [0-9.]+ s after the pod was deleted")
+        .containsPattern("web-nat moved to node-[ab] [0-9.]+ s after the dataplane was told to stop")
         .containsPattern("ok    NAT 198.18.0.101:8080 TCP  rs1=3 rs2=3 rs3=3 errors=0   \\(rr, now through node-[ab]\\)")
         .contains("all checks passed");
     assertThat(labNamespaces()).isEmpty();

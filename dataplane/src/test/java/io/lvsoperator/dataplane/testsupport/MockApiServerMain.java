@@ -8,6 +8,8 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.DirectorConfig;
+import io.lvsoperator.api.v1alpha1.DirectorConfigPart;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -33,11 +35,14 @@ public final class MockApiServerMain {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(expectations,
         List.of(CustomResourceDefinitionContext.fromCustomResourceType(VirtualService.class),
-            CustomResourceDefinitionContext.fromCustomResourceType(Director.class)));
+            CustomResourceDefinitionContext.fromCustomResourceType(Director.class),
+            CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfig.class),
+            CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfigPart.class)));
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
         dispatcher, false);
     server.init(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));
-    KubectlDiscovery.forLab(VirtualService.class, Director.class).registerOn(server);
+    KubectlDiscovery.forLab(VirtualService.class, Director.class, DirectorConfig.class, DirectorConfigPart.class)
+        .registerOn(server);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.destroy();

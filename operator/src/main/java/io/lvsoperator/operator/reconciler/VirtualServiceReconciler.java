@@ -1,14 +1,15 @@
 package io.lvsoperator.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -19,65 +20,128 @@ import io.lvsoperator.api.v1alpha1.RealServerStatus;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.api.v1alpha1.VirtualServiceStatus;
 import io.lvsoperator.operator.OperatorOptions;
+import io.lvsoperator.operator.admission.Admission;
+import io.lvsoperator.operator.admission.ClaimIndex;
+import io.lvsoperator.operator.directors.DirectorRegistry;
 import io.lvsoperator.operator.event.EventRecorder;
 import io.lvsoperator.operator.event.Reason;
+import io.lvsoperator.operator.publish.ConfigPublisher;
+import io.lvsoperator.operator.publish.ServiceCatalog;
 import io.lvsoperator.operator.render.BackendResolver;
-import io.lvsoperator.operator.render.DirectorNode;
-import io.lvsoperator.operator.render.DirectorPlanner;
 import io.lvsoperator.operator.status.Conditions;
 import io.lvsoperator.operator.status.VirtualServiceStatusBuilder;
+import io.lvsoperator.operator.status.VirtualServiceStatusBuilder.Programming;
 import io.lvsoperator.operator.validation.ReservedAddresses;
+import io.lvsoperator.operator.validation.VirtualServiceValidator;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Level-triggered: on any change of a VirtualService, an EndpointSlice, a dataplane pod or a
- * Director, it observes the caches, admits VirtualServices, plans every director, writes the
- * Directors that differ, and sets this VirtualService's status. Invalid input becomes a
- * condition, not a retry; API errors are thrown and retried by the framework.
+ * One VirtualService at a time (docs/architecture.md, "The operator"): validates it, claims its
+ * VIP:ports in the {@link ClaimIndex}, hands its services to the {@link ServiceCatalog} (the
+ * {@link ConfigPublisher} writes them into the shared configuration within its window), and
+ * writes its status. Invalid input becomes a condition, not a retry; API errors are thrown and
+ * retried by the framework. A change not yet applied by the directors gets its status when they
+ * catch up (or after {@link #PENDING_GRACE}), so a change that goes through quickly costs one
+ * status write, not two. No finalizer (one more write per VirtualService, ten thousand at once
+ * at scale): what was deleted is found by {@link #sweep}, every second, against the cache.
  */
 @ControllerConfiguration(name = "virtualservice")
-public final class VirtualServiceReconciler implements Reconciler<VirtualService>, Cleaner<VirtualService> {
+public final class VirtualServiceReconciler implements Reconciler<VirtualService> {
   private static final Logger LOG = LoggerFactory.getLogger(VirtualServiceReconciler.class);
+  /** How long a change may wait for the directors before its status says Pending. */
+  static final Duration PENDING_GRACE = Duration.ofSeconds(2);
+  static final Duration PENDING_RECHECK = Duration.ofSeconds(10);
+  /**
+   * How long a change may wait to be written into the shared configuration before status says so,
+   * while the publisher is not failing (ten thousand VirtualServices take a while on a slow API
+   * server; status writes meanwhile would only slow it further).
+   */
+  static final Duration UNPUBLISHED_PATIENCE = Duration.ofMinutes(5);
+  /** The finalizer earlier versions put on every VirtualService. */
+  static final String OLD_FINALIZER = "virtualservices.lvsoperator.io/finalizer";
 
   private final OperatorOptions options;
   private final Clock clock;
+  private final KubernetesClient client;
+  private final ServiceCatalog catalog;
+  private final ClaimIndex claims;
+  private final ProgrammingTracker tracker = new ProgrammingTracker();
+  private final DirectorRegistry registry;
+  private final ConfigPublisher publisher;
+  private final ControlPlane controlPlane;
+  private final AtomicBoolean seeded = new AtomicBoolean();
+  /** The VirtualServices that exist, from the primary cache once the framework hands it over. */
+  private volatile Supplier<Set<String>> existingKeys = Set::of;
+  private volatile IndexedResourceCache<VirtualService> primaryCache;
+  private volatile ReservedAddresses reserved;
   private InformerEventSource<EndpointSlice, VirtualService> slices;
-  private InformerEventSource<Pod, VirtualService> pods;
-  private InformerEventSource<Director, VirtualService> directors;
   private InformerEventSource<Node, VirtualService> nodes;
   /** namespace/name -> its Ready condition status, for the metrics. */
   private final Map<String, String> readiness = new ConcurrentHashMap<>();
-  private volatile int readyDirectorCount;
-  private volatile int directorCount;
+  /** namespace/name -> since when its latest change waits for the directors. */
+  private final Map<String, Instant> pendingSince = new ConcurrentHashMap<>();
 
-  public VirtualServiceReconciler(OperatorOptions options, Clock clock) {
+  public VirtualServiceReconciler(KubernetesClient client, OperatorOptions options, Clock clock) {
+    this.client = client;
     this.options = options;
     this.clock = clock;
+    this.registry = new DirectorRegistry(client, options.dataplaneNamespace(), options.dataplaneSelector(), clock);
+    // the parts call each other once built: the catalog wakes the publisher, freed claims and
+    // publications reconcile VirtualServices through the control plane
+    this.catalog = new ServiceCatalog(this::catalogChanged);
+    this.claims = new ClaimIndex(this::claimsFreed);
+    this.publisher = new ConfigPublisher(client, catalog, registry, new ConfigPublisher.Settings(
+        options.interfaceName(), options.maxPartBytes(), options.standbys(), options.publishWindow(),
+        options.servicesPerDirectorObject()), this::existingKeys, this::published);
+    this.controlPlane = new ControlPlane(registry, publisher, catalog, tracker, this::sweep);
   }
 
-  /** Gauges: VirtualServices by Ready status, directors known and ready. */
-  public void bindMetrics(MeterRegistry registry) {
+  private void catalogChanged() {
+    publisher.changed();
+  }
+
+  private void claimsFreed(Collection<String> keys) {
+    controlPlane.reconcile(keys);
+  }
+
+  private void published(long generation, Set<String> changed, Set<String> moved) {
+    controlPlane.published(generation, changed, moved);
+  }
+
+  private Set<String> existingKeys() {
+    return existingKeys.get();
+  }
+
+  /** Gauges: VirtualServices by Ready status, directors known and live; the publisher's counters. */
+  public void bindMetrics(MeterRegistry meters) {
     for (String status : List.of("True", "False", "Unknown")) {
       Gauge.builder("lvs.operator.virtualservices", readiness,
               m -> m.values().stream().filter(status::equals).count())
           .tag("condition", "Ready").tag("status", status)
-          .description("VirtualServices by their Ready condition").register(registry);
+          .description("VirtualServices by their Ready condition").register(meters);
     }
-    Gauge.builder("lvs.operator.directors", this, r -> r.directorCount).tag("state", "known")
-        .description("nodes running a dataplane pod").register(registry);
-    Gauge.builder("lvs.operator.directors", this, r -> r.readyDirectorCount).tag("state", "ready")
-        .description("nodes whose dataplane pod is ready").register(registry);
+    Gauge.builder("lvs.operator.directors", registry, r -> r.known().size()).tag("state", "known")
+        .description("directors holding a Lease, and dataplane pods of the previous version").register(meters);
+    Gauge.builder("lvs.operator.directors", registry, r -> r.live().size()).tag("state", "ready")
+        .description("directors that may announce VIPs: Lease current and Ready").register(meters);
+    publisher.bindMetrics(meters);
   }
 
   static String key(VirtualService vs) {
@@ -86,8 +150,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   @Override
   public List<EventSource<?, VirtualService>> prepareEventSources(EventSourceContext<VirtualService> context) {
-    Function<Object, Set<ResourceID>> everyone = ignored -> context.getPrimaryCache().list()
-        .map(ResourceID::fromResource).collect(Collectors.toSet());
+    primaryCache = context.getPrimaryCache();
+    existingKeys = () -> context.getPrimaryCache().list(v -> v.getMetadata().getDeletionTimestamp() == null)
+        .map(VirtualServiceReconciler::key).collect(Collectors.toSet());
     slices = new InformerEventSource<>(InformerEventSourceConfiguration.from(EndpointSlice.class, VirtualService.class)
         .withName("endpointslices")
         .withSecondaryToPrimaryMapper(slice -> context.getPrimaryCache()
@@ -98,101 +163,202 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
                     slice.getMetadata().getLabels().get(BackendResolver.SERVICE_NAME_LABEL)))
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
-    // only the release's own namespace: a tenant's pod with the same labels is no director
-    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, VirtualService.class)
-        .withName("dataplane-pods").withLabelSelector(options.dataplaneSelector())
-        .withNamespaces(Set.of(options.dataplaneNamespace()))
-        .withSecondaryToPrimaryMapper(everyone::apply).build(), context);
-    // node addresses and pod ranges are off limits to tenants; node status also changes for heartbeats
+    // node addresses and pod ranges are off limits to tenants: a rare change that concerns everyone
     nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, VirtualService.class)
-        .withName("nodes").withSecondaryToPrimaryMapper(everyone::apply)
+        .withName("nodes")
+        .withSecondaryToPrimaryMapper(node -> {
+          reserved = null;
+          return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+        })
         .withOnUpdateFilter((now, before) -> !Objects.equals(ReservedAddresses.of(List.of(now), List.of()),
             ReservedAddresses.of(List.of(before), List.of())))
         .build(), context);
-    directors = new InformerEventSource<>(InformerEventSourceConfiguration.from(Director.class, VirtualService.class)
-        .withName("directors").withSecondaryToPrimaryMapper(everyone::apply)
-        // heartbeats and connection counts change every few seconds and matter to no status here
-        .withOnUpdateFilter((now, before) -> !Objects.equals(now.getSpec(), before.getSpec())
-            || !DirectorStatusDigest.of(now).equals(DirectorStatusDigest.of(before)))
-        .build(), context);
-    return List.of(slices, pods, directors, nodes);
+    return List.of(slices, nodes, controlPlane);
+  }
+
+  private ReservedAddresses reserved() {
+    ReservedAddresses r = reserved;
+    if (r == null) {
+      r = ReservedAddresses.of(nodes.list().toList(), options.reservedCidrs());
+      reserved = r;
+    }
+    return r;
+  }
+
+  /** Once, before the first admission: who held what, from every VirtualService's status. */
+  private void seed(Context<VirtualService> context) {
+    if (!seeded.compareAndSet(false, true)) {
+      return;
+    }
+    List<ClaimIndex.Claimant> all = context.getPrimaryCache().list(v -> v.getMetadata().getDeletionTimestamp() == null)
+        .map(v -> {
+          boolean valid = VirtualServiceValidator.validate(v.getSpec()).isEmpty();
+          return new ClaimIndex.Claimant(key(v), String.valueOf(v.getMetadata().getCreationTimestamp()),
+              v.getStatus() == null || v.getStatus().getClaims() == null ? List.of() : v.getStatus().getClaims(),
+              valid ? Admission.claimsOf(v) : List.of(), valid);
+        }).toList();
+    claims.seed(all);
+    LOG.info("claims: {} VIP:port(s) held by {} VirtualService(s)", claims.size(), all.size());
   }
 
   /**
-   * Observes the caches and brings every Director in line; VirtualServices being deleted are left
-   * out. One at a time: every reconcile plans all directors, and our own writes go into the
-   * Director cache at once, so the next plan starts from them rather than from a lagging watch.
+   * VirtualServices that are gone (or being deleted) leave the catalog and free their claims.
+   * Those that an earlier version of the operator gave a finalizer get it removed when they are
+   * deleted, or their deletion would never finish.
    */
-  private synchronized Programming program(VirtualService vs, Context<VirtualService> context) {
-    ClusterView view = new ClusterView(
-        context.getPrimaryCache().list(v -> v.getMetadata().getDeletionTimestamp() == null).toList(),
-        slices.list().toList(), pods.list().toList(), directors.list().toList(),
-        ReservedAddresses.of(nodes.list().toList(), options.reservedCidrs()));
-    Map<String, Admission.Verdict> verdicts = Admission.decide(view);
-    List<DirectorNode> nodes = view.directorNodes();
-    DirectorPlanner.Plan plan = DirectorPlanner.plan(Admission.accepted(verdicts), nodes, view.currentOwners(),
-        options.interfaceName());
-    ResourceID cause = ResourceID.fromResource(vs);
-    List<Director> after = DirectorWriter.apply(context.getClient(), plan.specs(), view.directors(),
-        options.servicesPerDirectorObject(),
-        new DirectorWriter.Written() {
-          @Override
-          public void created(Director d) {
-            directors.handleRecentResourceCreate(cause, d);
-          }
-
-          @Override
-          public void updated(Director now, Director before) {
-            directors.handleRecentResourceUpdate(cause, now, before);
-          }
-        });
-    directorCount = nodes.size();
-    readyDirectorCount = (int) nodes.stream().filter(DirectorNode::ready).count();
-    // status is judged on the Directors as now written, not as they were before this pass
-    return new Programming(verdicts, nodes, plan, after);
+  void sweep() {
+    var cache = primaryCache;
+    if (cache == null) {
+      return;
+    }
+    Set<String> existing = new HashSet<>();
+    cache.list().forEach(v -> {
+      if (v.getMetadata().getDeletionTimestamp() == null) {
+        existing.add(key(v));
+      } else if (v.getMetadata().getFinalizers() != null
+          && v.getMetadata().getFinalizers().contains(OLD_FINALIZER)) {
+        removeOldFinalizer(v);
+      }
+    });
+    Set<String> gone = new TreeSet<>(readiness.keySet());
+    gone.addAll(claims.holders());
+    catalog.all().forEach(e -> gone.add(e.key()));
+    gone.removeAll(existing);
+    for (String key : gone) {
+      catalog.deleted(key);
+      claims.release(key);
+      tracker.forget(key);
+      readiness.remove(key);
+      pendingSince.remove(key);
+      LOG.info("virtualservice {} deleted: removed from the shared configuration", key);
+    }
   }
 
-  private record Programming(
-      Map<String, Admission.Verdict> verdicts, List<DirectorNode> nodes, DirectorPlanner.Plan plan,
-      List<Director> directorsAfter) {}
-
-  @Override
-  public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
-    program(vs, context);
-    readiness.remove(key(vs));
-    LOG.info("virtualservice {} deleted: removed from every director", key(vs));
-    return DeleteControl.defaultDelete();
+  private void removeOldFinalizer(VirtualService v) {
+    List<String> finalizers = v.getMetadata().getFinalizers();
+    int index = finalizers.indexOf(OLD_FINALIZER);
+    try {
+      client.resources(VirtualService.class).inNamespace(v.getMetadata().getNamespace())
+          .withName(v.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON), "[{\"op\": \"test\", \"path\": "
+              + "\"/metadata/finalizers/" + index + "\", \"value\": \"" + OLD_FINALIZER + "\"}, {\"op\": \"remove\", "
+              + "\"path\": \"/metadata/finalizers/" + index + "\"}]");
+      LOG.info("virtualservice {}: finalizer of an earlier version removed", key(v));
+    } catch (RuntimeException e) {
+      LOG.warn("virtualservice {}: cannot remove the finalizer {} ({})", key(v), OLD_FINALIZER, e.getMessage());
+    }
   }
 
   @Override
   public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context) {
-    Programming p = program(vs, context);
-    Map<String, Admission.Verdict> verdicts = p.verdicts();
-    List<DirectorNode> nodes = p.nodes();
-    DirectorPlanner.Plan plan = p.plan();
-
-    Admission.Verdict verdict = verdicts.get(key(vs));
-    Set<String> readyNodes = nodes.stream().filter(DirectorNode::ready).map(DirectorNode::name)
-        .collect(Collectors.toSet());
-    Map<String, Director> readyDirectors = p.directorsAfter().stream()
-        .filter(d -> readyNodes.contains(d.getMetadata().getName()) && d.getSpec() != null)
-        .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d));
-    VirtualServiceStatus next = VirtualServiceStatusBuilder.build(vs, verdict.reason(), verdict.message(),
-        verdict.backends(), readyDirectors, plan.owners().get(vs.getSpec() == null ? null : vs.getSpec().getVip()),
-        verdict.accepted() ? Admission.claimsOf(vs) : null, clock);
-    recordTransitions(context, vs, next);
-    var readyCondition = Conditions.find(next.getConditions(), VirtualServiceStatusBuilder.READY);
-    readiness.put(key(vs), readyCondition == null ? "Unknown" : readyCondition.getStatus());
-    if (Objects.equals(next, vs.getStatus())) {
-      return UpdateControl.noUpdate();
+    seed(context);
+    String key = key(vs);
+    Admission.Verdict verdict = Admission.judge(key, vs, slicesOf(vs), reserved());
+    Reason reason = verdict.reason();
+    String message = verdict.message();
+    List<String> held = null;
+    if (verdict.passes()) {
+      String conflict = claims.claim(key, Admission.claimsOf(vs));
+      if (conflict != null) {
+        reason = Reason.Conflict;
+        message = conflict;
+      } else {
+        held = Admission.claimsOf(vs);
+      }
     }
-    LOG.info("virtualservice {}: accepted {}, programmed {}, ready {} (director {}, real servers {})", key(vs),
+    boolean accepted = reason == Reason.Accepted;
+    if (accepted) {
+      ServiceCatalog.Entry entry = new ServiceCatalog.Entry(key, vs.getSpec().getVip(), vs.getSpec().getNatGateway(),
+          verdict.rendered());
+      if (!entry.equals(catalog.get(key))) {
+        tracker.changed(key);
+        pendingSince.put(key, clock.instant());
+      }
+      catalog.put(entry);
+    } else {
+      if (catalog.get(key) != null) {
+        tracker.changed(key);
+      }
+      catalog.refused(key);
+      pendingSince.remove(key);
+    }
+
+    Programming programming = programming(key);
+    String owner = accepted ? publisher.ownerOf(vs.getSpec().getVip()) : null;
+    Director ownerDirector = owner != null && registry.live().contains(owner) ? registry.director(owner) : null;
+    VirtualServiceStatus next = VirtualServiceStatusBuilder.build(vs, reason, message, verdict.backends(),
+        programming, owner, ownerDirector, held, clock);
+    var readyCondition = Conditions.find(next.getConditions(), VirtualServiceStatusBuilder.READY);
+    readiness.put(key, readyCondition == null ? "Unknown" : readyCondition.getStatus());
+
+    boolean waiting = accepted && !programming.programmed();
+    if (!waiting) {
+      pendingSince.remove(key);
+    }
+    if (Objects.equals(next, vs.getStatus())) {
+      return waiting ? UpdateControl.<VirtualService>noUpdate().rescheduleAfter(PENDING_RECHECK) : UpdateControl.noUpdate();
+    }
+    Instant since = pendingSince.get(key);
+    if (waiting && programming.reason() == Reason.Pending && since != null) {
+      Duration waited = Duration.between(since, clock.instant());
+      // the directors usually catch up within the grace: then one write says Programmed. While
+      // the change is not even written (ten thousand at an operator's start), saying so would
+      // only crowd the API server the publisher writes to
+      if (waited.compareTo(PENDING_GRACE) < 0
+          || (tracker.unpublished(key) && !publisher.failing() && waited.compareTo(UNPUBLISHED_PATIENCE) < 0)) {
+        return UpdateControl.<VirtualService>noUpdate().rescheduleAfter(PENDING_GRACE);
+      }
+    }
+    recordTransitions(vs, next);
+    LOG.info("virtualservice {}: accepted {}, programmed {}, ready {} (director {}, real servers {})", key,
         status(next, "Accepted"), status(next, "Programmed"), status(next, "Ready"), next.getDirector(),
         next.getReady());
     VirtualService patch = new VirtualService();
     patch.setMetadata(vs.getMetadata());
     patch.setStatus(next);
-    return UpdateControl.patchStatus(patch);
+    UpdateControl<VirtualService> update = UpdateControl.patchStatus(patch);
+    return waiting ? update.rescheduleAfter(PENDING_RECHECK) : update;
+  }
+
+  private List<EndpointSlice> slicesOf(VirtualService vs) {
+    if (vs.getSpec() == null || vs.getSpec().getService() == null) {
+      return List.of();
+    }
+    String namespace = vs.getMetadata().getNamespace();
+    String service = vs.getSpec().getService().name();
+    return slices.list(namespace, s -> s.getMetadata().getLabels() != null
+        && service.equals(s.getMetadata().getLabels().get(BackendResolver.SERVICE_NAME_LABEL))).toList();
+  }
+
+  /** Whether every live director runs {@code key}'s latest change. */
+  private Programming programming(String key) {
+    Set<String> live = registry.live();
+    if (live.isEmpty()) {
+      return new Programming(false, Reason.NoReadyDirector,
+          "no ready director (no dataplane holds a current Lease and reports Ready)");
+    }
+    if (tracker.unpublished(key)) {
+      return new Programming(false, Reason.Pending, "waiting to be written into the shared configuration");
+    }
+    Long generation = tracker.publishedIn(key);
+    if (generation == null) {
+      generation = publisher.revisionHolding(key);
+    }
+    if (generation == null) {
+      return new Programming(false, Reason.Pending, "waiting to be written into the shared configuration");
+    }
+    Set<String> current = new TreeSet<>(live);
+    current.removeAll(registry.legacyNodes());
+    Map<String, Long> applied = registry.applied();
+    long g = generation;
+    List<String> behind = current.stream().filter(n -> applied.getOrDefault(n, -1L) < g).toList();
+    if (behind.isEmpty()) {
+      return new Programming(true, Reason.Programmed, "applied by " + current.size() + " director(s)"
+          + (current.size() < live.size() ? " (and written for " + (live.size() - current.size())
+              + " of the previous version)" : ""));
+    }
+    return new Programming(false, Reason.Pending, "generation " + g + ": waiting for " + behind.size() + " of "
+        + current.size() + " director(s): " + String.join(", ", behind.subList(0, Math.min(5, behind.size())))
+        + (behind.size() > 5 ? ", ..." : ""));
   }
 
   private static String status(VirtualServiceStatus s, String type) {
@@ -201,8 +367,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   }
 
   /** Events for problems, once per transition into them, and for real servers' health. */
-  private void recordTransitions(Context<VirtualService> context, VirtualService vs, VirtualServiceStatus next) {
-    EventRecorder events = new EventRecorder(context.getClient());
+  private void recordTransitions(VirtualService vs, VirtualServiceStatus next) {
+    EventRecorder events = new EventRecorder(client);
     Map<String, String> statesBefore = vs.getStatus() == null || vs.getStatus().getRealServers() == null ? Map.of()
         : vs.getStatus().getRealServers().stream()
             .collect(Collectors.toMap(RealServerStatus::address, RealServerStatus::state, (a, b) -> a));
@@ -226,10 +392,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         continue;
       }
       if (before == null || !Objects.equals(before.getReason(), now.getReason())) {
-        Reason reason = Reason.valueOf(now.getReason());
-        if (reason == Reason.Conflict || reason == Reason.InvalidSpec || reason == Reason.NoBackends
-            || reason == Reason.NoReadyDirector) {
-          events.warning(vs, reason, now.getMessage());
+        Reason r = Reason.valueOf(now.getReason());
+        if (r == Reason.Conflict || r == Reason.InvalidSpec || r == Reason.NoBackends || r == Reason.NoReadyDirector) {
+          events.warning(vs, r, now.getMessage());
         }
       }
     }

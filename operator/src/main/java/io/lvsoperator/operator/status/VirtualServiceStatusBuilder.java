@@ -9,32 +9,32 @@ import io.lvsoperator.operator.event.Reason;
 import io.lvsoperator.operator.render.Backend;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * The one place that turns what the operator knows into a VirtualService's status: Accepted
- * (valid and not in conflict), Programmed (every ready director applied a spec containing it),
- * Ready (its VIP's director is ready and at least one real server is).
+ * (valid and not in conflict), Programmed (every live director applied a configuration
+ * containing it), Ready (its VIP's director is live and at least one real server is ready).
  */
 public final class VirtualServiceStatusBuilder {
   public static final String ACCEPTED = "Accepted";
   public static final String PROGRAMMED = "Programmed";
   public static final String READY = "Ready";
 
+  /** Whether the directors run this VirtualService's latest change, and if not why. */
+  public record Programming(boolean programmed, Reason reason, String message) {}
+
   private VirtualServiceStatusBuilder() {}
 
   /**
-   * @param directors the Director objects of ready director nodes
-   * @param owner the node that announces the VIP, or null
-   */
-  /**
+   * @param owner the node first in line to announce the VIP, or null
+   * @param ownerDirector that node's Director while it is live, else null
    * @param claims the VIP:port/protocol an accepted VirtualService now holds; a refused one keeps
    *     what it held (a typo must not hand its address to someone else)
    */
   public static VirtualServiceStatus build(
       VirtualService vs, Reason admission, String admissionMessage, List<Backend> backends,
-      Map<String, Director> directors, String owner, List<String> claims, Clock clock) {
+      Programming programming, String owner, Director ownerDirector, List<String> claims, Clock clock) {
     long generation = vs.getMetadata().getGeneration() == null ? 0 : vs.getMetadata().getGeneration();
     VirtualServiceStatus old = vs.getStatus();
     Conditions c = new Conditions(old == null ? null : old.getConditions(), generation, clock);
@@ -43,30 +43,19 @@ public final class VirtualServiceStatusBuilder {
 
     if (!accepted) {
       c.set(PROGRAMMED, false, Reason.NotAccepted.name(), "not accepted: " + admissionMessage);
-    } else if (directors.isEmpty()) {
-      c.set(PROGRAMMED, false, Reason.NoReadyDirector.name(), "no ready director (no dataplane pod is Ready)");
     } else {
-      List<String> behind = directors.values().stream()
-          .filter(d -> d.getStatus() == null || d.getStatus().getAppliedGeneration() == null
-              || d.getStatus().getAppliedGeneration() < d.getSpec().generation())
-          .map(d -> d.getMetadata().getName()).sorted().toList();
-      if (behind.isEmpty()) {
-        c.set(PROGRAMMED, true, Reason.Programmed.name(), "applied by " + directors.size() + " director(s)");
-      } else {
-        c.set(PROGRAMMED, false, Reason.Pending.name(), "waiting for director(s) " + String.join(", ", behind));
-      }
+      c.set(PROGRAMMED, programming.programmed(), programming.reason().name(), programming.message());
     }
 
-    Director ownerDirector = owner == null ? null : directors.get(owner);
     List<Backend> seen = RealServerHealthView.apply(vs, backends, ownerDirector);
     long readyBackends = seen.stream().filter(Backend::ready).count();
     if (!accepted) {
       c.set(READY, false, Reason.NotAccepted.name(), "not accepted");
-    } else if (ownerDirector == null) {
+    } else if (owner == null) {
       c.set(READY, false, Reason.NoReadyDirector.name(), "no ready director announces " + vs.getSpec().getVip());
-    } else if (ownerDirector.getStatus() == null
-        || !Conditions.isTrue(ownerDirector.getStatus().getConditions(), READY)) {
-      c.set(READY, false, Reason.DirectorNotReady.name(), "director " + owner + " does not report Ready");
+    } else if (ownerDirector == null) {
+      c.set(READY, false, Reason.DirectorNotReady.name(), "director " + owner
+          + " is not live (its Lease lapsed, or it does not report Ready)");
     } else if (readyBackends == 0) {
       c.set(READY, false, Reason.NoBackends.name(), "no ready real server");
     } else {

@@ -16,18 +16,25 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.lvsoperator.api.net.Ipv4Prefix;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.DirectorConfig;
+import io.lvsoperator.api.v1alpha1.DirectorConfigPart;
+import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorStatus;
+import io.lvsoperator.api.v1alpha1.SharedConfig;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.operator.OperatorMain;
 import io.lvsoperator.operator.OperatorOptions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fabric8 mock API server in CRUD mode with the real operator running against it, plus the
- * objects a cluster would hold: dataplane pods, EndpointSlices, and Director statuses written
- * as a dataplane would.
+ * objects a cluster would hold: dataplanes (pods, Leases, Director statuses written as a
+ * dataplane would), dataplane pods of the previous version, EndpointSlices.
  */
 public final class MockCluster implements AutoCloseable {
   public static final String SELECTOR_LABEL = "app.kubernetes.io/name";
@@ -37,23 +44,39 @@ public final class MockCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
-  private final OperatorMain.Running operator;
+  private final int maxPartBytes;
+  private OperatorMain.Running operator;
+  private final Map<String, FakeDataplane> dataplanes = new HashMap<>();
 
   public MockCluster() throws Exception {
-    this(OperatorOptions.DEFAULT_SERVICES_PER_DIRECTOR_OBJECT);
+    this(SharedConfig.DEFAULT_MAX_PART_BYTES);
   }
 
-  public MockCluster(int servicesPerDirectorObject) throws Exception {
+  public MockCluster(int maxPartBytes) throws Exception {
+    this.maxPartBytes = maxPartBytes;
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
     server.init();
-    server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(VirtualService.class));
-    server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(Director.class));
+    for (Class<? extends CustomResource<?, ?>> type : List.of(VirtualService.class, Director.class,
+        DirectorConfig.class, DirectorConfigPart.class)) {
+      server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
+    }
     client = server.createClient();
-    // the mock has no server-side apply (415) and no leases worth electing over
+    startOperator();
+  }
+
+  private void startOperator() throws Exception {
+    // the mock has no server-side apply (415) and no leases worth electing over; a short window
+    // keeps the tests quick
     operator = OperatorMain.start(client, new OperatorOptions("eth0", SELECTOR_LABEL + "=" + SELECTOR_VALUE, false,
-        "default", false, "127.0.0.1", 0, servicesPerDirectorObject, "lvs-system",
-        List.of(Ipv4Prefix.parse(RESERVED_CIDR))));
+        "default", false, "127.0.0.1", 0, 2, "lvs-system", List.of(Ipv4Prefix.parse(RESERVED_CIDR)), maxPartBytes,
+        OperatorOptions.DEFAULT_STANDBYS, Duration.ofMillis(50)));
+  }
+
+  /** Stops the operator and starts a new one, as a rollout or a crash would. */
+  public void restartOperator() throws Exception {
+    operator.close();
+    startOperator();
   }
 
   public KubernetesClient client() {
@@ -64,9 +87,39 @@ public final class MockCluster implements AutoCloseable {
     return operator;
   }
 
-  public void dataplanePod(String node, boolean ready) {
-    Pod pod = new PodBuilder().withNewMetadata().withName("dataplane-" + node).withNamespace("lvs-system")
-        .addToLabels(SELECTOR_LABEL, SELECTOR_VALUE).endMetadata()
+  /** A dataplane of the current version on {@code node}, applying what the operator writes. */
+  public FakeDataplane dataplane(String node) {
+    return dataplane(node, true);
+  }
+
+  public FakeDataplane dataplane(String node, boolean applying) {
+    pod(node, true, true);
+    FakeDataplane d = new FakeDataplane(client, node, "lvs-system", applying);
+    FakeDataplane before = dataplanes.put(node, d);
+    if (before != null) {
+      before.close();
+    }
+    return d;
+  }
+
+  /** The dataplane of {@code node} stops (SIGKILL): its Lease lapses within two seconds. */
+  public void kill(String node) {
+    FakeDataplane d = dataplanes.remove(node);
+    if (d != null) {
+      d.close();
+    }
+  }
+
+  /** A ready dataplane pod of the previous version: no contract label, no Lease. */
+  public void previousVersionPod(String node, boolean ready) {
+    pod(node, ready, false);
+  }
+
+  private void pod(String node, boolean ready, boolean current) {
+    PodBuilder builder = new PodBuilder();
+    Pod pod = builder.withNewMetadata().withName("dataplane-" + node).withNamespace("lvs-system")
+        .addToLabels(SELECTOR_LABEL, SELECTOR_VALUE)
+        .addToLabels(current ? Map.of(SharedConfig.CONTRACT_LABEL, SharedConfig.CONTRACT) : Map.of()).endMetadata()
         .withNewSpec().withNodeName(node).endSpec()
         .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
         .endStatus().build();
@@ -98,13 +151,25 @@ public final class MockCluster implements AutoCloseable {
     return client.resources(Director.class).withName(node).get();
   }
 
-  /** Writes Director status as the node's dataplane would after applying its spec. */
-  public void dataplaneApplied(String node, boolean ready) {
-    dataplaneApplied(node, ready, List.of());
+  public DirectorConfig head() {
+    return client.resources(DirectorConfig.class).withName(SharedConfig.HEAD).get();
   }
 
-  /** The same, with the health the dataplane's checks found for services' real servers. */
-  public void dataplaneApplied(String node, boolean ready, List<io.lvsoperator.api.v1alpha1.ServiceHealth> health) {
+  public List<DirectorConfigPart> parts() {
+    return client.resources(DirectorConfigPart.class).withLabel(SharedConfig.PART_LABEL, SharedConfig.HEAD).list()
+        .getItems();
+  }
+
+  /** What {@code node} runs as the API holds it now: every service, the VIPs it is first for. */
+  public DirectorSpec config(String node) {
+    DirectorConfig h = head();
+    assertThat(h).as("the shared configuration's head").isNotNull();
+    return SharedConfig.assemble(h.getSpec(), parts().stream().map(DirectorConfigPart::getSpec).toList())
+        .orElseThrow(() -> new AssertionError("the shared configuration is incomplete")).forDirector(node);
+  }
+
+  /** Writes Director status as a dataplane of the previous version does after applying its spec. */
+  public void previousVersionApplied(String node, boolean ready) {
     Director d = director(node);
     DirectorStatus s = new DirectorStatus();
     s.setAppliedGeneration(d.getSpec().generation());
@@ -112,7 +177,6 @@ public final class MockCluster implements AutoCloseable {
     s.setMac("02:00:00:00:00:01");
     s.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
         .withReason(ready ? "Forwarding" : "Failed").withMessage("test").build()));
-    s.setServices(health);
     d.setStatus(s);
     client.resources(Director.class).resource(d).updateStatus();
   }
@@ -136,6 +200,7 @@ public final class MockCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    dataplanes.values().forEach(FakeDataplane::close);
     operator.close();
     client.close();
     server.destroy();

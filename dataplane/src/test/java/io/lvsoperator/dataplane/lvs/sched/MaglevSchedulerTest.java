@@ -58,6 +58,32 @@ class MaglevSchedulerTest {
   }
 
   @Test
+  void theTableIsSizedToTheServiceAndGrowsOnce() {
+    assertThat(new MaglevScheduler(Dests.weighted(1, 1)).tableSize()).isEqualTo(MaglevScheduler.SMALL_TABLE);
+    assertThat(new MaglevScheduler(Dests.weighted(new int[40])).tableSize()).as("weight 0 takes no slot")
+        .isEqualTo(0);
+    int[] forty = new int[40];
+    java.util.Arrays.fill(forty, 1);
+    assertThat(new MaglevScheduler(Dests.weighted(forty)).tableSize()).isEqualTo(MaglevScheduler.SMALL_TABLE);
+    int[] fortyOne = new int[41];
+    java.util.Arrays.fill(fortyOne, 1);
+    assertThat(new MaglevScheduler(Dests.weighted(fortyOne)).tableSize()).isEqualTo(MaglevScheduler.LARGE_TABLE);
+  }
+
+  @Test
+  void sixteenServersInTheSmallTableShareWithinAFewPercent() {
+    int[] weights = new int[16];
+    java.util.Arrays.fill(weights, 1);
+    List<Destination> d = Dests.weighted(weights);
+    Map<Integer, Destination> a = Dests.assignment(new MaglevScheduler(d), CLIENTS);
+    double[] share = new double[16];
+    a.values().forEach(x -> share[d.indexOf(x)] += 1.0 / CLIENTS);
+    for (double s : share) {
+      assertThat(s).isBetween(1.0 / 16 * 0.9, 1.0 / 16 * 1.1);
+    }
+  }
+
+  @Test
   void anUnhealthyServersClientsMoveAndTheRestStay() {
     List<Destination> d = Dests.weighted(1, 1, 1);
     Scheduler s = new MaglevScheduler(d, 251);

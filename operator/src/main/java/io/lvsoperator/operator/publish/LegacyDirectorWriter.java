@@ -1,4 +1,4 @@
-package io.lvsoperator.operator.reconciler;
+package io.lvsoperator.operator.publish;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,27 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the Director objects match a plan. A node's configuration goes into one object named
- * after the node, or, past {@code servicesPerObject} services or {@link DirectorParts#DEFAULT_MAX_BYTES}
- * encoded, into parts (`NODE`, `NODE-shard-1`, ...) that share one generation, so no object nears
- * the API server's size limit (the split is the contract's, {@link DirectorParts}). Writes only
- * what changed; a change anywhere in a node's configuration moves all its parts to the next
- * generation, so the dataplane can tell a complete set. Updates carry the resourceVersion read:
- * concurrent writers conflict and retry instead of overwriting each other.
+ * The previous contract, for dataplanes of the previous version during a rolling upgrade: each
+ * such node gets its whole configuration in Director objects of its own, named after the node
+ * and, past {@code servicesPerObject} services or {@link DirectorParts#DEFAULT_MAX_BYTES} encoded,
+ * split into parts (`NODE`, `NODE-shard-1`, ...) of one generation ({@link DirectorParts}). Writes
+ * only what changed, stamped with the shared configuration's generation. Only objects this
+ * writer made (label managed-by lvs-operator) are ever deleted: current dataplanes own theirs.
  */
-final class DirectorWriter {
-  private static final Logger LOG = LoggerFactory.getLogger(DirectorWriter.class);
+final class LegacyDirectorWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(LegacyDirectorWriter.class);
   static final String NODE_LABEL = DirectorParts.NODE_LABEL;
   static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
-  private DirectorWriter() {}
-
-  /** Told of every object written, so the caller can put it into its cache at once. */
-  interface Written {
-    void created(Director d);
-
-    void updated(Director now, Director before);
-  }
+  private LegacyDirectorWriter() {}
 
   static String nodeOf(Director d) {
     Map<String, String> labels = d.getMetadata().getLabels();
@@ -44,8 +36,12 @@ final class DirectorWriter {
   }
 
   /** Returns the Director objects as they are after this pass (the caches may lag behind). */
-  static List<Director> apply(KubernetesClient client, Map<String, DirectorSpec> desired, List<Director> existing,
-      int servicesPerObject, Written written) {
+  static List<Director> apply(KubernetesClient client, Map<String, DirectorSpec> desired, List<Director> all,
+      int servicesPerObject, long generation) {
+    // ours, and those of nodes that need ours (a node rolled back to the previous version)
+    List<Director> existing = all.stream().filter(d -> desired.containsKey(nodeOf(d))
+        || (d.getMetadata().getLabels() != null && "lvs-operator".equals(d.getMetadata().getLabels().get(MANAGED_BY))))
+        .toList();
     Map<String, Director> after = new TreeMap<>();
     existing.forEach(d -> after.put(d.getMetadata().getName(), d));
     Map<String, List<Director>> byNode = new TreeMap<>();
@@ -60,8 +56,7 @@ final class DirectorWriter {
       if (unchanged(current, parts, node)) {
         continue;
       }
-      long next = current.stream().filter(d -> d.getSpec() != null).mapToLong(d -> d.getSpec().generation())
-          .max().orElse(0) + 1;
+      long next = generation;
       Set<String> names = new HashSet<>();
       for (int i = 0; i < parts.size(); i++) {
         String name = DirectorParts.partName(node, i);
@@ -76,13 +71,9 @@ final class DirectorWriter {
         d.setMetadata(meta.build());
         d.setSpec(parts.get(i).withGeneration(next));
         if (old == null) {
-          Director created = client.resources(Director.class).resource(d).create();
-          written.created(created);
-          after.put(name, created);
+          after.put(name, client.resources(Director.class).resource(d).create());
         } else {
-          Director updated = client.resources(Director.class).resource(d).update();
-          written.updated(updated, old);
-          after.put(name, updated);
+          after.put(name, client.resources(Director.class).resource(d).update());
         }
       }
       for (Director d : current) {
@@ -91,16 +82,24 @@ final class DirectorWriter {
           after.remove(d.getMetadata().getName());
         }
       }
-      LOG.info("director {} at generation {}: {} services in {} object(s), VIPs {}", node, next,
+      LOG.info("director {} (previous contract) at generation {}: {} services in {} object(s), VIPs {}", node, next,
           e.getValue().services().size(), parts.size(), e.getValue().vips());
     }
     for (Map.Entry<String, List<Director>> e : byNode.entrySet()) {
       if (!desired.containsKey(e.getKey())) {
         for (Director d : e.getValue()) {
+          if (d.getMetadata().getName().equals(e.getKey())) {
+            // a dataplane of the current version may report on it already: hand it over, never delete
+            d.setSpec(null);
+            d.getMetadata().getLabels().put(MANAGED_BY, "lvs-dataplane");
+            after.put(d.getMetadata().getName(), client.resources(Director.class).resource(d).update());
+            continue;
+          }
           client.resources(Director.class).withName(d.getMetadata().getName()).delete();
           after.remove(d.getMetadata().getName());
         }
-        LOG.info("director {} deleted: no dataplane runs there", e.getKey());
+        LOG.info("director {}: previous contract's objects deleted (no dataplane of that version runs there)",
+            e.getKey());
       }
     }
     return List.copyOf(after.values());

@@ -1,4 +1,4 @@
-package io.lvsoperator.operator.render;
+package io.lvsoperator.operator.publish;
 
 import java.util.ArrayList;
 import java.util.Comparator;

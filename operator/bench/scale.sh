@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The control plane at scale, rerunnable by anyone (docs/scale.md):
+#
+#   operator/bench/scale.sh [--quick] [--virtual-services N] [--real-servers R] [--directors D] [--churn-seconds S]
+#
+# fabric8's mock API server (CRUD mode) with N VirtualServices of R real servers, D simulated
+# directors (the dataplane's real ClusterAgent: watch, assembly, Lease, status; no forwarding),
+# the operator jar in its own JVM, then 10 changes/s for S seconds; one real dataplane compile of
+# the full configuration in a JVM of its own. Full run: 10,000 x 16 x 100 (about 10 minutes on
+# 2 cores); --quick: 1,000 x 16 x 10. Prints one JSON object as its last line and fails when a
+# figure is past its target (--quick: the targets scaled down, see below). Everything runs on
+# 127.0.0.1; no network namespace, no traffic.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+N=10000 R=16 D=100 S=30 QUICK=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1; N=1000; D=10; S=10 ;;
+    --virtual-services) N="$2"; shift ;;
+    --real-servers) R="$2"; shift ;;
+    --directors) D="$2"; shift ;;
+    --churn-seconds) S="$2"; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "scale.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+OPERATOR_JAR="$ROOT/operator/target/lvs-operator.jar"
+CLASSPATH_FILE="$ROOT/dataplane/target/lab-classpath.txt"
+if [ ! -f "$OPERATOR_JAR" ] || [ ! -f "$CLASSPATH_FILE" ] || [ ! -d "$ROOT/dataplane/target/test-classes" ]; then
+  echo "scale.sh: building (mvn -B -q -DskipTests package), once" >&2
+  (cd "$ROOT" && mvn -B -q -DskipTests package)
+fi
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+CP="$ROOT/dataplane/target/test-classes:$ROOT/dataplane/target/classes:$(cat "$CLASSPATH_FILE")"
+WORK="$(mktemp -d /tmp/lvs-scale.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+
+# the harness holds the API server's objects and every simulated director's cache
+"$JAVA" -Xmx8g -XX:+UseParallelGC -cp "$CP" io.lvsoperator.dataplane.bench.ScaleHarness \
+  "$OPERATOR_JAR" "$CP" "$WORK" "$N" "$R" "$D" "$S" | tee "$WORK/result.json"
+RESULT="$(tail -n 1 "$WORK/result.json")"
+
+# targets of the full run (10,000 x 16 x 100); a smaller run scales the size-bound ones by
+# N/10,000 and adds what a JVM costs at any size (docs/scale.md)
+status=0
+python3 - "$RESULT" "$N" <<'PY' || status=$?
+import json, sys
+r = json.loads(sys.argv[1]); scale = int(sys.argv[2]) / 10000
+def target(full, fixed):
+    return full if scale >= 1 else full * scale + fixed
+checks = [
+    ("changeP99Ms", 1000),
+    ("initialProgramSeconds", target(30, 15)),   # the operator's JVM starting
+    ("apiBytesPerChange", 64 * 1024),
+    ("largestObjectBytes", 1024 * 1024),
+    ("operatorHeapMiB", target(512, 96)),        # a JVM with JOSDK and fabric8 at rest
+    ("dataplaneCompileMs", target(500, 300)),    # a cold JVM loading and interpreting the compiler
+    ("dataplaneHeapMiB", target(512, 128)),      # the connection table of 2^20 entries
+]
+failed = False
+for key, limit in checks:
+    value = r.get(key)
+    ok = value is not None and value < limit if key != "apiBytesPerChange" else value is not None and value <= limit
+    print("%-22s %10s  target %s %g  %s" % (key, value, "<=" if key == "apiBytesPerChange" else "<", limit,
+          "ok" if ok else "PAST TARGET"), file=sys.stderr)
+    failed |= not ok
+sys.exit(1 if failed else 0)
+PY
+echo "$RESULT"
+exit $status

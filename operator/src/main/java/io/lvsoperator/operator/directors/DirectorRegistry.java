@@ -1,0 +1,238 @@
+package io.lvsoperator.operator.directors;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.v1alpha1.DirectorLeases;
+import io.lvsoperator.api.v1alpha1.SharedConfig;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which directors there are and which may announce VIPs: a node is live when its dataplane's
+ * Lease is current and its Director reports Ready (forwarding with a configuration, link up). A
+ * ready dataplane pod with neither a Lease nor the contract label runs the previous version: it is
+ * live by its pod's readiness, and gets its own Director objects ({@link #legacyNodes}). Checks
+ * Lease expiry every second (expiry makes no event) and tells its listener what changed.
+ */
+public final class DirectorRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DirectorRegistry.class);
+
+  /** What the registry tells: the live set changed, or a Director's status did. */
+  public interface Listener {
+    void liveChanged(Set<String> before, Set<String> now);
+
+    void statusChanged(String node, Director before, Director now);
+  }
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String podSelector;
+  private final Clock clock;
+  private final LeaseClock leases = new LeaseClock();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "director-registry");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile Listener listener;
+  private SharedIndexInformer<Lease> leaseInformer;
+  private SharedIndexInformer<Director> directorInformer;
+  private SharedIndexInformer<Pod> podInformer;
+  private Set<String> live = Set.of();
+
+  public DirectorRegistry(KubernetesClient client, String namespace, String podSelector, Clock clock) {
+    this.client = client;
+    this.namespace = namespace;
+    this.podSelector = podSelector;
+    this.clock = clock;
+  }
+
+  public void listen(Listener l) {
+    this.listener = l;
+  }
+
+  /** Starts the watches and waits until they hold what the API has. */
+  public void start() {
+    leaseInformer = client.leases().inNamespace(namespace).withLabel(DirectorLeases.NODE_LABEL).inform(
+        handler(l -> nodeOfLease(l), (before, now) -> {
+          leases.observe(nodeOfLease(now), now, clock.instant());
+          return false;
+        }, l -> leases.forget(nodeOfLease(l))), 0);
+    directorInformer = client.resources(Director.class).inform(handler(d -> d.getMetadata().getName(),
+        (before, now) -> {
+          Listener l = listener;
+          if (l != null && before != null) {
+            l.statusChanged(now.getMetadata().getName(), before, now);
+          }
+          return true;
+        }, d -> {}), 0);
+    podInformer = client.pods().inNamespace(namespace).withLabelSelector(podSelector).inform(
+        handler(p -> p.getMetadata().getName(), (before, now) -> true, p -> {}), 0);
+    leaseInformer.getStore().list().forEach(l -> leases.observe(nodeOfLease(l), l, clock.instant()));
+    live = computeLive();
+    timer.scheduleWithFixedDelay(this::recheck, 1, 1, TimeUnit.SECONDS);
+    LOG.info("directors: {} live ({}), {} of the previous contract", live.size(), live, legacyNodes().size());
+  }
+
+  private static String nodeOfLease(Lease l) {
+    Map<String, String> labels = l.getMetadata().getLabels();
+    return labels == null ? l.getMetadata().getName() : labels.getOrDefault(DirectorLeases.NODE_LABEL,
+        l.getMetadata().getName());
+  }
+
+  /**
+   * @param changed called on add (before null) and update; true when liveness may have moved
+   */
+  private <T> ResourceEventHandler<T> handler(Function<T, String> name,
+      java.util.function.BiFunction<T, T, Boolean> changed, java.util.function.Consumer<T> deleted) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        if (changed.apply(null, obj)) {
+          recheck();
+        }
+      }
+
+      @Override
+      public void onUpdate(T before, T now) {
+        if (changed.apply(before, now)) {
+          recheck();
+        }
+      }
+
+      @Override
+      public void onDelete(T obj, boolean unknown) {
+        deleted.accept(obj);
+        recheck();
+      }
+    };
+  }
+
+  private synchronized void recheck() {
+    if (leaseInformer == null || directorInformer == null || podInformer == null) {
+      return; // still starting: start() computes the first live set
+    }
+    Set<String> now = computeLive();
+    if (now.equals(live)) {
+      return;
+    }
+    Set<String> before = live;
+    live = now;
+    Set<String> gone = new TreeSet<>(before);
+    gone.removeAll(now);
+    Set<String> joined = new TreeSet<>(now);
+    joined.removeAll(before);
+    LOG.info("directors: {} live{}{}", now.size(), joined.isEmpty() ? "" : ", joined " + joined,
+        gone.isEmpty() ? "" : ", gone " + gone);
+    Listener l = listener;
+    if (l != null) {
+      l.liveChanged(before, now);
+    }
+  }
+
+  private Set<String> computeLive() {
+    Set<String> out = new TreeSet<>();
+    for (String node : leases.current(clock.instant())) {
+      Director d = director(node);
+      if (d != null && ready(d)) {
+        out.add(node);
+      }
+    }
+    out.addAll(legacyNodes());
+    return out;
+  }
+
+  static boolean ready(Director d) {
+    return d.getStatus() != null && d.getStatus().getConditions() != null && d.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Nodes whose dataplane runs the previous version: a ready pod, no contract label, no Lease. */
+  public Set<String> legacyNodes() {
+    if (podInformer == null) {
+      return Set.of();
+    }
+    Map<String, Boolean> nodes = new HashMap<>();
+    for (Pod p : podInformer.getStore().list()) {
+      String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
+      if (node == null || node.isBlank() || p.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      boolean shared = p.getMetadata().getLabels() != null
+          && SharedConfig.CONTRACT.equals(p.getMetadata().getLabels().get(SharedConfig.CONTRACT_LABEL));
+      boolean ready = p.getStatus() != null && p.getStatus().getConditions() != null
+          && p.getStatus().getConditions().stream()
+              .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (!shared && !leases.holds(node)) {
+        nodes.merge(node, ready, Boolean::logicalOr);
+      }
+    }
+    return nodes.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  public synchronized Set<String> live() {
+    return live;
+  }
+
+  /** Nodes with a Lease, live or not, and nodes of the previous contract: what the metrics call known. */
+  public Set<String> known() {
+    Set<String> out = new TreeSet<>(legacyNodes());
+    if (leaseInformer != null) {
+      leaseInformer.getStore().list().forEach(l -> out.add(nodeOfLease(l)));
+    }
+    return out;
+  }
+
+  public Director director(String node) {
+    return directorInformer == null ? null : directorInformer.getStore().getByKey(node);
+  }
+
+  public List<Director> directors() {
+    return directorInformer == null ? List.of() : directorInformer.getStore().list();
+  }
+
+  /**
+   * The shared generation each live director of the current contract reports applied (absent:
+   * none yet). Directors of the previous contract count generations of their own and are left out.
+   */
+  public Map<String, Long> applied() {
+    Map<String, Long> out = new HashMap<>();
+    Set<String> legacy = legacyNodes();
+    for (String node : live()) {
+      if (legacy.contains(node)) {
+        continue;
+      }
+      Director d = director(node);
+      if (d != null && d.getStatus() != null && d.getStatus().getAppliedGeneration() != null) {
+        out.put(node, d.getStatus().getAppliedGeneration());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {leaseInformer, directorInformer, podInformer}) {
+      if (i != null) {
+        i.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.lvsoperator.operator.publish;
+
+import io.lvsoperator.api.v1alpha1.SharedConfig;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Decides, per address, the directors that may announce it, owner first. Addresses that must be
+ * announced together (a NAT VIP and its gateway, and every VIP using that gateway) share one
+ * order. The owner stays while it is live; a new or orphaned group goes to the live director
+ * owning the fewest groups (ties by name), so every run agrees and load spreads. Standbys follow
+ * in the order of rendezvous hashing of group and director. An order whose directors are all
+ * live and that is as long as it should be is kept as it is, so a director leaving rewrites only
+ * the orders it was in, and a joining one takes new groups and fills short orders without moving
+ * anything. With no live director at all, the orders are kept as they are: a control-plane
+ * outage must not withdraw every VIP. Pure.
+ */
+public final class AnnouncePlanner {
+  private AnnouncePlanner() {}
+
+  /**
+   * @param current address -> its order as last published
+   * @param standbys how many directors follow the owner in each order
+   */
+  public static Map<String, List<String>> plan(Collection<ServiceCatalog.Entry> services, Set<String> live,
+      Map<String, List<String>> current, int standbys) {
+    AnnounceGroups groups = new AnnounceGroups();
+    for (ServiceCatalog.Entry e : services) {
+      groups.add(e.vip());
+      if (e.natGateway() != null) {
+        // NAT replies reach the director through the gateway: it must be where the VIP is
+        groups.join(e.vip(), e.natGateway());
+      }
+    }
+    List<Set<String>> all = groups.groups();
+    Map<String, List<String>> out = new TreeMap<>();
+    if (live.isEmpty()) {
+      for (Set<String> group : all) {
+        group.forEach(a -> out.put(a, current.getOrDefault(a, List.of())));
+      }
+      return out;
+    }
+    Map<String, Integer> load = new HashMap<>();
+    live.forEach(n -> load.put(n, 0));
+    Map<Set<String>, String> owners = new HashMap<>();
+    List<Set<String>> unplaced = new ArrayList<>();
+    int length = Math.min(live.size(), standbys + 1);
+    for (Set<String> group : all) {
+      List<String> kept = keepable(group, current, live, length);
+      if (kept != null) {
+        group.forEach(a -> out.put(a, kept));
+        load.merge(kept.get(0), 1, Integer::sum);
+        continue;
+      }
+      String owner = group.stream().map(a -> current.getOrDefault(a, List.of()))
+          .filter(o -> !o.isEmpty() && live.contains(o.get(0))).map(o -> o.get(0)).findFirst().orElse(null);
+      if (owner == null) {
+        unplaced.add(group);
+      } else {
+        owners.put(group, owner);
+        load.merge(owner, 1, Integer::sum);
+      }
+    }
+    for (Set<String> group : unplaced) {
+      String least = live.stream().min(Comparator.comparing((String n) -> load.get(n)).thenComparing(n -> n))
+          .orElseThrow();
+      owners.put(group, least);
+      load.merge(least, 1, Integer::sum);
+    }
+    for (Set<String> group : all) {
+      String owner = owners.get(group);
+      if (owner == null) {
+        continue; // kept as it was
+      }
+      String name = group.iterator().next();
+      List<String> order = new ArrayList<>();
+      order.add(owner);
+      live.stream().filter(n -> !n.equals(owner))
+          .sorted(Comparator.comparingLong((String n) -> SharedConfig.rendezvous(name, n)).reversed()
+              .thenComparing(n -> n))
+          .limit(standbys).forEach(order::add);
+      group.forEach(a -> out.put(a, List.copyOf(order)));
+    }
+    return out;
+  }
+
+  /** The group's current order when every address has it, all its directors are live and it is full. */
+  private static List<String> keepable(Set<String> group, Map<String, List<String>> current, Set<String> live,
+      int length) {
+    List<String> first = current.get(group.iterator().next());
+    if (first == null || first.size() != length || !live.containsAll(first)) {
+      return null;
+    }
+    for (String a : group) {
+      if (!first.equals(current.get(a))) {
+        return null;
+      }
+    }
+    return first;
+  }
+}
