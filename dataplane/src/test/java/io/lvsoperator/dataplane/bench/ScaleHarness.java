@@ -3,6 +3,7 @@ package io.lvsoperator.dataplane.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -109,6 +110,9 @@ public final class ScaleHarness {
         agents.add(agent);
       }
       log("%d simulated directors started", directors);
+      // settled: every director created its Director object (the API server is quiet again)
+      waitFor(Duration.ofSeconds(300), Duration.ofSeconds(1),
+          () -> client.resources(Director.class).list().getItems().size() == directors);
       // the mock's own cost, before the operator runs: the same kind of write, to the same watchers
       double partWriteMs = calibrate(client, reals);
       out.put("mockPartWriteMs", round(partWriteMs, 0));
@@ -247,7 +251,8 @@ public final class ScaleHarness {
           .addToLabels(SharedConfig.PART_LABEL, SharedConfig.HEAD).build());
       part.setSpec(new io.lvsoperator.api.v1alpha1.ConfigPartSpec(1_000_000 + p, 0L, services, List.of()));
       long t = System.nanoTime();
-      client.resources(DirectorConfigPart.class).resource(part).create();
+      // the client retries a POST the mock was slow to answer: the retry finds the part there
+      client.resources(DirectorConfigPart.class).resource(part).createOr(NonDeletingOperation::update);
       took.add((System.nanoTime() - t) / 1e6);
     }
     for (int p = 0; p < 20; p++) {
