@@ -190,11 +190,18 @@ public final class DirectorRegistry implements AutoCloseable {
     return live;
   }
 
-  /** Nodes with a Lease, live or not, and nodes of the previous contract: what the metrics call known. */
+  /**
+   * What the metrics call known: nodes with a dataplane pod (ready or not) and nodes whose Lease
+   * is current. A node gone with its pod is not known, though its expired Lease stays behind.
+   */
   public Set<String> known() {
-    Set<String> out = new TreeSet<>(legacyNodes());
-    if (leaseInformer != null) {
-      leaseInformer.getStore().list().forEach(l -> out.add(nodeOfLease(l)));
+    Set<String> out = new TreeSet<>(leases.current(clock.instant()));
+    if (podInformer != null) {
+      for (Pod p : podInformer.getStore().list()) {
+        if (p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isBlank()) {
+          out.add(p.getSpec().getNodeName());
+        }
+      }
     }
     return out;
   }
