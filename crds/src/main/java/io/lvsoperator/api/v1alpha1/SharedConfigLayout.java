@@ -123,7 +123,7 @@ public final class SharedConfigLayout {
    * empty. Call {@link #written} once the writes went through.
    */
   public Publication publish(long generation) {
-    boolean resized = resize();
+    boolean resized = resize(generation);
     for (int i = 0; i < parts; i++) {
       if (!written.containsKey(i)) {
         dirty.set(i);
@@ -186,10 +186,11 @@ public final class SharedConfigLayout {
     return out;
   }
 
-  private int[] sizes(int count) {
+  /** Each part's bytes as it would be written in {@code generation} (the revision's digits count too). */
+  private int[] sizes(int count, long generation) {
     BitSet all = new BitSet();
     all.set(0, count);
-    return build(count, all, 0).stream().mapToInt(DirectorParts::encodedSize).toArray();
+    return build(count, all, generation).stream().mapToInt(DirectorParts::encodedSize).toArray();
   }
 
   private static int max(int[] sizes) {
@@ -201,7 +202,7 @@ public final class SharedConfigLayout {
   }
 
   /** Doubles or halves the part count when the content calls for it; true when it did. */
-  private boolean resize() {
+  private boolean resize(long generation) {
     if (dirty.isEmpty() && written.size() == parts) {
       return false;
     }
@@ -212,7 +213,7 @@ public final class SharedConfigLayout {
       }
     }
     int[] fresh = new int[parts];
-    for (ConfigPartSpec p : build(parts, changed, 0)) {
+    for (ConfigPartSpec p : build(parts, changed, generation)) {
       fresh[p.index()] = DirectorParts.encodedSize(p);
     }
     long total = 0;
@@ -228,15 +229,15 @@ public final class SharedConfigLayout {
     if (largest > maxPartBytes) {
       // start near the count the total needs instead of doubling from one part
       target = (int) Math.min(MAX_PARTS, Math.max(parts, Long.highestOneBit(Math.max(1, total / maxPartBytes))));
-      largest = target == parts ? largest : max(sizes(target));
+      largest = target == parts ? largest : max(sizes(target, generation));
     }
     while (largest > maxPartBytes && target < MAX_PARTS && target < ceiling) {
       target *= 2;
-      largest = max(sizes(target));
+      largest = max(sizes(target, generation));
     }
     if (target == parts) {
       while (target > 1 && total < (long) target * maxPartBytes / SHRINK_FILL_DIVISOR
-          && max(sizes(target / 2)) <= maxPartBytes) {
+          && max(sizes(target / 2, generation)) <= maxPartBytes) {
         target /= 2;
       }
     }

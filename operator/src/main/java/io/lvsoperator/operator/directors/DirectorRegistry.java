@@ -85,7 +85,14 @@ public final class DirectorRegistry implements AutoCloseable {
         handler(p -> p.getMetadata().getName(), (before, now) -> true, p -> {}), 0);
     leaseInformer.getStore().list().forEach(l -> leases.observe(nodeOfLease(l), l, clock.instant()));
     live = computeLive();
-    timer.scheduleWithFixedDelay(this::recheck, 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        recheck();
+      } catch (RuntimeException e) {
+        // a failed look must not end the checks (an exception would cancel the schedule)
+        LOG.error("directors: liveness check failed; next one in a second", e);
+      }
+    }, 1, 1, TimeUnit.SECONDS);
     LOG.info("directors: {} live ({}), {} of the previous contract", live.size(), live, legacyNodes().size());
   }
 

@@ -315,8 +315,8 @@ public final class ConfigPublisher implements AutoCloseable {
         }
       }
       planned.forEach((address, order) -> {
-        List<String> was = before.get(address);
-        if (was == null || was.isEmpty() || order.isEmpty() || !was.get(0).equals(order.get(0))) {
+        List<String> was = before.getOrDefault(address, List.of());
+        if (!Objects.equals(was.isEmpty() ? null : was.get(0), order.isEmpty() ? null : order.get(0))) {
           moved.add(address);
         }
         layout.putAnnounce(address, order);
