@@ -56,7 +56,7 @@ checks = [
     ("apiBytesPerChange", 64 * 1024),
     ("largestObjectBytes", 1024 * 1024),
     ("operatorHeapMiB", target(512, 96)),        # a JVM with JOSDK and fabric8 at rest
-    ("dataplaneCompileMs", target(500, 300)),    # a cold JVM loading and interpreting the compiler
+    ("dataplaneCompileMs", target(500, 450)),    # a cold JVM loading and interpreting the compiler
     ("dataplaneHeapMiB", target(512, 128)),      # the connection table of 2^20 entries
 ]
 failed = False

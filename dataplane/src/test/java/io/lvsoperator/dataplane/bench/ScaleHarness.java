@@ -162,16 +162,25 @@ public final class ScaleHarness {
           .orElseThrow().forDirector("node-0");
       Path spec = work.resolve("full-configuration.json");
       JSON.writeValue(spec.toFile(), full);
-      Map<?, ?> compile = compile(classpath, spec, work);
+      // a dataplane compiles on its own node: the operator and the simulated directors stop first
+      stop(operator);
+      operator = null;
+      agents.forEach(ClusterAgent::close);
+      agents.clear();
+      // three cold JVMs, the median: one cold start alone is at the mercy of the JIT
+      List<Map<?, ?>> runs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        runs.add(compile(classpath, spec, work));
+      }
+      runs.sort(java.util.Comparator.comparingDouble(r -> ((Number) r.get("compileMs")).doubleValue()));
+      Map<?, ?> compile = runs.get(1);
       out.put("dataplaneCompileMs", compile.get("compileMs"));
       out.put("dataplaneHeapMiB", compile.get("heapMiB"));
       out.put("dataplaneRecompileMs", compile.get("recompileMs"));
       out.put("cpus", Runtime.getRuntime().availableProcessors());
     } finally {
       if (operator != null) {
-        operator.destroy();
-        operator.waitFor(10, TimeUnit.SECONDS);
-        operator.destroyForcibly();
+        stop(operator);
       }
       agents.forEach(ClusterAgent::close);
       client.close();
@@ -179,6 +188,13 @@ public final class ScaleHarness {
     }
     System.out.println(JSON.writeValueAsString(out));
     System.exit(0);
+  }
+
+  static void stop(Process operator) throws InterruptedException {
+    operator.destroy();
+    if (!operator.waitFor(10, TimeUnit.SECONDS)) {
+      operator.destroyForcibly();
+    }
   }
 
   static void log(String format, Object... args) {
