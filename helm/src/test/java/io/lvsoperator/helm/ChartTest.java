@@ -65,8 +65,9 @@ class ChartTest {
     List<HasMetadata> objects = render(Map.of());
     assertThat(rules(one(objects, ClusterRole.class, "lvs-dataplane"))).containsExactlyInAnyOrderEntriesOf(Map.of(
         "lvsoperator.io/directorconfigs,directorconfigparts", List.of("get", "list", "watch"),
-        "lvsoperator.io/directors", List.of("get", "list", "watch", "create"),
-        "lvsoperator.io/directors/status", List.of("get", "update", "patch")));
+        "lvsoperator.io/directors", List.of("get", "list", "watch", "create", "update"),
+        "lvsoperator.io/directors/status", List.of("get", "update", "patch"),
+        "/nodes", List.of("get")));
     assertThat(one(objects, Role.class, "lvs-dataplane-lease").getRules()).singleElement().satisfies(r -> {
       assertThat(r.getResources()).containsExactly("leases");
       assertThat(r.getVerbs()).containsExactly("get", "create", "update", "delete");

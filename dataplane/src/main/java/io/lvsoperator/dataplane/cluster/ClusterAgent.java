@@ -63,8 +63,9 @@ public final class ClusterAgent implements AutoCloseable {
     this.client = client;
     this.node = node;
     this.target = target;
-    this.status = new StatusReporter(client, node, target, clock);
-    this.lease = new LeaseKeeper(client, node, namespace, leaseDuration, clock);
+    NodeOwner owner = new NodeOwner(client, node, clock);
+    this.status = new StatusReporter(client, node, target, clock, owner);
+    this.lease = new LeaseKeeper(client, node, namespace, leaseDuration, clock, owner);
   }
 
   public void start() {

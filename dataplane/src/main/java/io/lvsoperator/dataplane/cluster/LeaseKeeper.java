@@ -29,6 +29,7 @@ public final class LeaseKeeper implements AutoCloseable {
   private final String namespace;
   private final Duration duration;
   private final Clock clock;
+  private final NodeOwner owner;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "director-lease");
     t.setDaemon(true);
@@ -42,7 +43,12 @@ public final class LeaseKeeper implements AutoCloseable {
 
   /** @param duration whole seconds on the Lease (at least one); renewals every third of {@code duration} */
   public LeaseKeeper(KubernetesClient client, String node, String namespace, Duration duration, Clock clock) {
+    this(client, node, namespace, duration, clock, new NodeOwner(client, node, clock));
+  }
+
+  LeaseKeeper(KubernetesClient client, String node, String namespace, Duration duration, Clock clock, NodeOwner owner) {
     this.client = client;
+    this.owner = owner;
     this.node = node;
     this.namespace = namespace;
     this.duration = duration;
@@ -76,6 +82,7 @@ public final class LeaseKeeper implements AutoCloseable {
         spec.setRenewTime(now);
         spec.setLeaseTransitions(0);
         lease.setSpec(spec);
+        owner.adopt(lease);
         held = leases.resource(lease).create();
         LOG.info("director {} holds its Lease {}/{} ({} s)", node, namespace, DirectorLeases.name(node), seconds);
       } else {
@@ -88,6 +95,7 @@ public final class LeaseKeeper implements AutoCloseable {
         spec.setLeaseDurationSeconds(seconds);
         spec.setRenewTime(now);
         current.setSpec(spec);
+        owner.adopt(current); // a Lease of an earlier version: the renewal gives it its owner
         held = leases.resource(current).update();
       }
       renewals++;

@@ -28,14 +28,16 @@ final class StatusReporter {
   private final String node;
   private final AgentTarget target;
   private final Clock clock;
+  private final NodeOwner owner;
   /** The object as our last write left it; null until read or after a conflict. */
   private Director object;
   private List<Object> written;
   private Instant lastWrite = Instant.EPOCH;
   private boolean apiDown;
 
-  StatusReporter(KubernetesClient client, String node, AgentTarget target, Clock clock) {
+  StatusReporter(KubernetesClient client, String node, AgentTarget target, Clock clock, NodeOwner owner) {
     this.client = client;
+    this.owner = owner;
     this.node = node;
     this.target = target;
     this.clock = clock;
@@ -49,6 +51,10 @@ final class StatusReporter {
         object = client.resources(Director.class).withName(node).get();
         if (object == null) {
           object = create();
+        } else if (owner.adopt(object)) {
+          // created by an earlier version, or before the Node could be read
+          object = client.resources(Director.class).resource(object).update();
+          LOG.info("director {}: its Director object is now owned by its Node", node);
         }
         written = digest(object.getStatus());
       }
@@ -84,6 +90,7 @@ final class StatusReporter {
     Director d = new Director();
     d.setMetadata(new ObjectMetaBuilder().withName(node).addToLabels(DirectorParts.NODE_LABEL, node)
         .addToLabels(MANAGED_BY, "lvs-dataplane").build());
+    owner.adopt(d);
     Director created = client.resources(Director.class).resource(d).create();
     LOG.info("director {}: created its Director object", node);
     return created;

@@ -88,19 +88,20 @@ public final class ConfigCompiler {
     List<ServiceSpec> specs = spec.services();
     List<List<Destination>> destinations = new ArrayList<>(specs.size());
     for (ServiceSpec s : specs) {
-      String key = s.protocol() + " " + s.vip() + ":" + s.port();
-      List<Destination> dests = new ArrayList<>();
+      int vip = Ipv4.parse(s.vip());
+      int protocol = s.protocol().ipProtocolNumber();
+      List<Destination> dests = new ArrayList<>(s.realServers().size());
       for (RealServerSpec r : s.realServers()) {
+        int rip = Ipv4.parse(r.address());
         int port = r.portOr(s.port());
-        dests.add(new Destination(Ipv4.parse(r.address()), port, r.weight(),
-            stats.destination(key + " " + r.address() + ":" + port)));
+        dests.add(new Destination(rip, port, r.weight(), stats.destination(protocol, vip, s.port(), rip, port)));
         if (s.mode() == ForwardingMode.NAT) {
-          natSources.add(new NatReplySource(Ipv4.parse(r.address()), port, s.protocol().ipProtocolNumber()));
+          natSources.add(new NatReplySource(rip, port, protocol));
         }
       }
       destinations.add(dests);
     }
-    // schedulers on every core: filling ten thousand Maglev tables is most of a first compile
+    // schedulers on every core; their Maglev tables are filled after the swap (MaglevTables)
     Scheduler[] schedulers = new Scheduler[specs.size()];
     IntStream.range(0, specs.size()).parallel().forEach(i ->
         schedulers[i] = Schedulers.create(specs.get(i).scheduler(), destinations.get(i), maglev));
@@ -141,9 +142,14 @@ public final class ConfigCompiler {
     return false;
   }
 
-  /** The last compiled table is now in force. */
+  /** The last compiled table is now in force: its Maglev tables are filled in the background. */
   public void committed() {
     stats.commit();
     maglev.committed();
+  }
+
+  /** Fills the Maglev tables of the table in force now, in this thread (benchmarks, tests). */
+  public void fillTablesNow() {
+    maglev.fillNow();
   }
 }

@@ -10,8 +10,11 @@ import java.util.Map;
  * connections still hold its stats until they expire).
  */
 public final class StatsRegistry {
-  private Map<String, DestinationStats> destinations = new HashMap<>();
-  private Map<String, DestinationStats> nextDestinations;
+  private Map<Key, DestinationStats> destinations = new HashMap<>();
+  private Map<Key, DestinationStats> nextDestinations;
+
+  /** A real server of a service: protocol, VIP and port; address and port. Two longs, no text. */
+  private record Key(long service, long server) {}
 
   /** Starts a compile: lookups fill the next generation of maps. */
   void begin() {
@@ -19,7 +22,10 @@ public final class StatsRegistry {
     nextDestinations = new HashMap<>(Math.max(16, destinations.size() * 4 / 3 + 1));
   }
 
-  DestinationStats destination(String key) {
+  /** The counters of real server {@code rip:rport} of service {@code vip:port}, kept if it was there. */
+  DestinationStats destination(int protocol, int vip, int port, int rip, int rport) {
+    Key key = new Key((long) protocol << 48 | (long) port << 32 | (vip & 0xffffffffL),
+        (long) rport << 32 | (rip & 0xffffffffL));
     return nextDestinations.computeIfAbsent(key, k -> {
       DestinationStats kept = destinations.get(k);
       return kept != null ? kept : new DestinationStats();

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.server.mock.IndexedCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -53,12 +54,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The control plane at scale (operator/bench/scale.sh): fabric8's mock API server in CRUD mode,
- * N VirtualServices of R real servers, D simulated directors (the real ClusterAgent: watch,
+ * The control plane at scale (operator/bench/scale.sh): fabric8's mock API server in CRUD mode
+ * (by default with an index and watch events serialized once, {@link IndexedCrudDispatcher}; the
+ * mock as it comes with "plain"), N VirtualServices of R real servers, D simulated directors (the real ClusterAgent: watch,
  * assembly, Lease, status; no forwarding), the operator jar as its own process, then a churn of
  * one changed VirtualService every 100 ms. One real dataplane compile of the full configuration
  * runs in a JVM of its own ({@link CompileRun}). Prints one JSON object as its last line.
- * Usage: ScaleHarness OPERATOR_JAR CLASSPATH WORKDIR N R D CHURN_SECONDS
+ * Usage: ScaleHarness OPERATOR_JAR CLASSPATH WORKDIR N R D CHURN_SECONDS [indexed|plain]
  */
 public final class ScaleHarness {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,17 +80,21 @@ public final class ScaleHarness {
     int reals = Integer.parseInt(args[4]);
     int directors = Integer.parseInt(args[5]);
     int churnSeconds = Integer.parseInt(args[6]);
+    boolean plain = args.length > 7 && args[7].equals("plain");
     Files.createDirectories(work);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("virtualServices", n);
     out.put("realServersPerService", reals);
     out.put("directors", directors);
 
+    List<CustomResourceDefinitionContext> crds = List.of(
+        CustomResourceDefinitionContext.fromCustomResourceType(VirtualService.class),
+        CustomResourceDefinitionContext.fromCustomResourceType(Director.class),
+        CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfig.class),
+        CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfigPart.class));
+    out.put("apiServer", plain ? "fabric8 mock" : "fabric8 mock, indexed");
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of(CustomResourceDefinitionContext.fromCustomResourceType(VirtualService.class),
-            CustomResourceDefinitionContext.fromCustomResourceType(Director.class),
-            CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfig.class),
-            CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfigPart.class))), false);
+        plain ? new KubernetesCrudDispatcher(crds) : new IndexedCrudDispatcher(crds), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient client = server.createClient();
     List<ClusterAgent> agents = new ArrayList<>();
@@ -176,6 +182,7 @@ public final class ScaleHarness {
       Map<?, ?> compile = runs.get(1);
       out.put("dataplaneCompileMs", compile.get("compileMs"));
       out.put("dataplaneHeapMiB", compile.get("heapMiB"));
+      out.put("dataplaneTablesFilledMs", compile.get("tablesFilledMs"));
       out.put("dataplaneRecompileMs", compile.get("recompileMs"));
       out.put("cpus", Runtime.getRuntime().availableProcessors());
     } finally {
@@ -429,8 +436,10 @@ public final class ScaleHarness {
   }
 
   static Map<?, ?> compile(String classpath, Path spec, Path work) throws Exception {
+    // the JVM as the dataplane's image runs it (dataplane/Dockerfile) in the chart's 1 GiB pod
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-XX:+UseSerialGC", "-cp", classpath, CompileRun.class.getName(), spec.toString());
+        "-XX:MaxRAM=1g", "-XX:+UseG1GC", "-XX:InitialRAMPercentage=60", "-XX:MaxRAMPercentage=60",
+        "-XX:+AlwaysPreTouch", "-cp", classpath, CompileRun.class.getName(), spec.toString());
     pb.redirectError(work.resolve("compile.log").toFile());
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes()).trim();

@@ -175,6 +175,46 @@ class ClusterAgentIT {
     assertThat(tables.get().serviceList().get(0).destinations()).hasSize(1);
   }
 
+  /** As a node's own Lease: deleted with the node, by the garbage collector, through its owner. */
+  @Test
+  void itsNodeOwnsItsLeaseAndItsDirectorObjectEvenThoseOfAnEarlierVersion() throws Exception {
+    // an earlier version left a Director object and a Lease without an owner
+    Director old = new Director();
+    old.setMetadata(new ObjectMetaBuilder().withName("node-a").addToLabels(ClusterAgent.NODE_LABEL, "node-a").build());
+    client.resources(Director.class).resource(old).create();
+    Lease oldLease = new Lease();
+    oldLease.setMetadata(new ObjectMetaBuilder().withName(DirectorLeases.name("node-a")).withNamespace(NAMESPACE).build());
+    oldLease.setSpec(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec());
+    client.leases().inNamespace(NAMESPACE).resource(oldLease).create();
+    io.fabric8.kubernetes.api.model.Node node = new io.fabric8.kubernetes.api.model.NodeBuilder()
+        .withNewMetadata().withName("node-a").withUid("3f2a-node-a").endMetadata().build();
+    client.nodes().resource(node).create();
+    String uid = client.nodes().withName("node-a").get().getMetadata().getUid();
+
+    agent = agent(client, target());
+    agent.start();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(client.resources(Director.class).withName("node-a").get().getMetadata().getOwnerReferences())
+          .singleElement().satisfies(r -> {
+            assertThat(r.getKind()).isEqualTo("Node");
+            assertThat(r.getName()).isEqualTo("node-a");
+            assertThat(r.getUid()).isEqualTo(uid);
+          });
+      assertThat(client.leases().inNamespace(NAMESPACE).withName(DirectorLeases.name("node-a")).get().getMetadata()
+          .getOwnerReferences()).singleElement().satisfies(r -> assertThat(r.getUid()).isEqualTo(uid));
+    });
+  }
+
+  @Test
+  void withoutItsNodeItStillHoldsALeaseAndWritesStatus() throws Exception {
+    agent = agent(client, target());
+    agent.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> status() != null
+        && client.leases().inNamespace(NAMESPACE).withName(DirectorLeases.name("node-a")).get() != null);
+    assertThat(client.resources(Director.class).withName("node-a").get().getMetadata().getOwnerReferences())
+        .isNullOrEmpty();
+  }
+
   @Test
   void writesItsStatusOnlyWhenItChanges() throws Exception {
     agent = agent(client, target());

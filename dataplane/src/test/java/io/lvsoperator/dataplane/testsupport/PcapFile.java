@@ -51,6 +51,19 @@ public final class PcapFile {
     }
   }
 
+  /** A pcap file (microseconds, Ethernet) of {@code frames}, for tcpdump to read. */
+  public static byte[] write(List<byte[]> frames) {
+    int size = 24 + frames.stream().mapToInt(f -> 16 + f.length).sum();
+    ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(MAGIC_MICROS).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535)
+        .putInt(LINKTYPE_ETHERNET);
+    int i = 0;
+    for (byte[] f : frames) {
+      b.putInt(1_700_000_000 + i++).putInt(0).putInt(f.length).putInt(f.length).put(f);
+    }
+    return b.array();
+  }
+
   public static PcapFile parse(byte[] file) {
     if (file.length < 24) {
       throw new IllegalArgumentException("pcap file shorter than its 24-byte header");

@@ -3,10 +3,13 @@ package io.lvsoperator.dataplane.lvs.sched;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvsoperator.dataplane.lvs.service.Destination;
+import io.lvsoperator.dataplane.lvs.service.DestinationStats;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class MaglevSchedulerTest {
@@ -101,5 +104,93 @@ class MaglevSchedulerTest {
     d.get(2).stats().healthy = false;
     assertThat(s.schedule(1, 1)).isNull();
     assertThat(new MaglevScheduler(List.of()).schedule(1, 1)).isNull();
+  }
+
+  /**
+   * Fixed across versions: directors of two releases side by side (a rolling upgrade) must fill
+   * the same tables, or every client moves. The figures are this algorithm's answers (one-byte
+   * slots for 5 servers, two-byte for 200) for 100,000 clients, folded into one number.
+   */
+  @Test
+  void theTablesAreTheSameInEveryRelease() {
+    assertThat(fingerprint(5)).isEqualTo(-2963573495411489095L);
+    assertThat(fingerprint(200)).isEqualTo(-6127033590747425840L);
+  }
+
+  private static long fingerprint(int servers) {
+    List<Destination> d = new ArrayList<>();
+    for (int i = 0; i < servers; i++) {
+      d.add(new Destination(0xC6120000 | (11 + i), 80, 1 + i % 3, new DestinationStats()));
+    }
+    MaglevScheduler s = new MaglevScheduler(d);
+    long h = 0;
+    for (int c = 0; c < CLIENTS; c++) {
+      h = h * 31 + d.indexOf(s.schedule(0x0A000000 + c * 7919, 1234));
+    }
+    return h;
+  }
+
+  @Test
+  void moreThan127ServersAllGetTheirShare() {
+    int[] weights = new int[200];
+    java.util.Arrays.fill(weights, 1);
+    List<Destination> d = Dests.weighted(weights);
+    int[] n = Dests.spread(new MaglevScheduler(d), d, CLIENTS);
+    for (int i = 0; i < n.length; i++) {
+      assertThat(n[i]).as("server %d", i).isBetween(CLIENTS / 200 / 2, CLIENTS / 200 * 2);
+    }
+  }
+
+  @Test
+  void aCompiledTableIsFilledOnFirstUseAsItWouldBeAtOnce() {
+    List<Destination> d = Dests.weighted(3, 1, 2, 1);
+    MaglevTables tables = new MaglevTables();
+    tables.begin();
+    MaglevScheduler lazy = new MaglevScheduler(d, tables);
+    assertThat(lazy.table().filled()).as("a compile leaves it empty").isFalse();
+    assertThat(Dests.assignment(lazy, CLIENTS)).isEqualTo(Dests.assignment(new MaglevScheduler(d), CLIENTS));
+    assertThat(lazy.table().filled()).isTrue();
+  }
+
+  /** The packet thread and the filling thread race for the same tables: every answer is right. */
+  @Test
+  void packetsRacingTheBackgroundFillSeeFinishedTables() throws Exception {
+    int services = 300;
+    List<List<Destination>> servers = new ArrayList<>();
+    for (int i = 0; i < services; i++) {
+      List<Destination> d = new ArrayList<>();
+      for (int r = 0; r < 16; r++) {
+        d.add(new Destination(0xC6140000 + i * 16 + r, 80, 1 + r % 2, new DestinationStats()));
+      }
+      servers.add(d);
+    }
+    MaglevTables tables = new MaglevTables();
+    tables.begin();
+    List<MaglevScheduler> compiled = servers.stream().map(d -> new MaglevScheduler(d, tables)).toList();
+    CountDownLatch go = new CountDownLatch(1);
+    // two packet threads, from opposite ends, and the background fill started by the commit
+    CompletableFuture<List<Destination>> forward = CompletableFuture.supplyAsync(() -> answers(compiled, go, false));
+    CompletableFuture<List<Destination>> backward = CompletableFuture.supplyAsync(() -> answers(compiled, go, true));
+    tables.committed();
+    go.countDown();
+    List<Destination> expected = answers(servers.stream().map(MaglevScheduler::new).toList(), new CountDownLatch(0), false);
+    assertThat(forward.get()).containsExactlyElementsOf(expected);
+    List<Destination> back = new ArrayList<>(backward.get());
+    Collections.reverse(back);
+    assertThat(back).containsExactlyElementsOf(expected);
+  }
+
+  private static List<Destination> answers(List<MaglevScheduler> schedulers, CountDownLatch go, boolean reversed) {
+    try {
+      go.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    List<Destination> out = new ArrayList<>();
+    for (int k = 0; k < schedulers.size(); k++) {
+      int i = reversed ? schedulers.size() - 1 - k : k;
+      out.add(schedulers.get(i).schedule(0x0A000000 + i * 7919, 1234));
+    }
+    return out;
   }
 }

@@ -1,0 +1,67 @@
+package io.lvsoperator.dataplane.peer;
+
+/**
+ * What a director claims, carried as the priority of its VRRP advertisements, and how it
+ * changes with time after the director starts (docs/architecture.md, "Director liveness"):
+ *
+ * <ul>
+ *   <li>{@link #WARMING_UP} for one dead interval: it listens to its peers before it decides
+ *       anything, so a dataplane restarted from its disk cache never takes an address that moved
+ *       while it was down;
+ *   <li>{@link #READY} until its hold time (keepalived's {@code preempt_delay}) passed: it
+ *       announces an address only when no director of the address's order is claiming, so a
+ *       director that flaps cannot bounce traffic;
+ *   <li>{@link #CLAIMING} from then on;
+ *   <li>{@link #STOPPING} (VRRP's priority 0) when it stops or loses its link: its peers take
+ *       over at once instead of after a dead interval.
+ * </ul>
+ */
+public final class Candidacy {
+  public static final int STOPPING = 0;
+  public static final int WARMING_UP = 50;
+  public static final int READY = 90;
+  public static final int CLAIMING = 100;
+
+  private final long startedNanos;
+  private final long deadIntervalNanos;
+  private final long holdNanos;
+  private boolean stopping;
+
+  /**
+   * @param deadIntervalNanos how long a director may stay silent before its peers call it dead
+   * @param holdNanos how long after its start a director waits before it takes addresses back
+   *     (at least the dead interval)
+   */
+  public Candidacy(long startedNanos, long deadIntervalNanos, long holdNanos) {
+    this.startedNanos = startedNanos;
+    this.deadIntervalNanos = deadIntervalNanos;
+    this.holdNanos = Math.max(holdNanos, deadIntervalNanos);
+  }
+
+  /** True for the priorities of a director that may announce addresses. */
+  public static boolean mayOwn(int priority) {
+    return priority >= READY;
+  }
+
+  /** The priority to advertise at {@code now}. */
+  public int priority(long now) {
+    if (stopping) {
+      return STOPPING;
+    }
+    long up = now - startedNanos;
+    if (up < deadIntervalNanos) {
+      return WARMING_UP;
+    }
+    return up < holdNanos ? READY : CLAIMING;
+  }
+
+  /** From now on this director says it is stopping (a graceful stop, its link lost). */
+  public void stop() {
+    stopping = true;
+  }
+
+  /** It is back (its link came up again): it starts over, listening first. */
+  public Candidacy restart(long now) {
+    return new Candidacy(now, deadIntervalNanos, holdNanos);
+  }
+}
