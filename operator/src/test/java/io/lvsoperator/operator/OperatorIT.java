@@ -18,6 +18,7 @@ import io.lvsoperator.api.v1alpha1.ForwardingMode;
 import io.lvsoperator.api.v1alpha1.PortSpec;
 import io.lvsoperator.api.v1alpha1.Protocol;
 import io.lvsoperator.api.v1alpha1.RealServerHealth;
+import io.lvsoperator.api.v1alpha1.PeerSpec;
 import io.lvsoperator.api.v1alpha1.RealServerSpec;
 import io.lvsoperator.api.v1alpha1.ServiceHealth;
 import io.lvsoperator.api.v1alpha1.SchedulerName;
@@ -133,6 +134,34 @@ class OperatorIT {
         List.of(new RealServerHealth("198.18.0.11", null, false, null, null),
             new RealServerHealth("198.18.0.12", null, false, null, null)))));
     await().atMost(wait).untilAsserted(() -> assertCondition(cluster.get("default", "web"), "Ready", "False", "NoBackends"));
+  }
+
+  /** Issue 11: directors accept advertisements only from the peers the head names. */
+  @Test
+  void theHeadNamesEveryDirectorsAddressAndARouterIdItKeeps() {
+    FakeDataplane a = cluster.dataplane("node-a");
+    FakeDataplane b = cluster.dataplane("node-b");
+    a.address("198.18.0.2");
+    b.address("198.18.0.3");
+    create(staticService("web", "198.18.0.100", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertThat(peers()).containsExactly(
+        new PeerSpec("node-a", "198.18.0.2", 1), new PeerSpec("node-b", "198.18.0.3", 2)));
+    assertThat(cluster.head().getSpec().advertisementIntervalMillis()).isEqualTo(100);
+
+    FakeDataplane c = cluster.dataplane("node-c");
+    c.address("198.18.0.4");
+    await().atMost(wait).untilAsserted(() -> assertThat(peers()).contains(new PeerSpec("node-c", "198.18.0.4", 3)));
+    // node-a gone for good: its ID is free, the others keep theirs
+    cluster.kill("node-a");
+    cluster.removeDataplanePod("node-a");
+    await().atMost(wait).untilAsserted(() -> assertThat(peers()).containsExactly(
+        new PeerSpec("node-b", "198.18.0.3", 2), new PeerSpec("node-c", "198.18.0.4", 3)));
+  }
+
+  /** The head's peers; none before the first publication. */
+  List<PeerSpec> peers() {
+    var head = cluster.head();
+    return head == null || head.getSpec() == null ? List.of() : head.getSpec().peers();
   }
 
   @Test

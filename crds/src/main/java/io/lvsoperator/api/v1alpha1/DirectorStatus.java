@@ -24,6 +24,9 @@ public class DirectorStatus {
   @JsonPropertyDescription("MAC address of that interface")
   private String mac;
 
+  @JsonPropertyDescription("IPv4 address the director speaks from on that interface (its advertisements' source)")
+  private String address;
+
   @JsonPropertyDescription("When a dataplane of the previous contract last wrote this status (RFC 3339);"
       + " current dataplanes renew a Lease instead")
   private String heartbeatTime;
@@ -62,6 +65,14 @@ public class DirectorStatus {
 
   public void setInterfaceName(String interfaceName) {
     this.interfaceName = interfaceName;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
   }
 
   public String getMac() {

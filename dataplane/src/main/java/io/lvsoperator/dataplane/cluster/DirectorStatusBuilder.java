@@ -46,6 +46,8 @@ public final class DirectorStatusBuilder {
       s.setAppliedGeneration(table.generation());
       s.setInterfaceName(table.iface().name());
       s.setMac(MacAddress.format(table.iface().mac()));
+      // the DIP it speaks from: what its peers accept its advertisements from
+      s.setAddress(table.addresses().isEmpty() ? null : Ipv4.format(table.addresses().get(0).address()));
       List<ServiceHealth> services = new ArrayList<>();
       for (VirtualService v : table.serviceList()) {
         List<RealServerHealth> unhealthy = new ArrayList<>();

@@ -104,6 +104,6 @@ final class StatusReporter {
     List<String> conditions = s.getConditions() == null ? List.of() : s.getConditions().stream()
         .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).toList();
     return java.util.Arrays.asList(s.getAppliedGeneration(), conditions, s.getInterfaceName(), s.getMac(),
-        s.getServices() == null ? List.of() : s.getServices());
+        s.getAddress(), s.getServices() == null ? List.of() : s.getServices());
   }
 }

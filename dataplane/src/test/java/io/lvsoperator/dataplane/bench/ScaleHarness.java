@@ -56,8 +56,9 @@ import java.util.regex.Pattern;
 /**
  * The control plane at scale (operator/bench/scale.sh): fabric8's mock API server in CRUD mode
  * (by default with an index and watch events serialized once, {@link IndexedCrudDispatcher}; the
- * mock as it comes with "plain"), N VirtualServices of R real servers, D simulated directors (the real ClusterAgent: watch,
- * assembly, Lease, status; no forwarding), the operator jar as its own process, then a churn of
+ * mock as it comes with "plain"), N VirtualServices of R real servers, D simulated directors (the
+ * real ClusterAgent: watch, assembly, Lease, status; no forwarding), the operator jar as its own
+ * process, then a churn of
  * one changed VirtualService every 100 ms. One real dataplane compile of the full configuration
  * runs in a JVM of its own ({@link CompileRun}). Prints one JSON object as its last line.
  * Usage: ScaleHarness OPERATOR_JAR CLASSPATH WORKDIR N R D CHURN_SECONDS [indexed|plain]

@@ -148,6 +148,7 @@ class ClusterAgentIT {
       assertThat(s).isNotNull();
       assertThat(s.getAppliedGeneration()).isEqualTo(1);
       assertThat(s.getMac()).isEqualTo("02:00:00:00:00:01");
+      assertThat(s.getAddress()).as("its peers accept its advertisements from there").isEqualTo("198.18.0.2");
       assertThat(s.getConditions()).anySatisfy(c -> {
         assertThat(c.getType()).isEqualTo("Ready");
         assertThat(c.getStatus()).isEqualTo("True");

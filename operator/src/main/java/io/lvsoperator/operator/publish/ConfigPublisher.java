@@ -9,6 +9,7 @@ import io.lvsoperator.api.v1alpha1.DirectorConfigPart;
 import io.lvsoperator.api.v1alpha1.DirectorConfigSpec;
 import io.lvsoperator.api.v1alpha1.DirectorParts;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
+import io.lvsoperator.api.v1alpha1.PeerSpec;
 import io.lvsoperator.api.v1alpha1.ServiceSpec;
 import io.lvsoperator.api.v1alpha1.SharedConfig;
 import io.lvsoperator.api.v1alpha1.SharedConfigLayout;
@@ -82,6 +83,7 @@ public final class ConfigPublisher implements AutoCloseable {
   private Counter failures;
   private volatile long lastPublicationBytes;
   private volatile boolean failing;
+  private boolean tooManyPeersLogged;
 
   /**
    * @param existingKeys the VirtualServices that exist (namespace/name, not being deleted): the
@@ -322,8 +324,9 @@ public final class ConfigPublisher implements AutoCloseable {
         layout.putAnnounce(address, order);
       });
       int interval = statusInterval();
+      List<PeerSpec> peers = peers();
       boolean headChanged = head == null || !Objects.equals(head.interfaceName(), settings.interfaceName())
-          || head.statusIntervalSeconds() != interval;
+          || head.statusIntervalSeconds() != interval || !head.peers().equals(peers);
       if (!layout.dirty() && !headChanged) {
         writeLegacy(generation);
         return;
@@ -335,7 +338,7 @@ public final class ConfigPublisher implements AutoCloseable {
         bytes += writePart(part);
       }
       DirectorConfigSpec nextHead = new DirectorConfigSpec(next, settings.interfaceName(), null, p.partRevisions(),
-          interval);
+          interval, peers, null, null);
       bytes += writeHead(nextHead);
       layout.written(p);
       head = nextHead;
@@ -358,6 +361,34 @@ public final class ConfigPublisher implements AutoCloseable {
       changed.forEach(k -> catalog.touch(k));
       throw e;
     }
+  }
+
+  /**
+   * The directors as their peers know them on the network: every known director that reports
+   * its address, with a router ID it keeps while it is known (docs/architecture.md, "Director
+   * liveness").
+   */
+  private List<PeerSpec> peers() {
+    Map<String, String> addresses = new TreeMap<>();
+    for (String node : directors.known()) {
+      io.lvsoperator.api.v1alpha1.Director d = directors.director(node);
+      if (d != null && d.getStatus() != null && d.getStatus().getAddress() != null) {
+        addresses.put(node, d.getStatus().getAddress());
+      }
+    }
+    Map<String, Integer> before = new HashMap<>();
+    if (head != null) {
+      head.peers().forEach(p -> before.put(p.name(), p.routerId()));
+    }
+    Map<String, Integer> ids = RouterIds.assign(before, addresses.keySet());
+    if (ids.size() < addresses.size() && !tooManyPeersLogged) {
+      LOG.warn("shared configuration: {} directors, but VRRP has {} router IDs; the rest take no address over by"
+          + " themselves", addresses.size(), RouterIds.MAX);
+      tooManyPeersLogged = true;
+    }
+    List<PeerSpec> out = new ArrayList<>();
+    ids.forEach((node, id) -> out.add(new PeerSpec(node, addresses.get(node), id)));
+    return out;
   }
 
   /** Least seconds between two status writes of a director: one, and one more per 20 directors. */

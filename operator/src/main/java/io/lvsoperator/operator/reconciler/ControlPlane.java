@@ -109,6 +109,9 @@ final class ControlPlane extends SimpleInboundEventSource<VirtualService>
     if (!Objects.equals(applied(before), applied(now))) {
       caughtUp();
     }
+    if (!Objects.equals(address(before), address(now))) {
+      publisher.changed(); // the head lists each director's address for its peers
+    }
     Set<String> a = unhealthy(before.getStatus());
     Set<String> b = unhealthy(now.getStatus());
     if (!a.equals(b)) {
@@ -137,6 +140,10 @@ final class ControlPlane extends SimpleInboundEventSource<VirtualService>
     if (min >= 0) {
       reconcile(tracker.caughtUp(min));
     }
+  }
+
+  private static String address(Director d) {
+    return d.getStatus() == null ? null : d.getStatus().getAddress();
   }
 
   private static Long applied(Director d) {

@@ -33,6 +33,7 @@ public final class FakeDataplane implements AutoCloseable {
   private volatile boolean applying;
   private volatile boolean ready = true;
   private volatile List<ServiceHealth> unhealthy = List.of();
+  private volatile String address;
   private Long applied;
   private DirectorStatus written;
 
@@ -50,6 +51,11 @@ public final class FakeDataplane implements AutoCloseable {
 
   public void ready(boolean on) {
     ready = on;
+  }
+
+  /** The address it says it speaks from (status.address); none by default. */
+  public void address(String a) {
+    address = a;
   }
 
   /** What its health checks find: services with failing real servers (only those). */
@@ -96,6 +102,7 @@ public final class FakeDataplane implements AutoCloseable {
     s.setAppliedGeneration(applied);
     s.setInterfaceName("eth0");
     s.setMac("02:00:00:00:00:01");
+    s.setAddress(address);
     s.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
         .withReason(ready ? "Forwarding" : "LinkDown").withMessage("fake").withLastTransitionTime("2026-01-01T00:00:00Z")
         .build()));
@@ -118,7 +125,7 @@ public final class FakeDataplane implements AutoCloseable {
   private static boolean same(DirectorStatus a, DirectorStatus b) {
     return java.util.Objects.equals(a.getAppliedGeneration(), b.getAppliedGeneration())
         && a.getConditions().get(0).getStatus().equals(b.getConditions().get(0).getStatus())
-        && a.getServices().equals(b.getServices());
+        && a.getServices().equals(b.getServices()) && java.util.Objects.equals(a.getAddress(), b.getAddress());
   }
 
   /** Stops renewing its Lease and reporting, as a dataplane killed with SIGKILL. */

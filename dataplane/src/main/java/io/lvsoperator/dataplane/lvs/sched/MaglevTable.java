@@ -95,7 +95,12 @@ public final class MaglevTable {
   /** Fills the table unless done; waits for another thread that is filling it. */
   public void fill() {
     if (STATE.compareAndSet(this, EMPTY, FILLING)) {
-      populate();
+      try {
+        populate();
+      } catch (RuntimeException | Error e) {
+        state = EMPTY; // nobody waits forever on a fill that failed
+        throw e;
+      }
       state = FILLED;
       return;
     }
