@@ -46,6 +46,11 @@ public record DirectorSpec(
     return new DirectorSpec(generation, name, addresses, vips, routes, services, connectionTable, shard);
   }
 
+  /** The same configuration announcing {@code v} instead. */
+  public DirectorSpec withVips(List<String> v) {
+    return new DirectorSpec(generation, interfaceName, addresses, v, routes, services, connectionTable, shard);
+  }
+
   public DirectorSpec withGeneration(long g) {
     return new DirectorSpec(g, interfaceName, addresses, vips, routes, services, connectionTable, shard);
   }

@@ -246,8 +246,9 @@ public final class RunCommand implements Callable<Integer> {
         s -> s.withInterfaceName(ifName), onApplied);
     ClusterAgent agent = new ClusterAgent(client, node, namespace, target, Duration.ofSeconds(leaseSeconds),
         Clock.systemUTC());
-    if (target.startFromCache()) {
-      LOG.info("director {} forwarding from its cached configuration until the API server answers", node);
+    if (target.startFromCache(Duration.ofSeconds(leaseSeconds))) {
+      LOG.info("director {} runs its cached configuration until the API server answers (its VIPs after {} s"
+          + " without an answer)", node, leaseSeconds);
     }
     agent.start();
     sources.add(agent);

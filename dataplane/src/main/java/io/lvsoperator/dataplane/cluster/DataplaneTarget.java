@@ -4,8 +4,13 @@ import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorStatus;
 import io.lvsoperator.dataplane.control.ConfigApplier;
 import io.lvsoperator.dataplane.control.ForwardingTable;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -28,6 +33,8 @@ public final class DataplaneTarget implements AgentTarget {
   private final ConfigCache cache;
   private final UnaryOperator<DirectorSpec> overrides;
   private final Consumer<ForwardingTable> onApplied;
+  /** A configuration came from the API server: the cache's VIPs are not wanted any more. */
+  private volatile boolean fromApi;
 
   public DataplaneTarget(String node, ConfigApplier applier, AtomicReference<ForwardingTable> tables,
       BooleanSupplier forwarding, ConfigCache cache, UnaryOperator<DirectorSpec> overrides,
@@ -41,20 +48,56 @@ public final class DataplaneTarget implements AgentTarget {
     this.onApplied = onApplied;
   }
 
-  /** Applies the cached configuration, if any, before the API server is even asked. */
-  public boolean startFromCache() {
+  /**
+   * Applies the cached configuration, if any, before the API server is even asked, but without
+   * its VIPs: while this dataplane was down another director may have taken them over, and
+   * announcing them from the cache would take them back from it (issue 11: never a stale
+   * owner). The VIPs follow with the first configuration from the API server, or, if none came
+   * within {@code withhold} (the Lease's duration: by then a director that was down would have
+   * lost them anyway, and one that could not reach the API server kept them), from the cache.
+   */
+  public boolean startFromCache(Duration withhold) {
     Optional<DirectorSpec> cached = cache.load();
-    return cached.isPresent() && apply(cached.get(), "the local cache");
+    if (cached.isEmpty()) {
+      return false;
+    }
+    DirectorSpec spec = cached.get();
+    if (!apply(spec.withVips(List.of()), "the local cache (VIPs withheld)")) {
+      return false;
+    }
+    if (!spec.vips().isEmpty()) {
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cache-vips");
+        t.setDaemon(true);
+        return t;
+      });
+      timer.schedule(() -> {
+        synchronized (this) { // never after, and so over, a configuration from the API server
+          if (!fromApi) {
+            LOG.warn("director {}: no configuration from the API server within {} s; announcing the cached VIPs {}",
+                node, withhold.toSeconds(), spec.vips());
+            apply(spec, "the local cache");
+          }
+        }
+        timer.shutdown();
+      }, withhold.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return true;
   }
 
   @Override
-  public boolean apply(DirectorSpec spec, String source) {
+  public synchronized boolean apply(DirectorSpec spec, String source) {
+    if (!source.startsWith("the local cache")) {
+      fromApi = true;
+    }
     ForwardingTable before = tables.get();
     long started = System.nanoTime();
     boolean ok = applier.apply(overrides.apply(spec));
     ForwardingTable after = tables.get();
-    if (ok && after != null && after != before) {
+    if (ok && after != null && after != before && fromApi) {
       cache.save(spec);
+    }
+    if (ok && after != null && after != before) {
       onApplied.accept(after);
       LOG.info("director {} runs generation {} from {} ({} services, VIPs {}, compiled in {} ms)", node,
           spec.generation(), source, spec.services().size(), spec.vips(), (System.nanoTime() - started) / 1_000_000);

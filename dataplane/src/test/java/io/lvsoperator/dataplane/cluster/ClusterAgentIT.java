@@ -334,7 +334,7 @@ class ClusterAgentIT {
         new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:1").withRequestTimeout(500)
             .withConnectionTimeout(500).build()).build()) {
       DataplaneTarget target = target();
-      assertThat(target.startFromCache()).isTrue();
+      assertThat(target.startFromCache(Duration.ofMillis(500))).isTrue();
       assertThat(tables.get().generation()).isEqualTo(5);
       agent = agent(unreachable, target);
       agent.start(); // status writes and Lease renewals fail quietly; forwarding stays
@@ -342,5 +342,52 @@ class ClusterAgentIT {
       agent.close();
       agent = null;
     }
+  }
+
+  /**
+   * Issue 11, never a stale owner: a dataplane restarted from its cache after its VIP moved away
+   * while it was down must not announce it (in the lab it took the VIP back and NAT replies went
+   * on to the old director). It waits for the API server; without one, for a Lease's duration.
+   */
+  @Test
+  void aRestartFromTheCacheDoesNotAnnounceAVipThatMovedMeanwhile() throws Exception {
+    agent = agent(client, target());
+    agent.start();
+    layout.putServices("default/web", List.of(web("198.18.0.11")));
+    layout.putAnnounce("198.18.0.100", List.of("node-a", "node-b"));
+    publish(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.get() != null
+        && tables.get().spec().vips().contains("198.18.0.100"));
+    agent.close();
+    // while node-a is down its VIP goes to node-b
+    layout.putAnnounce("198.18.0.100", List.of("node-b", "node-a"));
+    publish(true);
+
+    tables.set(null);
+    applier = new ConfigApplier(IFACE, tables, t -> {});
+    List<List<String>> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    DataplaneTarget restarted = new DataplaneTarget("node-a", applier, tables, () -> true,
+        new ConfigCache(state.resolve("director.json")), s -> s, t -> announced.add(t.spec().vips()));
+    assertThat(restarted.startFromCache(Duration.ofMillis(700))).isTrue();
+    assertThat(tables.get().spec().vips()).as("withheld until the API server answers").isEmpty();
+    agent = agent(client, restarted);
+    agent.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.get().generation() == generation);
+    Thread.sleep(1000); // past the withholding: the cache's VIP must not come back
+    assertThat(announced).as("what each table in force announced").allSatisfy(v -> assertThat(v).isEmpty());
+    agent.close();
+    agent = null;
+
+    // no API server at all: the cached VIPs after the withholding
+    server.destroy();
+    tables.set(null);
+    applier = new ConfigApplier(IFACE, tables, t -> {});
+    DataplaneTarget alone = new DataplaneTarget("node-a", applier, tables, () -> true,
+        new ConfigCache(state.resolve("director.json")), s -> s, t -> {});
+    java.nio.file.Files.writeString(state.resolve("director.json"), java.nio.file.Files.readString(
+        state.resolve("director.json")).replace("\"vips\":[]", "\"vips\":[\"198.18.0.100\"]"));
+    assertThat(alone.startFromCache(Duration.ofMillis(300))).isTrue();
+    assertThat(tables.get().spec().vips()).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> tables.get().spec().vips().contains("198.18.0.100"));
   }
 }
