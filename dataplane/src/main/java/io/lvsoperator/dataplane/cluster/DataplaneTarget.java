@@ -62,7 +62,7 @@ public final class DataplaneTarget implements AgentTarget {
       return false;
     }
     DirectorSpec spec = cached.get();
-    if (!apply(spec.withVips(List.of()), "the local cache (VIPs withheld)")) {
+    if (!install(spec.withVips(List.of()), "the local cache (VIPs withheld)")) {
       return false;
     }
     if (!spec.vips().isEmpty()) {
@@ -76,7 +76,7 @@ public final class DataplaneTarget implements AgentTarget {
           if (!fromApi) {
             LOG.warn("director {}: no configuration from the API server within {} s; announcing the cached VIPs {}",
                 node, withhold.toSeconds(), spec.vips());
-            apply(spec, "the local cache");
+            install(spec, "the local cache");
           }
         }
         timer.shutdown();
@@ -85,11 +85,15 @@ public final class DataplaneTarget implements AgentTarget {
     return true;
   }
 
+  /** A configuration from the API server: it replaces the cache's, VIPs and all. */
   @Override
   public synchronized boolean apply(DirectorSpec spec, String source) {
-    if (!source.startsWith("the local cache")) {
-      fromApi = true;
-    }
+    fromApi = true;
+    return install(spec, source);
+  }
+
+  /** Compiles and swaps {@code spec} in; only a configuration from the API server is cached. */
+  private synchronized boolean install(DirectorSpec spec, String source) {
     ForwardingTable before = tables.get();
     long started = System.nanoTime();
     boolean ok = applier.apply(overrides.apply(spec));
