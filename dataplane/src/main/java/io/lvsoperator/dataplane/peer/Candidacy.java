@@ -59,9 +59,4 @@ public final class Candidacy {
   public void stop() {
     stopping = true;
   }
-
-  /** It is back (its link came up again): it starts over, listening first. */
-  public Candidacy restart(long now) {
-    return new Candidacy(now, deadIntervalNanos, holdNanos);
-  }
 }
