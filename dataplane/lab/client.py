@@ -13,6 +13,12 @@ big:    --count downloads of --size bytes, each on a new connection ("big N").
                                                      -> {"rs1": n1, "rs2": n2, "errors": e, "bytes": b}
 udpbig: --count datagrams of --size bytes ("big" padded), each answered by one of that size.
                                                      -> {"rs1": n1, "rs2": n2, "errors": e, "bytes": b}
+keep:   --count long-lived connections, each asking every --interval seconds and checking the
+        answer, while a new connection opens every 1/--rate seconds, until the file --until
+        exists (bounded by the deadline). A long-lived connection whose request fails (error,
+        wrong or no answer within --timeout) is closed and counted; after {"ready": n} the
+        result is  -> {"connections": n, "survived": s, "requests": r, "failedRequests": f,
+                      "new": [[start, end, ok], ...]}   (unix times; the failover tests)
 watch:  every --interval seconds, one new connection and one line to each --target HOST:PORT,
         until the file --until exists (bounded by the deadline); a JSON line per request:
         {"t": unix time, "target": "HOST:PORT", "ok": true|false}  (lab.sh scenario chaos)
@@ -24,12 +30,13 @@ import socket
 import time
 
 parser = argparse.ArgumentParser()
-parser.add_argument("mode", choices=["spread", "udp", "hold", "big", "udpbig", "watch"])
+parser.add_argument("mode", choices=["spread", "udp", "hold", "big", "udpbig", "keep", "watch"])
 parser.add_argument("--host", help="address to connect to (the VIP)")
 parser.add_argument("--port", type=int)
 parser.add_argument("--target", action="append", default=[], help="watch: HOST:PORT (repeatable)")
 parser.add_argument("--interval", type=float, default=0.05, help="watch: seconds between rounds")
 parser.add_argument("--count", type=int, default=10)
+parser.add_argument("--rate", type=float, default=10.0, help="keep: new connections per second")
 parser.add_argument("--timeout", type=float, default=2.0, help="seconds per connection or datagram")
 parser.add_argument("--deadline", type=float, default=30.0, help="seconds for the whole run")
 parser.add_argument("--sport", type=int, default=40000, help="udp: first source port")
@@ -165,6 +172,118 @@ def udpbig():
     return seen
 
 
+def keep():
+    # one thread, non-blocking sockets: hundreds of connections asking 20 times a second each
+    import selectors
+    sel = selectors.DefaultSelector()
+    counts = {"requests": 0, "failedRequests": 0}
+    new = []
+    held = []
+
+    def answered(buf):
+        return buf.strip().decode(errors="replace") in ("rs1", "rs2", "rs3")
+
+    for i in range(args.count):
+        try:
+            conn = socket.create_connection((args.host, args.port), timeout=args.timeout)
+            if ask(conn) in ("rs1", "rs2", "rs3"):
+                conn.setblocking(False)
+                # spread the requests over the interval rather than all at once
+                c = {"sock": conn, "buf": b"", "sent": None, "due": time.monotonic() + args.interval * i / args.count,
+                     "ok": True, "held": True}
+                sel.register(conn, selectors.EVENT_READ, c)
+                held.append(c)
+            else:
+                conn.close()
+        except OSError:
+            pass
+    print(json.dumps({"ready": len(held)}), flush=True)
+
+    def fail_held(c):
+        counts["failedRequests"] += 1
+        c["ok"] = False
+        sel.unregister(c["sock"])
+        c["sock"].close()
+
+    def finish_fresh(c, ok):
+        new.append([round(c["start"], 3), round(time.time(), 3), ok])
+        sel.unregister(c["sock"])
+        c["sock"].close()
+        fresh.remove(c)
+
+    fresh = []
+    next_open = time.monotonic()
+    while not (args.until and os.path.exists(args.until)) and time.monotonic() < end:
+        now = time.monotonic()
+        for c in held:
+            if not c["ok"]:
+                continue
+            if c["sent"] is None and now >= c["due"]:
+                try:
+                    c["sock"].send(b"hello\n")
+                    c["sent"] = now
+                except OSError:
+                    fail_held(c)
+            elif c["sent"] is not None and now - c["sent"] > args.timeout:
+                fail_held(c)
+        for c in list(fresh):
+            if now - c["mono"] > args.timeout:
+                finish_fresh(c, False)
+        while now >= next_open:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setblocking(False)
+            sock.connect_ex((args.host, args.port))
+            c = {"sock": sock, "buf": b"", "start": time.time(), "mono": now, "held": False, "connected": False}
+            sel.register(sock, selectors.EVENT_WRITE, c)
+            fresh.append(c)
+            next_open += 1.0 / args.rate
+        for key, mask in sel.select(timeout=0.005):
+            c = key.data
+            if not c["held"] and not c["connected"]:
+                if c["sock"].getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) != 0:
+                    finish_fresh(c, False)
+                    continue
+                try:
+                    c["sock"].send(b"hello\n")
+                except OSError:
+                    finish_fresh(c, False)
+                    continue
+                c["connected"] = True
+                sel.modify(c["sock"], selectors.EVENT_READ, c)
+                continue
+            try:
+                data = c["sock"].recv(256)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                fail_held(c) if c["held"] else finish_fresh(c, False)
+                continue
+            c["buf"] += data
+            if not c["buf"].endswith(b"\n"):
+                continue
+            ok = answered(c["buf"])
+            c["buf"] = b""
+            if not c["held"]:
+                finish_fresh(c, ok)
+            elif not ok:
+                fail_held(c)
+            else:
+                counts["requests"] += 1
+                c["due"] = c["sent"] + args.interval
+                c["sent"] = None
+    for c in list(fresh):
+        finish_fresh(c, False)
+    survived = 0
+    for c in held:
+        if c["ok"]:
+            survived += 1
+            c["sock"].close()
+    return {"connections": len(held), "survived": survived, "requests": counts["requests"],
+            "failedRequests": counts["failedRequests"], "new": sorted(new)}
+
+
 def watch():
     targets = [(t.rsplit(":", 1)[0], int(t.rsplit(":", 1)[1])) for t in args.target]
     rounds = 0
@@ -182,5 +301,6 @@ def watch():
     return {"rounds": rounds}
 
 
-result = {"spread": spread, "udp": udp, "hold": hold, "big": big, "udpbig": udpbig, "watch": watch}[args.mode]()
+result = {"spread": spread, "udp": udp, "hold": hold, "big": big, "udpbig": udpbig, "keep": keep,
+          "watch": watch}[args.mode]()
 print(json.dumps(result), flush=True)

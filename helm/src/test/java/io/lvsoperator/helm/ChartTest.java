@@ -141,6 +141,11 @@ class ChartTest {
         "operator.reservedCIDRs[1]", "10.244.0.0/16")), Deployment.class, "lvs-operator")
         .getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(reserved.getArgs()).contains("--reserved-cidrs=10.96.0.0/12,10.244.0.0/16");
+    assertThat(c.getArgs()).as("the directors' failover timing, at VRRP's defaults")
+        .contains("--advertisement-interval-ms=100", "--hold-seconds=10");
+    Container faster = one(render(Map.of("failover.advertisementIntervalMillis", 50, "failover.holdSeconds", 0)),
+        Deployment.class, "lvs-operator").getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(faster.getArgs()).contains("--advertisement-interval-ms=50", "--hold-seconds=0");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);

@@ -3,6 +3,7 @@ package io.lvsoperator.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.lvsoperator.api.v1alpha1.DirectorConfigSpec;
 import io.lvsoperator.api.v1alpha1.SharedConfig;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -71,6 +72,17 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Changes this close together are written as one generation (default: ${DEFAULT-VALUE}).")
   int publishWindowMillis;
 
+  @Option(names = "--advertisement-interval-ms", defaultValue = "${env:LVS_ADVERTISEMENT_INTERVAL_MS:-"
+      + DirectorConfigSpec.DEFAULT_ADVERTISEMENT_INTERVAL_MILLIS + "}",
+      description = "How often directors advertise to each other; silent for three intervals, a director's VIPs move"
+          + " (10-40950, default: ${DEFAULT-VALUE}).")
+  int advertisementIntervalMillis;
+
+  @Option(names = "--hold-seconds", defaultValue = "${env:LVS_HOLD_SECONDS:-" + DirectorConfigSpec.DEFAULT_HOLD_SECONDS
+      + "}", description = "How long a director that came back waits before it takes its VIPs back"
+          + " (keepalived's preempt_delay; 0-3600, default: ${DEFAULT-VALUE}).")
+  int holdSeconds;
+
   @Option(names = "--dataplane-namespace", defaultValue = "${env:POD_NAMESPACE:-"
       + OperatorOptions.DEFAULT_DATAPLANE_NAMESPACE + "}",
       description = "Only dataplane pods of this namespace make their nodes directors (default: ${DEFAULT-VALUE}).")
@@ -95,12 +107,19 @@ public final class OperatorMain implements Callable<Integer> {
     return new OperatorOptions(interfaceName, dataplaneSelector, leaderElection, leaseNamespace, serverSideApply,
         http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), servicesPerDirectorObject,
         dataplaneNamespace, reservedCidrs == null ? List.of() : reservedCidrs.stream().filter(c -> !c.isBlank())
-            .map(Ipv4Prefix::parse).toList(), maxPartBytes, standbys, Duration.ofMillis(publishWindowMillis));
+            .map(Ipv4Prefix::parse).toList(), maxPartBytes, standbys, Duration.ofMillis(publishWindowMillis),
+        advertisementIntervalMillis, holdSeconds);
   }
 
   @Override
   public Integer call() throws Exception {
-    OperatorOptions opts = options();
+    OperatorOptions opts;
+    try {
+      opts = options();
+    } catch (IllegalArgumentException e) {
+      System.err.println("lvs-operator: " + e.getMessage());
+      return 2;
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     Running running = start(client, opts);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,6 +1,8 @@
 package io.lvsoperator.operator;
 
 import io.lvsoperator.api.net.Ipv4Prefix;
+import io.lvsoperator.api.v1alpha1.DirectorConfigSpec;
+import io.lvsoperator.api.v1alpha1.FailoverSpec;
 import io.lvsoperator.api.v1alpha1.SharedConfig;
 import java.time.Duration;
 import java.util.List;
@@ -22,14 +24,36 @@ import java.util.List;
  * @param maxPartBytes byte budget of one part of the shared configuration
  * @param standbys directors that follow the owner in each VIP's order
  * @param publishWindow changes this close together are written as one generation
+ * @param advertisementIntervalMillis how often directors advertise to each other (dead after three)
+ * @param holdSeconds how long a director that came back waits before it takes its addresses back
  */
 public record OperatorOptions(
     String interfaceName, String dataplaneSelector, boolean leaderElection, String leaseNamespace,
     boolean useServerSideApply, String httpHost, int httpPort, int servicesPerDirectorObject,
     String dataplaneNamespace, List<Ipv4Prefix> reservedCidrs, int maxPartBytes, int standbys,
-    Duration publishWindow) {
+    Duration publishWindow, int advertisementIntervalMillis, int holdSeconds) {
   public OperatorOptions {
     reservedCidrs = List.copyOf(reservedCidrs);
+    // every director would refuse the shared configuration: refuse it here, at start
+    if (advertisementIntervalMillis < FailoverSpec.MIN_INTERVAL_MILLIS
+        || advertisementIntervalMillis > FailoverSpec.MAX_INTERVAL_MILLIS) {
+      throw new IllegalArgumentException("--advertisement-interval-ms " + advertisementIntervalMillis
+          + " is not within " + FailoverSpec.MIN_INTERVAL_MILLIS + "-" + FailoverSpec.MAX_INTERVAL_MILLIS);
+    }
+    if (holdSeconds < 0 || holdSeconds > FailoverSpec.MAX_HOLD_SECONDS) {
+      throw new IllegalArgumentException("--hold-seconds " + holdSeconds + " is not within 0-"
+          + FailoverSpec.MAX_HOLD_SECONDS);
+    }
+  }
+
+  /** The options with the directors' failover timing at its defaults. */
+  public OperatorOptions(String interfaceName, String dataplaneSelector, boolean leaderElection, String leaseNamespace,
+      boolean useServerSideApply, String httpHost, int httpPort, int servicesPerDirectorObject,
+      String dataplaneNamespace, List<Ipv4Prefix> reservedCidrs, int maxPartBytes, int standbys,
+      Duration publishWindow) {
+    this(interfaceName, dataplaneSelector, leaderElection, leaseNamespace, useServerSideApply, httpHost, httpPort,
+        servicesPerDirectorObject, dataplaneNamespace, reservedCidrs, maxPartBytes, standbys, publishWindow,
+        DirectorConfigSpec.DEFAULT_ADVERTISEMENT_INTERVAL_MILLIS, DirectorConfigSpec.DEFAULT_HOLD_SECONDS);
   }
 
   public static final int DEFAULT_SERVICES_PER_DIRECTOR_OBJECT = 2000;

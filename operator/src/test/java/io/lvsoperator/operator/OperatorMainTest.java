@@ -1,6 +1,7 @@
 package io.lvsoperator.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -22,6 +23,16 @@ class OperatorMainTest {
     assertThat(o.dataplaneSelector()).isEqualTo(OperatorOptions.DEFAULT_DATAPLANE_SELECTOR);
     assertThat(o.httpPort()).isEqualTo(8080);
     assertThat(o.servicesPerDirectorObject()).isEqualTo(OperatorOptions.DEFAULT_SERVICES_PER_DIRECTOR_OBJECT);
+    assertThat(o.advertisementIntervalMillis()).isEqualTo(100);
+    assertThat(o.holdSeconds()).isEqualTo(10);
+  }
+
+  @Test
+  void failoverTimingOutsideWhatDirectorsAcceptIsRefusedAtStart() {
+    assertThat(parse("--advertisement-interval-ms", "50", "--hold-seconds", "0").advertisementIntervalMillis())
+        .isEqualTo(50);
+    assertThatThrownBy(() -> parse("--advertisement-interval-ms", "5")).hasMessageContaining("10-40950");
+    assertThatThrownBy(() -> parse("--hold-seconds", "-1")).hasMessageContaining("0-3600");
   }
 
   @Test

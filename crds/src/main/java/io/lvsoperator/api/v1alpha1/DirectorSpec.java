@@ -24,12 +24,15 @@ public record DirectorSpec(
     @JsonPropertyDescription("Virtual services") List<ServiceSpec> services,
     @JsonPropertyDescription("Connection table size and timeouts") ConnectionTableSpec connectionTable,
     @JsonPropertyDescription("Which part this is when the services are split over several objects; absent: the whole")
-        ShardSpec shard) {
+        ShardSpec shard,
+    @JsonPropertyDescription("Peers and per-address orders: the directors decide among themselves who announces"
+        + " each address; absent: this director announces its vips")
+        FailoverSpec failover) {
 
   /** A configuration in one piece. */
   public DirectorSpec(Long generation, String interfaceName, List<String> addresses, List<String> vips,
       List<RouteSpec> routes, List<ServiceSpec> services, ConnectionTableSpec connectionTable) {
-    this(generation, interfaceName, addresses, vips, routes, services, connectionTable, null);
+    this(generation, interfaceName, addresses, vips, routes, services, connectionTable, null, null);
   }
 
   public DirectorSpec {
@@ -43,21 +46,37 @@ public record DirectorSpec(
 
   /** The same configuration on another interface (the --interface flag overrides the file). */
   public DirectorSpec withInterfaceName(String name) {
-    return new DirectorSpec(generation, name, addresses, vips, routes, services, connectionTable, shard);
+    return new DirectorSpec(generation, name, addresses, vips, routes, services, connectionTable, shard, failover);
   }
 
   /** The same configuration announcing {@code v} instead. */
   public DirectorSpec withVips(List<String> v) {
-    return new DirectorSpec(generation, interfaceName, addresses, v, routes, services, connectionTable, shard);
+    return new DirectorSpec(generation, interfaceName, addresses, v, routes, services, connectionTable, shard, failover);
   }
 
   public DirectorSpec withGeneration(long g) {
-    return new DirectorSpec(g, interfaceName, addresses, vips, routes, services, connectionTable, shard);
+    return new DirectorSpec(g, interfaceName, addresses, vips, routes, services, connectionTable, shard, failover);
   }
 
   /** Part {@code index} of {@code count}, holding {@code part} of the services. */
   public DirectorSpec asShard(int index, int count, List<ServiceSpec> part) {
     return new DirectorSpec(generation, interfaceName, addresses, vips, routes, part, connectionTable,
-        new ShardSpec(index, count));
+        new ShardSpec(index, count), failover);
+  }
+
+  /** The same configuration deciding failover by {@code f} (null: announcing its vips as given). */
+  public DirectorSpec withFailover(FailoverSpec f) {
+    return new DirectorSpec(generation, interfaceName, addresses, vips, routes, services, connectionTable, shard, f);
+  }
+
+  /** The same configuration announcing nothing at all, whatever its peers do. */
+  public DirectorSpec withoutAnnouncements() {
+    return new DirectorSpec(generation, interfaceName, addresses, List.of(), routes, services, connectionTable, shard,
+        null);
+  }
+
+  /** True when this configuration makes the director announce some address, now or on a failover. */
+  public boolean announcesAnything() {
+    return !vips.isEmpty() || failover != null && !failover.announce().isEmpty();
   }
 }

@@ -70,7 +70,61 @@ public final class DirectorSpecValidator {
         || shard.index() >= shard.count())) {
       out.add("shard: index must be within 0 and count-1, count at least 1");
     }
+    if (spec.failover() != null) {
+      validateFailover(spec.failover(), out);
+    }
     return out;
+  }
+
+  private static void validateFailover(FailoverSpec f, List<String> out) {
+    if (f.node() == null || f.node().isBlank()) {
+      out.add("failover.node: is required (this director's name in the orders)");
+    }
+    if (f.advertisementIntervalMillis() < FailoverSpec.MIN_INTERVAL_MILLIS
+        || f.advertisementIntervalMillis() > FailoverSpec.MAX_INTERVAL_MILLIS) {
+      out.add("failover.advertisementIntervalMillis: " + f.advertisementIntervalMillis() + " is not within "
+          + FailoverSpec.MIN_INTERVAL_MILLIS + "-" + FailoverSpec.MAX_INTERVAL_MILLIS);
+    }
+    if (f.holdSeconds() < 0 || f.holdSeconds() > FailoverSpec.MAX_HOLD_SECONDS) {
+      out.add("failover.holdSeconds: " + f.holdSeconds() + " is not within 0-" + FailoverSpec.MAX_HOLD_SECONDS);
+    }
+    Set<String> names = new HashSet<>();
+    Map<Integer, String> ids = new HashMap<>();
+    for (int i = 0; i < f.peers().size(); i++) {
+      PeerSpec p = f.peers().get(i);
+      String path = "failover.peers[" + i + "]";
+      if (p.name() == null || p.name().isBlank()) {
+        out.add(path + ".name: is required");
+      } else if (!names.add(p.name())) {
+        out.add(path + ".name: " + p.name() + " is listed twice");
+      }
+      if (!Ipv4.isValid(p.address())) {
+        out.add(path + ".address: " + (p.address() == null ? "is required" : "\"" + p.address()
+            + "\" is not an IPv4 address"));
+      }
+      if (p.routerId() == null || p.routerId() < 1 || p.routerId() > 255) {
+        out.add(path + ".routerId: " + p.routerId() + " is not within 1-255");
+      } else {
+        String other = ids.putIfAbsent(p.routerId(), p.name());
+        if (other != null) {
+          out.add(path + ".routerId: " + p.routerId() + " is already " + other + "'s");
+        }
+      }
+    }
+    Set<Integer> addresses = new HashSet<>();
+    for (int i = 0; i < f.announce().size(); i++) {
+      AnnounceSpec a = f.announce().get(i);
+      String path = "failover.announce[" + i + "]";
+      if (!Ipv4.isValid(a.address())) {
+        out.add(path + ".address: " + (a.address() == null ? "is required" : "\"" + a.address()
+            + "\" is not an IPv4 address"));
+      } else if (!special(path + ".address", a.address(), out) && !addresses.add(Ipv4.parse(a.address()))) {
+        out.add(path + ".address: " + a.address() + " is listed twice");
+      }
+      if (new HashSet<>(a.directors()).size() != a.directors().size()) {
+        out.add(path + ".directors: names a director twice");
+      }
+    }
   }
 
   /** 198.18.000.100 and 198.18.0.100 are one address: compare them parsed. */

@@ -113,19 +113,27 @@ public final class SharedConfig {
       return out;
     }
 
-    /** What {@code node} runs: every service, and the addresses it is first in line for. */
+    /**
+     * What {@code node} runs: every service, as {@code vips} the addresses it is first in line
+     * for, and, once the head names peers, every address's order, so that the directors decide
+     * among themselves who announces what (docs/architecture.md, "Director liveness").
+     */
     public DirectorSpec forDirector(String node) {
       List<String> vips = new ArrayList<>();
+      List<AnnounceSpec> orders = new ArrayList<>();
       for (ConfigPartSpec p : parts) {
         for (AnnounceSpec a : p.announce()) {
+          orders.add(a);
           if (node.equals(a.owner())) {
             vips.add(a.address());
           }
         }
       }
       vips.sort(null);
+      FailoverSpec failover = head.peers().isEmpty() ? null
+          : new FailoverSpec(node, head.advertisementIntervalMillis(), head.holdSeconds(), head.peers(), orders);
       return new DirectorSpec(head.generation(), head.interfaceName(), List.of(), vips, List.of(), services(),
-          head.connectionTable());
+          head.connectionTable(), null, failover);
     }
   }
 

@@ -220,6 +220,54 @@ class DirectorSpecReaderTest {
         .anySatisfy(v -> assertThat(v).startsWith("services[0].vip: 224.0.0.18 is a multicast address"));
   }
 
+  static final String FAILOVER = """
+      failover:
+        node: dir-a
+        peers: [{name: dir-a, address: 198.18.0.2, routerId: 1}, {name: dir-b, address: 198.18.0.3, routerId: 2}]
+        announce: [{address: 198.18.0.100, directors: [dir-a, dir-b]}]
+      """;
+
+  @Test
+  void failoverTakesItsDefaultsFromVrrp() throws Exception {
+    FailoverSpec f = DirectorSpecReader.parse(MINIMAL + FAILOVER).failover();
+    assertThat(f.node()).isEqualTo("dir-a");
+    assertThat(f.advertisementIntervalMillis()).isEqualTo(100);
+    assertThat(f.deadIntervalMillis()).isEqualTo(300);
+    assertThat(f.holdSeconds()).isEqualTo(10);
+    assertThat(f.peers()).extracting(PeerSpec::routerId).containsExactly(1, 2);
+    assertThat(f.announce()).singleElement().extracting(AnnounceSpec::owner).isEqualTo("dir-a");
+    assertThat(DirectorSpecReader.parse(MINIMAL).failover()).as("absent: the vips, as given").isNull();
+  }
+
+  /** Every mistake in a failover section named by its field. */
+  @Test
+  void aFailoverSectionIsCheckedWhole() {
+    String bad = """
+        failover:
+          advertisementIntervalMillis: 5
+          holdSeconds: -1
+          peers:
+            - {name: dir-a, address: 198.18.0.2, routerId: 1}
+            - {name: dir-a, address: 198.18.0.300, routerId: 1}
+            - {name: dir-c, address: 198.18.0.4, routerId: 256}
+          announce:
+            - {address: 198.18.0.100, directors: [dir-a, dir-a]}
+            - {address: 198.18.0.100, directors: [dir-a]}
+            - {address: 127.0.0.1, directors: [dir-a]}
+        """;
+    assertThat(violations(MINIMAL + bad)).containsExactlyInAnyOrder(
+        "failover.node: is required (this director's name in the orders)",
+        "failover.advertisementIntervalMillis: 5 is not within 10-40950",
+        "failover.holdSeconds: -1 is not within 0-3600",
+        "failover.peers[1].name: dir-a is listed twice",
+        "failover.peers[1].address: \"198.18.0.300\" is not an IPv4 address",
+        "failover.peers[1].routerId: 1 is already dir-a's",
+        "failover.peers[2].routerId: 256 is not within 1-255",
+        "failover.announce[0].directors: names a director twice",
+        "failover.announce[1].address: 198.18.0.100 is listed twice",
+        "failover.announce[2].address: 127.0.0.1 is a loopback address");
+  }
+
   /** A health check cannot smuggle a header into its request, nor hold a probe for an hour. */
   @Test
   void healthCheckPathsAndTimeoutsAreBounded() {

@@ -204,6 +204,21 @@ class SharedConfigTest {
     assertThat(a.forDirector("n3").vips()).isEmpty();
     assertThat(a.statusIntervalSeconds()).isEqualTo(3);
     assertThat(SharedConfig.assemble(null, List.of(part))).isEmpty();
+    assertThat(n1.failover()).as("no peers named: the operator decides alone").isNull();
+  }
+
+  /** Once the head names peers, each director gets every order and decides with its peers. */
+  @Test
+  void withPeersADirectorGetsEveryOrderToDecideWithThem() {
+    List<AnnounceSpec> orders = List.of(new AnnounceSpec("198.18.0.10", List.of("n1", "n2")),
+        new AnnounceSpec("198.18.0.11", List.of("n2", "n1")));
+    ConfigPartSpec part = new ConfigPartSpec(0, 4L, services("ns/a", 1, 2), orders);
+    List<PeerSpec> peers = List.of(new PeerSpec("n1", "198.18.0.2", 1), new PeerSpec("n2", "198.18.0.3", 2));
+    DirectorConfigSpec head = new DirectorConfigSpec(4L, "eth1", null, List.of(4L), 3, peers, 200, 5);
+    DirectorSpec n2 = SharedConfig.assemble(head, List.of(part)).orElseThrow().forDirector("n2");
+    assertThat(n2.vips()).containsExactly("198.18.0.11");
+    assertThat(n2.failover()).isEqualTo(new FailoverSpec("n2", 200, 5, peers, orders));
+    assertThat(DirectorSpecValidator.validate(n2)).isEmpty();
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.lvsoperator.dataplane.route.RouteTable;
 import io.lvsoperator.dataplane.stats.Counter;
 import io.lvsoperator.dataplane.stats.DropReason;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,11 @@ public final class StateView {
     out.put("mtu", t.iface().mtu());
     out.put("addresses", t.addresses().stream().map(Object::toString).toList());
     out.put("vips", t.vipList().stream().map(Ipv4::format).toList());
+    // what it answers ARP for now, and what it tells its peers (docs/architecture.md, "Director liveness")
+    out.put("announced", Arrays.stream(snap.announced()).mapToObj(Ipv4::format).toList());
+    if (t.announce().elected()) {
+      out.put("priority", snap.priority());
+    }
     List<Object> services = new ArrayList<>();
     for (VirtualService s : t.serviceList()) {
       Map<String, Object> svc = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import io.lvsoperator.dataplane.cluster.ClusterAgent;
 import io.lvsoperator.dataplane.cluster.DataplaneTarget;
 import io.lvsoperator.dataplane.cluster.ConfigCache;
 import io.lvsoperator.dataplane.codec.MacAddress;
+import io.lvsoperator.dataplane.codec.Vrrp;
 import io.lvsoperator.dataplane.control.ConfigApplier;
 import io.lvsoperator.dataplane.control.ConfigFileWatcher;
 import io.lvsoperator.dataplane.control.ForwardingTable;
@@ -23,6 +24,7 @@ import io.lvsoperator.dataplane.health.HealthChecker;
 import io.lvsoperator.dataplane.io.AfPacketPort;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.io.LinkState;
+import io.lvsoperator.dataplane.io.MulticastMembership;
 import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.io.PcapPacketPort;
 import io.lvsoperator.dataplane.io.PortException;
@@ -61,6 +63,8 @@ public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
   private static final long FILE_POLL_MILLIS = 500;
   private static final long WATCH_MILLIS = 1_000;
+  /** Two engine ticks: the priority-0 advertisement leaves before the port closes. */
+  private static final long RESIGN_MILLIS = 120;
   /**
    * Outside Prometheus' exporter range (9100-9999, full, and 9100 is node_exporter's on every
    * kube-prometheus node) and Kubernetes' node ports (10248-10259); the chart sets the same.
@@ -160,10 +164,14 @@ public final class RunCommand implements Callable<Integer> {
     KernelGuard guard = new KernelGuard(ifName);
     ConfigApplier applier = new ConfigApplier(iface, tables, ConfigApplier.guardedBy(guard));
     InterfaceWatcher watcher = new InterfaceWatcher(ifName, applier, guard::holds, engine::requestReannounce);
+    // peers' VRRP advertisements reach the packet socket through a NIC's multicast filter
+    MulticastMembership vrrpGroup = new MulticastMembership(ifName, Vrrp.GROUP_MAC);
+    vrrpGroup.join();
     // after a reopen: announce at once, and look at the interface now rather than within a second
     afterReopen.set(() -> {
       engine.requestReannounce();
       control.execute(watcher);
+      control.execute(vrrpGroup::join);
     });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, node != null ? node : ifName, applier::failures);
@@ -182,6 +190,9 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("director {} stopping", ifName);
+      // peers take its addresses over at once on its priority-0 advertisement, sent next tick
+      engine.resign();
+      sleepQuietly(RESIGN_MILLIS);
       control.shutdownNow();
       for (AutoCloseable c : sources) {
         try {
@@ -194,6 +205,7 @@ public final class RunCommand implements Callable<Integer> {
       loop.close();
       adminServer.close();
       guard.close();
+      vrrpGroup.close();
       port.close();
       stopped.countDown();
     }, "shutdown"));
@@ -210,6 +222,14 @@ public final class RunCommand implements Callable<Integer> {
         adminAddress);
     stopped.await();
     return 0;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private PacketPort openPort(String ifName) throws PortException {

@@ -6,7 +6,6 @@ import io.lvsoperator.dataplane.control.ConfigApplier;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,12 +48,15 @@ public final class DataplaneTarget implements AgentTarget {
   }
 
   /**
-   * Applies the cached configuration, if any, before the API server is even asked, but without
-   * its VIPs: while this dataplane was down another director may have taken them over, and
-   * announcing them from the cache would take them back from it (issue 11: never a stale
-   * owner). The VIPs follow with the first configuration from the API server, or, if none came
-   * within {@code withhold} (the Lease's duration: by then a director that was down would have
-   * lost them anyway, and one that could not reach the API server kept them), from the cache.
+   * Applies the cached configuration, if any, before the API server is even asked. While this
+   * dataplane was down another director may have taken its VIPs over, and announcing them from
+   * the cache would take them back (issue 11: never a stale owner). A configuration with peers
+   * (failover) is applied whole: the director listens to its peers for a dead interval before
+   * it announces anything, and takes back only what no live peer claims
+   * (docs/architecture.md, "Director liveness"). One without is applied without its VIPs, which
+   * follow with the first configuration from the API server, or, if none came within
+   * {@code withhold} (the Lease's duration: by then a director that was down would have lost
+   * them anyway, and one that could not reach the API server kept them), from the cache.
    */
   public boolean startFromCache(Duration withhold) {
     Optional<DirectorSpec> cached = cache.load();
@@ -62,7 +64,10 @@ public final class DataplaneTarget implements AgentTarget {
       return false;
     }
     DirectorSpec spec = cached.get();
-    if (!install(spec.withVips(List.of()), "the local cache (VIPs withheld)")) {
+    if (spec.failover() != null) {
+      return install(spec, "the local cache (announcing after its peers were heard)");
+    }
+    if (!install(spec.withoutAnnouncements(), "the local cache (VIPs withheld)")) {
       return false;
     }
     if (!spec.vips().isEmpty()) {

@@ -16,6 +16,7 @@ import io.lvsoperator.dataplane.lvs.sched.Schedulers;
 import io.lvsoperator.dataplane.lvs.service.Destination;
 import io.lvsoperator.dataplane.lvs.service.ServiceTable;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import io.lvsoperator.dataplane.peer.AnnouncePlan;
 import io.lvsoperator.dataplane.route.RouteTable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -63,12 +64,22 @@ public final class ConfigCompiler {
     for (String v : spec.vips()) {
       vips.add(Ipv4.parse(v));
     }
-    Set<Integer> owned = new LinkedHashSet<>(vips);
+    AnnouncePlan announce = AnnouncePlan.fixed(List.copyOf(vips));
+    if (spec.failover() != null) {
+      announce = AnnouncePlan.of(spec.failover());
+      for (int i = 0; i < announce.size(); i++) {
+        vips.add(announce.address(i));
+      }
+      spec.services().forEach(s -> vips.add(Ipv4.parse(s.vip())));
+    }
+    Set<Integer> dips = new LinkedHashSet<>();
     for (Ipv4Prefix p : addresses) {
       if (!iface.kernelOwns(p.address())) {
-        owned.add(p.address());
+        dips.add(p.address());
       }
     }
+    Set<Integer> owned = new LinkedHashSet<>(vips);
+    owned.addAll(dips);
     List<RouteTable.Route> routes = new ArrayList<>();
     for (RouteSpec r : spec.routes()) {
       routes.add(new RouteTable.Route(Ipv4Prefix.parse(r.prefix()), Ipv4.parse(r.via()), 0));
@@ -121,9 +132,10 @@ public final class ConfigCompiler {
     Set<Integer> natRips = new LinkedHashSet<>();
     natSources.forEach(src -> natRips.add(src.address()));
     return new ForwardingTable(spec, iface, List.copyOf(addresses), List.copyOf(vips), new IntSet(vips),
-        new IntSet(owned), new IntSet(iface.kernelAddresses().stream().map(Ipv4Prefix::address).toList()),
+        new IntSet(owned), new IntSet(dips),
+        new IntSet(iface.kernelAddresses().stream().map(Ipv4Prefix::address).toList()),
         new IntSet(natRips), List.copyOf(natSources), routeTable, List.copyOf(services),
-        new ServiceTable(services), new Timeouts(spec.connectionTable()));
+        new ServiceTable(services), new Timeouts(spec.connectionTable()), announce);
   }
 
   /** True while some NAT connection of the previous table still goes to that real server. */

@@ -6,6 +6,7 @@ import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.lvs.conn.Timeouts;
 import io.lvsoperator.dataplane.lvs.service.ServiceTable;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import io.lvsoperator.dataplane.peer.AnnouncePlan;
 import io.lvsoperator.dataplane.route.RouteTable;
 import java.util.List;
 
@@ -15,10 +16,16 @@ import java.util.List;
  *
  * @param spec the configuration it was compiled from
  * @param addresses the effective DIPs (configured, else the kernel's address of the interface)
- * @param owned addresses the dataplane answers ARP and ping for: the VIPs and the DIPs the kernel
- *     does not hold (the kernel answers for its own)
+ * @param vipList the addresses it forwards for (VIPs, NAT gateways): with failover every
+ *     service's and every order's, whoever announces them, so a frame that still comes to this
+ *     director after its address moved is served; else the configuration's {@code vips}
+ * @param owned the VIPs and the DIPs the kernel does not hold: never learnt from another host,
+ *     answered when pinged
+ * @param dips the DIPs the kernel does not hold: the dataplane always answers ARP for them (the
+ *     kernel answers for its own)
  * @param kernelLocal the interface's own kernel addresses: traffic to them is the node's, even
  *     from a NAT real server (health checks, for one)
+ * @param announce which of {@code vipList} it announces, and when (failover)
  * @param natRealServers RIPs of NAT services, whose replies we must translate
  * @param natReplySources the same with ports: the configured NAT real servers and removed ones
  *     that still have connections (they drain, as IPVS keeps such a dest until its last one ends)
@@ -30,13 +37,15 @@ public record ForwardingTable(
     List<Integer> vipList,
     IntSet vips,
     IntSet owned,
+    IntSet dips,
     IntSet kernelLocal,
     IntSet natRealServers,
     List<NatReplySource> natReplySources,
     RouteTable routes,
     List<VirtualService> serviceList,
     ServiceTable services,
-    Timeouts timeouts) {
+    Timeouts timeouts,
+    AnnouncePlan announce) {
 
   public long generation() {
     return spec.generation();

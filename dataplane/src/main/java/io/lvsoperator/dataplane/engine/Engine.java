@@ -8,6 +8,7 @@ import io.lvsoperator.dataplane.codec.Icmp;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.codec.Transport;
+import io.lvsoperator.dataplane.codec.Vrrp;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.io.FrameHandler;
 import io.lvsoperator.dataplane.io.PacketPort;
@@ -24,13 +25,11 @@ import io.lvsoperator.dataplane.neigh.ArpResponder;
 import io.lvsoperator.dataplane.neigh.NeighborTable;
 import io.lvsoperator.dataplane.neigh.NeighbourOutput;
 import io.lvsoperator.dataplane.neigh.PendingFrames;
+import io.lvsoperator.dataplane.peer.Announcer;
 import io.lvsoperator.dataplane.route.RouteTable;
 import io.lvsoperator.dataplane.stats.Counter;
 import io.lvsoperator.dataplane.stats.DropReason;
 import io.lvsoperator.dataplane.stats.EngineCounters;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -49,6 +48,8 @@ public final class Engine implements FrameHandler {
   static final int ARP_MAX_REQUESTS = 3;
   static final long NEIGHBOUR_LIFETIME_NANOS = 300_000_000_000L;
   static final long GARP_REPEAT_NANOS = 1_000_000_000L;
+  /** Gratuitous ARP for every announced address this often (keepalived's garp_master_refresh). */
+  static final long GARP_REFRESH_NANOS = 60_000_000_000L;
   // slots the sweep visits per tick (20 ticks a second): small enough that a tick never holds
   // packets back for long, while expired entries also go on lookup and under eviction
   static final int SWEEP_BUDGET = 8_192;
@@ -71,13 +72,17 @@ public final class Engine implements FrameHandler {
   private final NatTransmitter nat;
   private final TunnelTransmitter tun;
   private final PacketPort port;
+  private final Announcer announcer;
+  private final byte[] advertisement = new byte[MAX_FRAME];
 
   private ForwardingTable seen;
   private long mac;
   private int[] garpVips = new int[0];
   private long garpRepeatAt;
+  private long garpRefreshAt;
   private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
   private volatile boolean reannounce;
+  private volatile boolean resigning;
   private long evictedSeen;
   private long evictedConfirmedSeen;
 
@@ -94,6 +99,7 @@ public final class Engine implements FrameHandler {
     this.dr = new DirectRoutingTransmitter(output, counters);
     this.nat = new NatTransmitter(output, counters);
     this.tun = new TunnelTransmitter(output, counters, MAX_FRAME);
+    this.announcer = new Announcer(counters);
   }
 
   @Override
@@ -112,7 +118,11 @@ public final class Engine implements FrameHandler {
     }
     int type = Ethernet.etherType(f);
     if (type == Ethernet.TYPE_ARP) {
-      arp.handle(f, len, t.owned(), t.routes(), now);
+      arp.handle(f, len, announcer.announced(), t.dips(), t.owned(), t.routes(), now);
+      return;
+    }
+    if (type == Ethernet.TYPE_IPV4 && Ethernet.destination(f) == Vrrp.GROUP_MAC) {
+      vrrp(f, len, now);
       return;
     }
     if (type != Ethernet.TYPE_IPV4 || Ethernet.destination(f) != mac) {
@@ -149,6 +159,27 @@ public final class Engine implements FrameHandler {
     } else {
       counters.inc(Counter.IGNORED);
     }
+  }
+
+  /** A VRRP advertisement of a peer (docs/architecture.md, "Director liveness"). */
+  private void vrrp(byte[] f, int len, long now) {
+    final int l3 = Ethernet.HEADER_LENGTH;
+    if (Ethernet.source(f) == mac) {
+      counters.inc(Counter.IGNORED); // our own, as a capture that sees outgoing frames hands it back
+      return;
+    }
+    if (len < l3 + Ipv4Header.MIN_LENGTH || Ipv4Header.version(f, l3) != 4
+        || Ipv4Header.protocol(f, l3) != Vrrp.IP_PROTOCOL) {
+      counters.inc(Counter.IGNORED); // other multicast to that group MAC: not ours to judge
+      return;
+    }
+    int ihl = Ipv4Header.headerLength(f, l3);
+    int total = Ipv4Header.totalLength(f, l3);
+    if (ihl < Ipv4Header.MIN_LENGTH || total < ihl || l3 + total > len || !Ipv4Header.checksumValid(f, l3)) {
+      counters.drop(DropReason.VRRP_MALFORMED);
+      return;
+    }
+    announcer.received(f, l3, l3 + ihl, total - ihl, now);
   }
 
   private boolean headerOk(byte[] f, int l3) {
@@ -253,10 +284,15 @@ public final class Engine implements FrameHandler {
       return ConnectionTable.NONE;
     }
     boolean tcp = protocol == Ipv4Header.PROTO_TCP;
-    // as IPVS: only a SYN opens a TCP connection; anything else has lost its entry
+    // as IPVS: only a SYN opens a TCP connection; anything else has lost its entry, and is taken
+    // on only where every director would have scheduled it alike (a flow of a director that failed)
+    boolean adopted = false;
     if (tcp && (flags & (Transport.TCP_SYN | Transport.TCP_ACK | Transport.TCP_RST)) != Transport.TCP_SYN) {
-      counters.drop(DropReason.NO_CONNECTION);
-      return ConnectionTable.NONE;
+      if ((flags & (Transport.TCP_SYN | Transport.TCP_RST)) != 0 || !svc.scheduler().consistent()) {
+        counters.drop(DropReason.NO_CONNECTION);
+        return ConnectionTable.NONE;
+      }
+      adopted = true;
     }
     Destination d = svc.persistenceNanos() > 0 ? persistent(svc, src, dst, now) : svc.scheduler().schedule(src, sport);
     if (d == null) {
@@ -268,11 +304,13 @@ public final class Engine implements FrameHandler {
     TcpState state = tcp
         ? TcpStateMachine.next(natMode ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY, TcpState.NONE, flags)
         : TcpState.NONE;
-    long timeout = tcp ? t.timeouts().tcp(state) : t.timeouts().udp();
+    // an adopted flow lives as long as a half-open one until it shows it is real (data): a blind
+    // flood of ACKs cannot fill the table for long
+    long timeout = adopted ? t.timeouts().tcp(TcpState.SYN_RECV) : tcp ? t.timeouts().tcp(state) : t.timeouts().udp();
     int c = connections.insert(protocol, src, sport, dst, dport, d, rport, svc.mode().ordinal(), state, timeout,
         natMode, now);
     countEviction();
-    counters.inc(Counter.CONNECTIONS_CREATED);
+    counters.inc(adopted ? Counter.CONNECTIONS_ADOPTED : Counter.CONNECTIONS_CREATED);
     return c;
   }
 
@@ -530,12 +568,13 @@ public final class Engine implements FrameHandler {
       return;
     }
     if (t != seen) {
-      adopt(t, seen, now);
+      adopt(t, now);
       seen = t;
     }
+    announce(now);
     if (reannounce) {
       reannounce = false;
-      announceAll(t, now);
+      announceAll(now);
     }
     if (garpVips.length > 0 && now - garpRepeatAt >= 0) {
       for (int vip : garpVips) {
@@ -555,21 +594,47 @@ public final class Engine implements FrameHandler {
     connections.sweep(now, SWEEP_BUDGET);
     counters.add(Counter.CONNECTIONS_EXPIRED, connections.expiredCount() - expiredBefore);
     snapshot = new EngineSnapshot(t.generation(), connections.size(), connections.unconfirmed(),
-        neighbours.entries());
+        neighbours.entries(), announcer.announcedList(), announcer.selfPriority());
   }
 
-  private void adopt(ForwardingTable t, ForwardingTable previous, long now) {
+  /**
+   * Liveness and ownership: this director's advertisement when one is due, a decision when a
+   * director's state changed, gratuitous ARP for what it announces now that it did not (twice, a
+   * second apart, for neighbours that missed the first) and for everything it announces every
+   * {@link #GARP_REFRESH_NANOS}.
+   */
+  private void announce(long now) {
+    if (resigning) {
+      resigning = false;
+      announcer.resign();
+    }
+    if (announcer.tick(now, port.linkUp())) {
+      int[] fresh = announcer.fresh();
+      for (int vip : fresh) {
+        arp.gratuitous(vip);
+      }
+      garpVips = fresh;
+      garpRepeatAt = now + GARP_REPEAT_NANOS;
+    }
+    int n = announcer.advertisement(advertisement, now, mac);
+    if (n > 0) {
+      output.transmit(advertisement, n);
+    }
+    if (now - garpRefreshAt >= 0) {
+      if (garpRefreshAt != 0) {
+        for (int vip : announcer.announcedList()) {
+          arp.gratuitous(vip);
+        }
+      }
+      garpRefreshAt = now + GARP_REFRESH_NANOS;
+    }
+  }
+
+  private void adopt(ForwardingTable t, long now) {
     mac = t.iface().mac();
     output.mac(mac);
     arp.mac(mac);
-    Set<Integer> before = previous == null ? Set.of() : new HashSet<>(previous.vipList());
-    List<Integer> fresh = t.vipList().stream().filter(v -> !before.contains(v)).toList();
-    for (int vip : fresh) {
-      arp.gratuitous(vip);
-    }
-    // a second announcement a moment later, for neighbours that missed the first
-    garpVips = fresh.stream().mapToInt(Integer::intValue).toArray();
-    garpRepeatAt = now + GARP_REPEAT_NANOS;
+    announcer.plan(t.announce(), now);
     for (VirtualService s : t.serviceList()) {
       for (Destination d : s.destinations()) {
         resolve(d.address(), t.routes(), now);
@@ -583,15 +648,24 @@ public final class Engine implements FrameHandler {
   }
 
   /**
-   * Asks for gratuitous ARP for every VIP (twice, a second apart), as after a link came back: the
-   * segment's caches may have forgotten us or learned another owner meanwhile. Any thread.
+   * Asks for gratuitous ARP for every VIP it announces (twice, a second apart), as after a link
+   * came back: the segment's caches may have forgotten us or learned another owner meanwhile.
+   * Any thread.
    */
   public void requestReannounce() {
     reannounce = true;
   }
 
-  private void announceAll(ForwardingTable t, long now) {
-    garpVips = t.vipList().stream().mapToInt(Integer::intValue).toArray();
+  /**
+   * From the next tick on, this director tells its peers it stops (priority 0) and announces
+   * nothing: they take its addresses over at once. Any thread; for a graceful stop.
+   */
+  public void resign() {
+    resigning = true;
+  }
+
+  private void announceAll(long now) {
+    garpVips = announcer.announcedList();
     for (int vip : garpVips) {
       arp.gratuitous(vip);
     }

@@ -46,13 +46,16 @@ public final class EngineLoop implements AutoCloseable {
     long nextTick = 0;
     while (running) {
       try {
-        port.poll(engine, BATCH);
         long now = System.nanoTime();
         lastTurnNanos = now;
+        // timers first: a loop that was frozen decides what it announces before it answers the
+        // ARP requests that queued up meanwhile
         if (now - nextTick >= 0) {
           engine.tick();
           nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
         }
+        port.poll(engine, BATCH);
+        lastTurnNanos = System.nanoTime();
         port.flush();
       } catch (RuntimeException e) {
         unexpected(e);

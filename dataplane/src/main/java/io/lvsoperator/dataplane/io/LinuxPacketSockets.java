@@ -27,6 +27,10 @@ final class LinuxPacketSockets {
   static final int SO_SNDBUFFORCE = 32;
   static final int SO_ATTACH_FILTER = 26;
   static final int SOL_PACKET = 263;
+  static final int PACKET_ADD_MEMBERSHIP = 1;
+  static final int PACKET_MR_MULTICAST = 0;
+  /** struct packet_mreq: int ifindex, unsigned short type, unsigned short alen, unsigned char address[8]. */
+  static final int PACKET_MREQ_SIZE = 16;
   static final int PACKET_STATISTICS = 6;
   static final int PACKET_QDISC_BYPASS = 20;
   static final int PACKET_IGNORE_OUTGOING = 23;

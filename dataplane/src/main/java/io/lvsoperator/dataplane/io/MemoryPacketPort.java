@@ -9,6 +9,17 @@ import java.util.List;
 public final class MemoryPacketPort implements PacketPort {
   private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
   private final List<byte[]> sent = new ArrayList<>();
+  private volatile boolean linkUp = true;
+
+  /** Takes the link down (sends are then refused) or brings it back. */
+  public void linkUp(boolean up) {
+    linkUp = up;
+  }
+
+  @Override
+  public boolean linkUp() {
+    return linkUp;
+  }
 
   public synchronized void offer(byte[] frame) {
     inbound.add(frame.clone());
@@ -40,6 +51,9 @@ public final class MemoryPacketPort implements PacketPort {
 
   @Override
   public synchronized boolean send(byte[] frame, int length) {
+    if (!linkUp) {
+      return false;
+    }
     sent.add(Arrays.copyOf(frame, length));
     return true;
   }

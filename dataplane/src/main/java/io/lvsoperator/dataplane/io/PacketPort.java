@@ -25,6 +25,11 @@ public interface PacketPort extends AutoCloseable {
   /** Frames the capture layer dropped before we saw them (ring overflow), for metrics. */
   long droppedByCapture();
 
+  /** False while the port knows its link is down (nothing it sends leaves). */
+  default boolean linkUp() {
+    return true;
+  }
+
   /** Ends a blocked {@link #poll} promptly (from another thread). */
   void wakeup();
 

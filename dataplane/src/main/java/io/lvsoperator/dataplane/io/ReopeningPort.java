@@ -140,6 +140,12 @@ public final class ReopeningPort implements PacketPort {
     }
   }
 
+  /** False from a failure (link down, interface gone) until the port is open again. */
+  @Override
+  public boolean linkUp() {
+    return current != null;
+  }
+
   /** Null while the port works, else why it does not (for /healthz). */
   public String downReason() {
     return downReason;

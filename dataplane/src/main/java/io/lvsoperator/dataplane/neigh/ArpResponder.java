@@ -35,8 +35,14 @@ public final class ArpResponder {
     this.mac = ourMac;
   }
 
-  /** Handles one ARP frame. */
-  public void handle(byte[] f, int len, IntSet owned, RouteTable routes, long now) {
+  /**
+   * Handles one ARP frame.
+   *
+   * @param announced the VIPs this director announces now: answered
+   * @param dips its own addresses the kernel does not hold: answered
+   * @param owned every VIP it serves and its DIPs: never learnt as another host's
+   */
+  public void handle(byte[] f, int len, IntSet announced, IntSet dips, IntSet owned, RouteTable routes, long now) {
     if (!Arp.isEthernetIpv4(f, len)) {
       counters.drop(DropReason.MALFORMED);
       return;
@@ -74,7 +80,7 @@ public final class ArpResponder {
     }
     if (op == Arp.OP_REQUEST) {
       counters.inc(Counter.ARP_REQUESTS_RECEIVED);
-      if (targetIp != senderIp && owned.contains(targetIp)) {
+      if (targetIp != senderIp && (announced.contains(targetIp) || dips.contains(targetIp))) {
         int n = Arp.write(tx, senderMac, mac, Arp.OP_REPLY, mac, targetIp, senderMac, senderIp);
         output.transmit(tx, n);
         counters.inc(Counter.ARP_REPLIES_SENT);

@@ -15,6 +15,9 @@ package io.lvsoperator.dataplane.peer;
  *   <li>{@link #STOPPING} (VRRP's priority 0) when it stops or loses its link: its peers take
  *       over at once instead of after a dead interval.
  * </ul>
+ *
+ * <p>A director that was not running for a while (its link came back, its process was frozen)
+ * {@linkplain #restart starts over}: what it knew of its peers is stale. Engine thread only.
  */
 public final class Candidacy {
   public static final int STOPPING = 0;
@@ -22,9 +25,9 @@ public final class Candidacy {
   public static final int READY = 90;
   public static final int CLAIMING = 100;
 
-  private final long startedNanos;
-  private final long deadIntervalNanos;
-  private final long holdNanos;
+  private long startedNanos;
+  private long deadIntervalNanos;
+  private long holdNanos;
   private boolean stopping;
 
   /**
@@ -58,5 +61,17 @@ public final class Candidacy {
   /** From now on this director says it is stopping (a graceful stop, its link lost). */
   public void stop() {
     stopping = true;
+  }
+
+  /** Starts over at {@code now}: warming up, then ready, then claiming. */
+  public void restart(long now) {
+    stopping = false;
+    startedNanos = now;
+  }
+
+  /** New intervals from a new configuration; the start stays. */
+  public void configure(long deadNanos, long holdNanos) {
+    this.deadIntervalNanos = deadNanos;
+    this.holdNanos = Math.max(holdNanos, deadNanos);
   }
 }

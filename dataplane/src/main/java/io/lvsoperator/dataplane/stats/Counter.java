@@ -31,6 +31,13 @@ public enum Counter {
   /** Evicted entries whose flows had shown they were real: connections lost to a full table. */
   CONFIRMED_CONNECTIONS_EVICTED,
   PERSISTENCE_HITS,
+  /** TCP packets of a flow this director has no entry for, scheduled by hash and adopted (a failover). */
+  CONNECTIONS_ADOPTED,
+  VRRP_ADVERTISEMENTS_SENT,
+  /** Advertisements of a configured peer, accepted. */
+  VRRP_ADVERTISEMENTS_RECEIVED,
+  /** Addresses this director started or stopped announcing (its peers' liveness, its own state, the orders). */
+  ANNOUNCEMENT_CHANGES,
   /** Frames not meant for the dataplane (the node's own traffic): left to the kernel, no drop. */
   IGNORED;
 

@@ -18,7 +18,13 @@ public enum DropReason {
   BAD_ARP_SENDER,
   TTL_EXPIRED,
   TOO_BIG,
-  TO_DIRECTOR;
+  TO_DIRECTOR,
+  /** A VRRP packet that is no intact advertisement (version, type, length, checksum). */
+  VRRP_MALFORMED,
+  /** A VRRP advertisement from an address or router ID no configured peer has. */
+  VRRP_UNKNOWN_SENDER,
+  /** A VRRP advertisement with a TTL other than 255: sent from beyond the link. */
+  VRRP_BAD_TTL;
 
   private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

@@ -6,6 +6,9 @@ import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.dataplane.codec.Ethernet;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.codec.Vrrp;
+import io.lvsoperator.dataplane.stats.Counter;
+import io.lvsoperator.dataplane.stats.DropReason;
+import io.lvsoperator.dataplane.stats.EngineCounters;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +21,11 @@ class PeerTableTest {
   static final int L3 = Ethernet.HEADER_LENGTH;
   static final int L4 = L3 + Ipv4Header.MIN_LENGTH;
 
-  final Candidacy self = new Candidacy(0, DEAD, 2_000 * MS);
-  final PeerTable table = new PeerTable("node-a", self, DEAD);
+  final EngineCounters counters = new EngineCounters();
+  final PeerTable table = new PeerTable(counters);
 
   PeerTableTest() {
-    table.configure(List.of(new PeerTable.Peer("node-a", 1, A), new PeerTable.Peer("node-b", 2, B)));
+    table.configure(List.of(new PeerTable.Peer("node-b", 2, B)), DEAD);
   }
 
   static byte[] advertisement(int src, int routerId, int priority, int ttl) {
@@ -39,21 +42,18 @@ class PeerTableTest {
 
   @Test
   void aPeerIsAliveForOneDeadIntervalAfterItsLastAdvertisement() {
-    table.at(0);
-    assertThat(table.alive("node-b")).as("never heard").isFalse();
+    assertThat(table.priority(2, 0)).as("never heard").isEqualTo(-1);
     assertThat(receive(advertisement(B, 2, Candidacy.CLAIMING, 255), 1_000 * MS)).isTrue();
-    table.at(1_000 * MS + DEAD);
-    assertThat(table.priority("node-b")).isEqualTo(Candidacy.CLAIMING);
-    table.at(1_000 * MS + DEAD + 1);
-    assertThat(table.alive("node-b")).isFalse();
+    assertThat(table.priority(2, 1_000 * MS + DEAD)).isEqualTo(Candidacy.CLAIMING);
+    assertThat(table.priority(2, 1_000 * MS + DEAD + 1)).isEqualTo(-1);
+    assertThat(counters.get(Counter.VRRP_ADVERTISEMENTS_RECEIVED)).isEqualTo(1);
   }
 
   @Test
   void aPeerSayingItStopsIsDeadAtOnce() {
     receive(advertisement(B, 2, Candidacy.CLAIMING, 255), 0);
     receive(advertisement(B, 2, Vrrp.PRIORITY_STOPPING, 255), 100 * MS);
-    table.at(100 * MS);
-    assertThat(table.alive("node-b")).isFalse();
+    assertThat(table.priority(2, 100 * MS)).isEqualTo(-1);
   }
 
   @Test
@@ -64,34 +64,21 @@ class PeerTableTest {
     byte[] broken = advertisement(B, 2, 100, 255);
     broken[L4 + 2] ^= 0x10;
     assertThat(receive(broken, 0)).isFalse();
-    assertThat(receive(advertisement(A, 1, 100, 255), 0)).as("our own, looped back").isFalse();
-    assertThat(table.unknownSender).isEqualTo(3);
-    assertThat(table.badTtl).isEqualTo(1);
-    assertThat(table.malformed).isEqualTo(1);
-    assertThat(table.accepted).isZero();
-    table.at(0);
-    assertThat(table.alive("node-b")).isFalse();
-  }
-
-  @Test
-  void itsOwnPriorityIsItsCandidacys() {
-    table.at(0);
-    assertThat(table.priority("node-a")).isEqualTo(Candidacy.WARMING_UP);
-    table.at(DEAD);
-    assertThat(table.priority("node-a")).isEqualTo(Candidacy.READY);
-    table.at(2_000 * MS);
-    assertThat(table.priority("node-a")).isEqualTo(Candidacy.CLAIMING);
-    self.stop();
-    assertThat(table.priority("node-a")).isEqualTo(Candidacy.STOPPING);
+    assertThat(receive(advertisement(A, 1, 100, 255), 0)).as("ours: we are no peer of our own").isFalse();
+    assertThat(counters.drops(DropReason.VRRP_UNKNOWN_SENDER)).isEqualTo(3);
+    assertThat(counters.drops(DropReason.VRRP_BAD_TTL)).isEqualTo(1);
+    assertThat(counters.drops(DropReason.VRRP_MALFORMED)).isEqualTo(1);
+    assertThat(counters.get(Counter.VRRP_ADVERTISEMENTS_RECEIVED)).isZero();
+    assertThat(table.priority(2, 0)).isEqualTo(-1);
   }
 
   @Test
   void aNewConfigurationKeepsWhatWasHeardOfPeersThatStayed() {
     receive(advertisement(B, 2, 100, 255), 0);
-    table.configure(List.of(new PeerTable.Peer("node-b", 2, B), new PeerTable.Peer("node-c", 3, Ipv4.parse("198.18.0.4"))));
-    table.at(MS);
-    assertThat(table.alive("node-b")).isTrue();
-    table.configure(List.of(new PeerTable.Peer("node-b", 2, Ipv4.parse("198.18.0.5"))));
-    assertThat(table.alive("node-b")).as("another address: another director").isFalse();
+    table.configure(List.of(new PeerTable.Peer("node-b", 2, B), new PeerTable.Peer("node-c", 3, Ipv4.parse("198.18.0.4"))),
+        DEAD);
+    assertThat(table.priority(2, MS)).isEqualTo(100);
+    table.configure(List.of(new PeerTable.Peer("node-b", 2, Ipv4.parse("198.18.0.5"))), DEAD);
+    assertThat(table.priority(2, MS)).as("another address: another director").isEqualTo(-1);
   }
 }

@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * The lab topology of the network tests, in namespaces only: a client behind a router, and a
- * segment (a bridge in its own namespace) with the router, the director and two real servers.
+ * segment (a bridge in its own namespace) with the router, the director (and for the failover
+ * tests a second one) and two real servers.
  *
  * <pre>
  *  cli 198.19.1.10 -- 198.19.1.1 rtr 198.18.0.1 --+-- sw (br0) --+-- dir eth0 (198.18.0.2 = DIP)
+ *                                                               +-- dir2 eth0 (198.18.0.3, failover)
  *                                                               +-- rs1 198.18.0.11
  *                                                               +-- rs2 198.18.0.12
  * </pre>
@@ -17,6 +19,8 @@ import java.util.List;
 public final class DirectorLab implements AutoCloseable {
   public static final String VIP = "198.18.0.100";
   public static final String DIP = "198.18.0.2";
+  /** The second director's DIP, in the failover tests. */
+  public static final String DIP2 = "198.18.0.3";
   public static final String GATEWAY = "198.18.0.1";
   public static final String CLIENT = "198.19.1.10";
   public static final List<String> REAL_SERVERS = List.of("rs1", "rs2");
@@ -32,18 +36,27 @@ public final class DirectorLab implements AutoCloseable {
 
   /** @param withApi also an "api" host on the segment, for a Kubernetes API server and the operator */
   public DirectorLab(boolean withApi) throws Exception {
+    this(withApi, false);
+  }
+
+  /** @param secondDirector also "dir2" on the segment, a bare interface as "dir"'s */
+  public DirectorLab(boolean withApi, boolean secondDirector) throws Exception {
     ns = new Netns("lt");
-    for (String role : List.of("cli", "rtr", "sw", "dir", "rs1", "rs2")) {
-      ns.add(role);
-    }
+    List<String> segment = new ArrayList<>(List.of("rtr", "dir", "rs1", "rs2"));
     if (withApi) {
-      ns.add("api");
+      segment.add("api");
     }
+    if (secondDirector) {
+      segment.add("dir2");
+    }
+    ns.add("cli");
+    ns.add("sw");
+    segment.forEach(ns::add);
     ns.host("ip", "-n", ns.name("cli"), "link", "add", "eth0", "type", "veth", "peer", "name", "c0", "netns",
         ns.name("rtr"));
     ns.exec("sw", "ip", "link", "add", "br0", "type", "bridge");
     ns.exec("sw", "ip", "link", "set", "br0", "up");
-    for (String role : withApi ? List.of("rtr", "dir", "rs1", "rs2", "api") : List.of("rtr", "dir", "rs1", "rs2")) {
+    for (String role : segment) {
       String port = "p-" + role;
       String peer = role.equals("rtr") ? "s0" : "eth0";
       ns.host("ip", "-n", ns.name("sw"), "link", "add", port, "type", "veth", "peer", "name", peer, "netns",
@@ -59,8 +72,10 @@ public final class DirectorLab implements AutoCloseable {
     if (withApi) {
       up("api", "eth0", API + "/24");
     }
-    ns.exec("dir", "ip", "link", "set", "eth0", "up");
-    noOffload("dir", "eth0");
+    for (String dir : secondDirector ? List.of("dir", "dir2") : List.of("dir")) {
+      ns.exec(dir, "ip", "link", "set", "eth0", "up");
+      noOffload(dir, "eth0");
+    }
     ns.exec("cli", "ip", "route", "add", "default", "via", "198.19.1.1");
     ns.exec("rtr", "sysctl", "-qw", "net.ipv4.ip_forward=1");
   }

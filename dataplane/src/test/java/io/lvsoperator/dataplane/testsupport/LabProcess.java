@@ -79,6 +79,12 @@ public final class LabProcess implements AutoCloseable {
     return process.isAlive() ? -1 : process.exitValue();
   }
 
+  /** SIGKILL, as the OOM killer or {@code kill -9} does: no shutdown hook runs. */
+  public void kill() {
+    process.destroyForcibly();
+    waitFor(5);
+  }
+
   /** SIGTERM, then SIGKILL if it has not ended within 10 seconds; returns the exit code. */
   public int stop() {
     if (process.isAlive()) {

@@ -57,7 +57,7 @@ public final class ConfigPublisher implements AutoCloseable {
 
   /** The publisher's settings: what every director shares and how it is written. */
   public record Settings(String interfaceName, int maxPartBytes, int standbys, Duration window,
-      int servicesPerLegacyObject) {}
+      int servicesPerLegacyObject, int advertisementIntervalMillis, int holdSeconds) {}
 
   private final KubernetesClient client;
   private final ServiceCatalog catalog;
@@ -326,7 +326,9 @@ public final class ConfigPublisher implements AutoCloseable {
       int interval = statusInterval();
       List<PeerSpec> peers = peers();
       boolean headChanged = head == null || !Objects.equals(head.interfaceName(), settings.interfaceName())
-          || head.statusIntervalSeconds() != interval || !head.peers().equals(peers);
+          || head.statusIntervalSeconds() != interval || !head.peers().equals(peers)
+          || head.advertisementIntervalMillis() != settings.advertisementIntervalMillis()
+          || head.holdSeconds() != settings.holdSeconds();
       if (!layout.dirty() && !headChanged) {
         writeLegacy(generation);
         return;
@@ -338,7 +340,7 @@ public final class ConfigPublisher implements AutoCloseable {
         bytes += writePart(part);
       }
       DirectorConfigSpec nextHead = new DirectorConfigSpec(next, settings.interfaceName(), null, p.partRevisions(),
-          interval, peers, null, null);
+          interval, peers, settings.advertisementIntervalMillis(), settings.holdSeconds());
       bytes += writeHead(nextHead);
       layout.written(p);
       head = nextHead;

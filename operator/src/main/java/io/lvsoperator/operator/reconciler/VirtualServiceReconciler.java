@@ -109,7 +109,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     this.claims = new ClaimIndex(this::claimsFreed);
     this.publisher = new ConfigPublisher(client, catalog, registry, new ConfigPublisher.Settings(
         options.interfaceName(), options.maxPartBytes(), options.standbys(), options.publishWindow(),
-        options.servicesPerDirectorObject()), this::existingKeys, this::published);
+        options.servicesPerDirectorObject(), options.advertisementIntervalMillis(), options.holdSeconds()),
+        this::existingKeys, this::published);
     this.controlPlane = new ControlPlane(registry, publisher, catalog, tracker, this::sweep);
   }
 

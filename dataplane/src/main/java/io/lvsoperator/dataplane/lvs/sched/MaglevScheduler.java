@@ -74,6 +74,12 @@ public final class MaglevScheduler implements Scheduler {
     return table;
   }
 
+  /** A hash of the client address into a table built alike on every director. */
+  @Override
+  public boolean consistent() {
+    return true;
+  }
+
   @Override
   public Destination schedule(int clientIp, int clientPort) {
     if (table == null) {

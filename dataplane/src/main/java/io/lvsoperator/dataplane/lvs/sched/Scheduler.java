@@ -11,4 +11,13 @@ public interface Scheduler {
    * @return the chosen destination, or null when none is available (all weight 0 or unhealthy)
    */
   Destination schedule(int clientIp, int clientPort);
+
+  /**
+   * True when every director with the same configuration picks the same destination for a client
+   * (a hash of the client, no state): a flow that lost its entry (a failover, a restart) can then
+   * be adopted where it lands, as IPVS's sloppy_tcp does.
+   */
+  default boolean consistent() {
+    return false;
+  }
 }

@@ -32,6 +32,12 @@ public final class SourceHashScheduler implements Scheduler {
     }
   }
 
+  /** A hash of the client address into a table built alike on every director. */
+  @Override
+  public boolean consistent() {
+    return true;
+  }
+
   @Override
   public Destination schedule(int clientIp, int clientPort) {
     if (empty) {
