@@ -18,7 +18,8 @@ keep:   --count long-lived connections, each asking every --interval seconds and
         exists (bounded by the deadline). A long-lived connection whose request fails (error,
         wrong or no answer within --timeout) is closed and counted; after {"ready": n} the
         result is  -> {"connections": n, "survived": s, "requests": r, "failedRequests": f,
-                      "new": [[start, end, ok], ...]}   (unix times; the failover tests)
+                      "failedAt": [[time, why], ...], "new": [[start, end, ok], ...]}
+                                                     (unix times; the failover tests)
 watch:  every --interval seconds, one new connection and one line to each --target HOST:PORT,
         until the file --until exists (bounded by the deadline); a JSON line per request:
         {"t": unix time, "target": "HOST:PORT", "ok": true|false}  (lab.sh scenario chaos)
@@ -199,8 +200,11 @@ def keep():
             pass
     print(json.dumps({"ready": len(held)}), flush=True)
 
-    def fail_held(c):
+    failures = []
+
+    def fail_held(c, why):
         counts["failedRequests"] += 1
+        failures.append([round(time.time(), 3), why])
         c["ok"] = False
         sel.unregister(c["sock"])
         c["sock"].close()
@@ -222,10 +226,10 @@ def keep():
                 try:
                     c["sock"].send(b"hello\n")
                     c["sent"] = now
-                except OSError:
-                    fail_held(c)
+                except OSError as e:
+                    fail_held(c, "send: %s" % e)
             elif c["sent"] is not None and now - c["sent"] > args.timeout:
-                fail_held(c)
+                fail_held(c, "timeout")
         for c in list(fresh):
             if now - c["mono"] > args.timeout:
                 finish_fresh(c, False)
@@ -253,22 +257,25 @@ def keep():
                 continue
             try:
                 data = c["sock"].recv(256)
+                why = "closed"
             except BlockingIOError:
                 continue
-            except OSError:
+            except OSError as e:
                 data = b""
+                why = str(e)
             if not data:
-                fail_held(c) if c["held"] else finish_fresh(c, False)
+                fail_held(c, why) if c["held"] else finish_fresh(c, False)
                 continue
             c["buf"] += data
             if not c["buf"].endswith(b"\n"):
                 continue
             ok = answered(c["buf"])
+            c_answer = c["buf"][:40]
             c["buf"] = b""
             if not c["held"]:
                 finish_fresh(c, ok)
             elif not ok:
-                fail_held(c)
+                fail_held(c, "answer %r" % c_answer)
             else:
                 counts["requests"] += 1
                 c["due"] = c["sent"] + args.interval
@@ -281,7 +288,7 @@ def keep():
             survived += 1
             c["sock"].close()
     return {"connections": len(held), "survived": survived, "requests": counts["requests"],
-            "failedRequests": counts["failedRequests"], "new": sorted(new)}
+            "failedRequests": counts["failedRequests"], "failedAt": failures, "new": sorted(new)}
 
 
 def watch():

@@ -12,6 +12,12 @@
 #                              SIGSTOP of dataplanes and operator, API outage and restart, slow
 #                              admin clients, SYN/ACK flood, forged ARP) while a client sends
 #                              requests; prints failed requests and recovery time per fault.
+#   lab.sh scenario failover [--quick] [--json]
+#                              for DR, NAT and TUN: kill -9, link down, SIGSTOP, restart of the
+#                              director announcing the VIP, a rolling restart, kill -9 with the API
+#                              server stopped, under 200 held connections; prints per fault the
+#                              recovery time, surviving connections, failed requests, ARP overlap
+#                              (--json: a JSON array as the last line; --quick: kill -9 only).
 #   lab.sh kubectl ARGS...     kubectl against the running lab's API.
 #   lab.sh clean               removes what a killed lab left behind (namespaces lvslab-*).
 #
@@ -23,8 +29,9 @@ LAB="$(cd "$(dirname "$0")" && pwd)"
 . "$LAB/lib/cluster.sh"
 . "$LAB/lib/scenarios.sh"
 . "$LAB/lib/chaos.sh"
+. "$LAB/lib/failover.sh"
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 
 command="${1:-up}"
 case "$command" in
@@ -50,6 +57,6 @@ case "$command" in
     cluster_main "$once"
     exit "$FAILED" ;;
   scenario)
-    scenario_main "${2:-}" ;;
+    shift; scenario_main "$@" ;;
   *) usage >&2; exit 2 ;;
 esac

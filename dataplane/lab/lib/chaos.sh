@@ -21,7 +21,8 @@ forget() {
 # restart_dataplane NODE: what the kubelet does when the container died (restartPolicy Always)
 restart_dataplane() {
   local n="$1"
-  spawn "$n" "$CLUSTER_WORK/dataplane-$n.restart.log" "${KUBE_ENV[@]}" "${DATAPLANE[@]}" run --kubernetes --node "$n" \
+  RESTARTS=$((${RESTARTS:-0} + 1))
+  spawn "$n" "$CLUSTER_WORK/dataplane-$n.restart-$RESTARTS.log" "${KUBE_ENV[@]}" "${DATAPLANE[@]}" run --kubernetes --node "$n" \
     --interface eth0 --state-dir "$CLUSTER_WORK/state-$n" --lease-seconds 3 --admin "${NODE_IP[$n]}:7479"
   DATAPLANE_PID[$n]=$LAST_PID
 }

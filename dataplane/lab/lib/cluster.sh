@@ -124,8 +124,15 @@ cluster_route_nat_replies() {
 first_in_line() {
   kk get directorconfigparts -o "jsonpath={range .items[*].spec.announce[?(@.address==\"$1\")]}{.directors[0]}{end}"
 }
+gateway_with_vip() {
+  local owner
+  owner="$(kk get virtualservice web-nat -o 'jsonpath={.status.director}')"
+  [ -n "$owner" ] && [ "$(first_in_line "$NAT_VIP")" = "$owner" ] && [ "$(first_in_line "$NAT_GATEWAY")" = "$owner" ]
+}
 nat_gateway_follows_vip() {
   local owner vip_first gateway_first
+  # the directors move the VIP at once; the operator's orders follow when it sees the Lease go
+  wait_for 15 "the orders to follow the VIP" gateway_with_vip || true
   owner="$(kk get virtualservice web-nat -o 'jsonpath={.status.director}')"
   vip_first="$(first_in_line "$NAT_VIP")"
   gateway_first="$(first_in_line "$NAT_GATEWAY")"

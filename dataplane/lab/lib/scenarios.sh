@@ -276,6 +276,7 @@ YAML
 SCENARIOS=(arp route snat nat dr tun)
 scenario_main() {
   local name="${1:-}" failed=0 s
+  [ $# -gt 0 ] && shift
   case "$name" in
     arp) scenario_arp ;;
     route) scenario_route ;;
@@ -284,7 +285,8 @@ scenario_main() {
     dr) scenario_director DR ;;
     tun) scenario_director TUN ;;
     chaos) chaos_main ;;
+    failover) failover_main "$@" ;;
     all) for s in "${SCENARIOS[@]}"; do scenario_main "$s" || failed=1; done; return "$failed" ;;
-    *) die "scenario: one of ${SCENARIOS[*]} all chaos" ;;
+    *) die "scenario: one of ${SCENARIOS[*]} all chaos failover" ;;
   esac
 }

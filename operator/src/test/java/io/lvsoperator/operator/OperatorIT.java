@@ -390,6 +390,43 @@ class OperatorIT {
     });
   }
 
+  /**
+   * The directors move a VIP among themselves (failover) before the operator notices anything:
+   * the VirtualService names the director that reports announcing it, with an Event saying from,
+   * to and why.
+   */
+  @Test
+  void theDirectorReportingTheVipIsTheOneTheStatusNames() {
+    FakeDataplane a = cluster.dataplane("node-a");
+    FakeDataplane b = cluster.dataplane("node-b");
+    await().atMost(wait).until(() -> cluster.director("node-a") != null && cluster.director("node-b") != null);
+    create(staticService("web", "198.18.0.106", ForwardingMode.DR, "198.18.0.11"));
+    await().atMost(wait).untilAsserted(() -> assertThat(directorOf("web")).isEqualTo("node-a"));
+    a.announced(List.of("198.18.0.106"));
+    b.announced(List.of());
+    // node-a's peers no longer hear it: node-b takes the VIP, while node-a's Lease is still current
+    a.announced(List.of());
+    b.announced(List.of("198.18.0.106"));
+    await().atMost(wait).untilAsserted(() -> {
+      assertThat(directorOf("web")).isEqualTo("node-b");
+      assertThat(cluster.parts()).flatExtracting(p -> p.getSpec().announce())
+          .contains(new AnnounceSpec("198.18.0.106", List.of("node-a", "node-b")));
+      assertThat(cluster.client().v1().events().inNamespace("default").list().getItems()).anySatisfy(e -> {
+        assertThat(e.getReason()).isEqualTo("VipMoved");
+        assertThat(e.getMessage()).isEqualTo(
+            "VIP 198.18.0.106 moved from node-a to node-b: the directors moved it: node-a stopped or is not heard");
+      });
+    });
+    // node-a took it back after its hold time
+    b.announced(List.of());
+    a.announced(List.of("198.18.0.106"));
+    await().atMost(wait).untilAsserted(() -> {
+      assertThat(directorOf("web")).isEqualTo("node-a");
+      assertThat(cluster.client().v1().events().inNamespace("default").list().getItems())
+          .anySatisfy(e -> assertThat(e.getMessage()).endsWith("node-a took it back after its hold time"));
+    });
+  }
+
   /** With no live director at all, the VIPs stay where they were: a control-plane outage withdraws nothing. */
   @Test
   void whenEveryDirectorIsGoneTheOrdersStay() {

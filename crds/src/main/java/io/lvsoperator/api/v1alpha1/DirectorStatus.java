@@ -27,6 +27,9 @@ public class DirectorStatus {
   @JsonPropertyDescription("IPv4 address the director speaks from on that interface (its advertisements' source)")
   private String address;
 
+  @JsonPropertyDescription("Addresses (VIPs, NAT gateways) it announces now, as it decided with its peers")
+  private List<String> announced;
+
   @JsonPropertyDescription("When a dataplane of the previous contract last wrote this status (RFC 3339);"
       + " current dataplanes renew a Lease instead")
   private String heartbeatTime;
@@ -81,6 +84,14 @@ public class DirectorStatus {
 
   public void setMac(String mac) {
     this.mac = mac;
+  }
+
+  public List<String> getAnnounced() {
+    return announced;
+  }
+
+  public void setAnnounced(List<String> announced) {
+    this.announced = announced;
   }
 
   public String getHeartbeatTime() {

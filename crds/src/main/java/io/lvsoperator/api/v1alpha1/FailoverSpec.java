@@ -36,6 +36,24 @@ public record FailoverSpec(
     announce = announce == null ? List.of() : List.copyOf(announce);
   }
 
+  /**
+   * The same with {@code node} last in every order: it then announces an address only while no
+   * other director of its order can (a director running on a configuration that may be stale,
+   * its disk cache, fills gaps and never contests what its peers announce).
+   */
+  public FailoverSpec withNodeLast() {
+    List<AnnounceSpec> orders = announce.stream().map(a -> {
+      if (!a.directors().contains(node)) {
+        return a;
+      }
+      List<String> order = new java.util.ArrayList<>(a.directors());
+      order.remove(node);
+      order.add(node);
+      return new AnnounceSpec(a.address(), order);
+    }).toList();
+    return new FailoverSpec(node, advertisementIntervalMillis, holdSeconds, peers, orders);
+  }
+
   /** A director silent this long is dead: three advertisement intervals, as VRRP's. */
   public long deadIntervalMillis() {
     return 3L * advertisementIntervalMillis;

@@ -4,13 +4,17 @@ import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.InterfaceWatcher;
 import io.lvsoperator.dataplane.engine.EngineLoop;
 import io.lvsoperator.dataplane.io.ReopeningPort;
+import io.lvsoperator.dataplane.peer.Candidacy;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * The director's health from its parts. Live while the engine loop turns (a link that is down
  * is not a reason to restart: the port reopens by itself); ready when it is live, has a
- * configuration, and its link and packet port work.
+ * configuration, its link and packet port work, and it is not still listening to its peers
+ * before it may announce (docs/architecture.md, "Director liveness"): a rolling update that
+ * waits for readiness never stops the next director before this one can take over.
  */
 public final class EngineHealth implements DirectorHealth {
   /** Far above any turn of the loop (a poll waits at most 10 ms, a tick a few). */
@@ -20,13 +24,16 @@ public final class EngineHealth implements DirectorHealth {
   private final ReopeningPort port;
   private final InterfaceWatcher watcher;
   private final Supplier<ForwardingTable> tables;
+  private final IntSupplier priority;
 
+  /** @param priority what the director advertises to its peers now, -1 without failover */
   public EngineHealth(EngineLoop loop, ReopeningPort port, InterfaceWatcher watcher,
-      Supplier<ForwardingTable> tables) {
+      Supplier<ForwardingTable> tables, IntSupplier priority) {
     this.loop = loop;
     this.port = port;
     this.watcher = watcher;
     this.tables = tables;
+    this.priority = priority;
   }
 
   @Override
@@ -38,8 +45,21 @@ public final class EngineHealth implements DirectorHealth {
     return stuck > STUCK_NANOS ? "engine loop stuck for " + TimeUnit.NANOSECONDS.toSeconds(stuck) + " s" : null;
   }
 
+  /**
+   * Null while the pod may take traffic over (readiness): forwarding, and past listening to its
+   * peers; else why not.
+   */
   @Override
   public String notReady() {
+    String problem = notForwarding();
+    if (problem != null) {
+      return problem;
+    }
+    return priority.getAsInt() == Candidacy.WARMING_UP ? "listening to its peers before it may announce" : null;
+  }
+
+  /** Null while it forwards with a configuration (the Director's Ready); else why not. */
+  public String notForwarding() {
     String dead = notLive();
     if (dead != null) {
       return dead;

@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -179,7 +180,7 @@ public final class RunCommand implements Callable<Integer> {
     metrics.bindHealthChecks(health);
     EngineLoop loop = new EngineLoop(engine, port, ifName);
     metrics.bindFaults(port, loop, watcher);
-    EngineHealth engineHealth = new EngineHealth(loop, port, watcher, tables::get);
+    EngineHealth engineHealth = new EngineHealth(loop, port, watcher, tables::get, () -> engine.snapshot().priority());
     AdminServer adminServer = new AdminServer(adminAddress, tables::get, engine, registry, engineHealth);
     Consumer<ForwardingTable> onApplied = t -> {
       metrics.sync(t);
@@ -215,7 +216,8 @@ public final class RunCommand implements Callable<Integer> {
     if (config != null) {
       startFileMode(ifName, applier, tables, onApplied, control);
     } else {
-      startClusterMode(ifName, applier, tables, () -> engineHealth.notReady() == null, cache, onApplied, sources);
+      startClusterMode(ifName, applier, tables, () -> engineHealth.notForwarding() == null,
+          () -> engine.snapshot().announced(), cache, onApplied, sources);
     }
     adminServer.start();
     LOG.info("director {} running (MAC {}, MTU {}), admin on {}", ifName, MacAddress.format(iface.mac()), iface.mtu(),
@@ -260,9 +262,10 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private void startClusterMode(String ifName, ConfigApplier applier, AtomicReference<ForwardingTable> tables,
-      BooleanSupplier forwarding, ConfigCache cache, Consumer<ForwardingTable> onApplied, List<AutoCloseable> sources) {
+      BooleanSupplier forwarding, Supplier<int[]> announced, ConfigCache cache, Consumer<ForwardingTable> onApplied,
+      List<AutoCloseable> sources) {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    DataplaneTarget target = new DataplaneTarget(node, applier, tables, forwarding, cache,
+    DataplaneTarget target = new DataplaneTarget(node, applier, tables, forwarding, announced, cache,
         s -> s.withInterfaceName(ifName), onApplied);
     ClusterAgent agent = new ClusterAgent(client, node, namespace, target, Duration.ofSeconds(leaseSeconds),
         Clock.systemUTC());

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,19 +30,22 @@ public final class DataplaneTarget implements AgentTarget {
   private final ConfigApplier applier;
   private final AtomicReference<ForwardingTable> tables;
   private final BooleanSupplier forwarding;
+  private final Supplier<int[]> announced;
   private final ConfigCache cache;
   private final UnaryOperator<DirectorSpec> overrides;
   private final Consumer<ForwardingTable> onApplied;
   /** A configuration came from the API server: the cache's VIPs are not wanted any more. */
   private volatile boolean fromApi;
 
+  /** @param announced the addresses the engine announces now (its status reports them) */
   public DataplaneTarget(String node, ConfigApplier applier, AtomicReference<ForwardingTable> tables,
-      BooleanSupplier forwarding, ConfigCache cache, UnaryOperator<DirectorSpec> overrides,
+      BooleanSupplier forwarding, Supplier<int[]> announced, ConfigCache cache, UnaryOperator<DirectorSpec> overrides,
       Consumer<ForwardingTable> onApplied) {
     this.node = node;
     this.applier = applier;
     this.tables = tables;
     this.forwarding = forwarding;
+    this.announced = announced;
     this.cache = cache;
     this.overrides = overrides;
     this.onApplied = onApplied;
@@ -51,9 +55,10 @@ public final class DataplaneTarget implements AgentTarget {
    * Applies the cached configuration, if any, before the API server is even asked. While this
    * dataplane was down another director may have taken its VIPs over, and announcing them from
    * the cache would take them back (issue 11: never a stale owner). A configuration with peers
-   * (failover) is applied whole: the director listens to its peers for a dead interval before
-   * it announces anything, and takes back only what no live peer claims
-   * (docs/architecture.md, "Director liveness"). One without is applied without its VIPs, which
+   * (failover) is applied with this director last in every order: it listens to its peers for a
+   * dead interval, then announces only what no live peer of the order can, until the API
+   * server's configuration replaces the cached one (docs/architecture.md, "Director liveness";
+   * the orders may have changed while it was down). One without is applied without its VIPs, which
    * follow with the first configuration from the API server, or, if none came within
    * {@code withhold} (the Lease's duration: by then a director that was down would have lost
    * them anyway, and one that could not reach the API server kept them), from the cache.
@@ -65,7 +70,8 @@ public final class DataplaneTarget implements AgentTarget {
     }
     DirectorSpec spec = cached.get();
     if (spec.failover() != null) {
-      return install(spec, "the local cache (announcing after its peers were heard)");
+      return install(spec.withFailover(spec.failover().withNodeLast()),
+          "the local cache (last in every order: announcing only what no peer can)");
     }
     if (!install(spec.withoutAnnouncements(), "the local cache (VIPs withheld)")) {
       return false;
@@ -121,6 +127,7 @@ public final class DataplaneTarget implements AgentTarget {
 
   @Override
   public DirectorStatus status(DirectorStatus previous, Instant now) {
-    return DirectorStatusBuilder.build(tables.get(), forwarding.getAsBoolean(), applier.lastRejection(), previous, now);
+    return DirectorStatusBuilder.build(tables.get(), forwarding.getAsBoolean(), applier.lastRejection(), previous, now,
+        announced.get());
   }
 }

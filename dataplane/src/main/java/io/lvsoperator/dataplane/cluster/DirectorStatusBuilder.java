@@ -13,6 +13,7 @@ import io.lvsoperator.dataplane.lvs.service.VirtualService;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,9 +29,10 @@ public final class DirectorStatusBuilder {
    * @param forwarding whether the engine runs
    * @param rejection why the latest configuration was refused, or null
    * @param previous the status now on the object, whose transition times are kept
+   * @param announced the addresses the engine announces now
    */
   public static DirectorStatus build(ForwardingTable table, boolean forwarding, String rejection,
-      DirectorStatus previous, Instant now) {
+      DirectorStatus previous, Instant now, int[] announced) {
     DirectorStatus s = new DirectorStatus();
     List<Condition> old = previous == null ? List.of() : previous.getConditions();
     boolean ready = forwarding && table != null;
@@ -62,6 +64,8 @@ public final class DirectorStatusBuilder {
         }
       }
       s.setServices(services);
+      // sorted, so that the status changes only when the set does
+      s.setAnnounced(Arrays.stream(announced).sorted().mapToObj(Ipv4::format).toList());
     }
     return s;
   }

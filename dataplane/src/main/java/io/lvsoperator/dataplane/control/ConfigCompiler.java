@@ -14,6 +14,7 @@ import io.lvsoperator.dataplane.lvs.sched.MaglevTables;
 import io.lvsoperator.dataplane.lvs.sched.Scheduler;
 import io.lvsoperator.dataplane.lvs.sched.Schedulers;
 import io.lvsoperator.dataplane.lvs.service.Destination;
+import io.lvsoperator.dataplane.lvs.service.NatOrigins;
 import io.lvsoperator.dataplane.lvs.service.ServiceTable;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
 import io.lvsoperator.dataplane.peer.AnnouncePlan;
@@ -135,7 +136,7 @@ public final class ConfigCompiler {
         new IntSet(owned), new IntSet(dips),
         new IntSet(iface.kernelAddresses().stream().map(Ipv4Prefix::address).toList()),
         new IntSet(natRips), List.copyOf(natSources), routeTable, List.copyOf(services),
-        new ServiceTable(services), new Timeouts(spec.connectionTable()), announce);
+        new ServiceTable(services), new NatOrigins(services), new Timeouts(spec.connectionTable()), announce);
   }
 
   /** True while some NAT connection of the previous table still goes to that real server. */

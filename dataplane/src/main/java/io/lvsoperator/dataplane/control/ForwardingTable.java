@@ -4,6 +4,7 @@ import io.lvsoperator.api.net.Ipv4Prefix;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.lvs.conn.Timeouts;
+import io.lvsoperator.dataplane.lvs.service.NatOrigins;
 import io.lvsoperator.dataplane.lvs.service.ServiceTable;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
 import io.lvsoperator.dataplane.peer.AnnouncePlan;
@@ -25,6 +26,7 @@ import java.util.List;
  *     kernel answers for its own)
  * @param kernelLocal the interface's own kernel addresses: traffic to them is the node's, even
  *     from a NAT real server (health checks, for one)
+ * @param natOrigins the NAT service a real server's reply belongs to when no entry knows (adoption)
  * @param announce which of {@code vipList} it announces, and when (failover)
  * @param natRealServers RIPs of NAT services, whose replies we must translate
  * @param natReplySources the same with ports: the configured NAT real servers and removed ones
@@ -44,6 +46,7 @@ public record ForwardingTable(
     RouteTable routes,
     List<VirtualService> serviceList,
     ServiceTable services,
+    NatOrigins natOrigins,
     Timeouts timeouts,
     AnnouncePlan announce) {
 

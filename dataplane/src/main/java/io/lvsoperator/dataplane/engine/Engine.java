@@ -31,6 +31,7 @@ import io.lvsoperator.dataplane.stats.Counter;
 import io.lvsoperator.dataplane.stats.DropReason;
 import io.lvsoperator.dataplane.stats.EngineCounters;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -74,6 +75,7 @@ public final class Engine implements FrameHandler {
   private final PacketPort port;
   private final Announcer announcer;
   private final byte[] advertisement = new byte[MAX_FRAME];
+  private final BooleanSupplier linkUp;
 
   private ForwardingTable seen;
   private long mac;
@@ -100,6 +102,7 @@ public final class Engine implements FrameHandler {
     this.nat = new NatTransmitter(output, counters);
     this.tun = new TunnelTransmitter(output, counters, MAX_FRAME);
     this.announcer = new Announcer(counters);
+    this.linkUp = port::linkUp;
   }
 
   @Override
@@ -371,9 +374,12 @@ public final class Engine implements FrameHandler {
     int dport = Transport.destinationPort(f, l4);
     int c = connections.lookupOut(protocol, src, sport, dst, dport, now);
     if (c == ConnectionTable.NONE) {
-      // the real server talking to someone else, or a flow we forgot: the kernel rule drops it
-      counters.drop(DropReason.NO_CONNECTION);
-      return;
+      c = adoptReply(f, l3, l4, total - ihl, protocol, src, sport, dst, dport, t, now);
+      if (c == ConnectionTable.NONE) {
+        // the real server talking to someone else, or a flow we forgot: the kernel rule drops it
+        counters.drop(DropReason.NO_CONNECTION);
+        return;
+      }
     }
     if (protocol == Ipv4Header.PROTO_TCP) {
       TcpState next = TcpStateMachine.next(TcpStateMachine.DIR_OUTPUT, connections.state(c), Transport.tcpFlags(f, l4));
@@ -390,6 +396,37 @@ public final class Engine implements FrameHandler {
     }
     nat.outbound(f, frameLength, l3, l4, protocol, connections.virtualIp(c), connections.virtualPort(c), t.routes(),
         now);
+  }
+
+  /**
+   * A reply of a NAT connection this director has no entry for, as after it took the VIP over:
+   * when exactly one service with a hash scheduler sends that client to that real server, the
+   * connection is adopted from this side (its client may wait for this very reply before it
+   * sends again). Checked first: intact, not a reset, not a real server's own connection.
+   */
+  private int adoptReply(byte[] f, int l3, int l4, int l4Length, int protocol, int rip, int rport, int client,
+      int cport, ForwardingTable t, long now) {
+    boolean tcp = protocol == Ipv4Header.PROTO_TCP;
+    if (tcp && (Transport.tcpFlags(f, l4) & (Transport.TCP_RST | Transport.TCP_ACK)) != Transport.TCP_ACK) {
+      return ConnectionTable.NONE; // a reset, or a real server opening a connection of its own
+    }
+    VirtualService svc = t.natOrigins().find(protocol, rip, rport, client, cport);
+    if (svc == null || (Ipv4Header.flagsAndOffset(f, l3) & Ipv4Header.FLAG_MF) == 0
+        && !Transport.checksumValid(f, l3, l4, protocol, l4Length)) {
+      return ConnectionTable.NONE;
+    }
+    Destination d = svc.destinationFor(rip, svc.port() == 0 ? 0 : rport);
+    if (d == null) {
+      return ConnectionTable.NONE;
+    }
+    int vport = svc.port() == 0 ? rport : svc.port();
+    TcpState state = tcp ? TcpState.ESTABLISHED : TcpState.NONE;
+    long timeout = tcp ? t.timeouts().tcp(TcpState.SYN_RECV) : t.timeouts().udp();
+    int c = connections.insert(protocol, client, cport, svc.vip(), vport, d, rport, ForwardingMode.NAT.ordinal(), state,
+        timeout, true, now);
+    countEviction();
+    counters.inc(Counter.CONNECTIONS_ADOPTED);
+    return c;
   }
 
   /**
@@ -594,7 +631,7 @@ public final class Engine implements FrameHandler {
     connections.sweep(now, SWEEP_BUDGET);
     counters.add(Counter.CONNECTIONS_EXPIRED, connections.expiredCount() - expiredBefore);
     snapshot = new EngineSnapshot(t.generation(), connections.size(), connections.unconfirmed(),
-        neighbours.entries(), announcer.announcedList(), announcer.selfPriority());
+        neighbours.entries(), announcer.announcedList(), announcer.announced(), announcer.selfPriority());
   }
 
   /**
@@ -608,7 +645,7 @@ public final class Engine implements FrameHandler {
       resigning = false;
       announcer.resign();
     }
-    if (announcer.tick(now, port.linkUp())) {
+    if (announcer.tick(now, linkUp)) {
       int[] fresh = announcer.fresh();
       for (int vip : fresh) {
         arp.gratuitous(vip);

@@ -140,10 +140,14 @@ public final class ReopeningPort implements PacketPort {
     }
   }
 
-  /** False from a failure (link down, interface gone) until the port is open again. */
+  /**
+   * False while the port is failed (until it is open again) or the interface is down (sysfs:
+   * a capture does not always fail when the link goes, it just goes quiet). Reads two small
+   * sysfs files: for timers, not per frame.
+   */
   @Override
   public boolean linkUp() {
-    return current != null;
+    return current != null && LinkState.problem(interfaceName) == null;
   }
 
   /** Null while the port works, else why it does not (for /healthz). */

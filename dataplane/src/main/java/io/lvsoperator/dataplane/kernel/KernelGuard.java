@@ -24,12 +24,21 @@ import org.slf4j.LoggerFactory;
  * the kernel removes it when the process ends, however it ends (SIGKILL, OOM). A table a killed
  * dataplane of an older version left behind is replaced in the first transaction; a table that a
  * live process owns (a second dataplane on the same interface) is refused, and that is the error.
+ *
+ * <p>The NAT replies are dropped by a second table, {@code netdev lvs_nat_shield_<if>}, without
+ * owner: it stays when the dataplane is killed. Otherwise the node's kernel (a node forwards)
+ * would pass the real servers' replies that still come here, untranslated, to the clients until
+ * the director taking the VIP over has moved the gateway (a few hundred milliseconds), and each
+ * client's kernel, knowing no such connection, would reset it at the real server: connections the
+ * new director adopted would die. It exists only while the configuration has NAT services, is
+ * replaced with every configuration, and is deleted on a graceful stop.
  */
 public final class KernelGuard implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KernelGuard.class);
 
   private final String interfaceName;
   private final String table;
+  private final String shield;
   private final NftSession nft = new NftSession(Duration.ofSeconds(10));
   /** The nft start in which our table was created (0: none): it exists while that nft runs. */
   private volatile long ownedIn;
@@ -37,6 +46,7 @@ public final class KernelGuard implements AutoCloseable {
   public KernelGuard(String interfaceName) {
     this.interfaceName = interfaceName;
     this.table = "lvs_dataplane_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
+    this.shield = "lvs_nat_shield_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
   }
 
   public String tableName() {
@@ -102,16 +112,26 @@ public final class KernelGuard implements AutoCloseable {
     sb.append("  flags owner\n");
     set(sb, "vips", "ipv4_addr", vips);
     set(sb, "dips", "ipv4_addr", dips);
+    sb.append("  chain ingress {\n");
+    sb.append("    type filter hook ingress device \"").append(interfaceName).append("\" priority -500; policy accept;\n");
+    sb.append("    ip daddr @vips counter drop\n");
+    sb.append("    ip daddr @dips counter drop\n");
+    sb.append("  }\n}\n");
+    // the shield: declared first so that its delete cannot fail, gone when there is no NAT
+    sb.append("table netdev ").append(shield).append(" {}\n");
+    sb.append("delete table netdev ").append(shield).append('\n');
+    if (natRips.isEmpty()) {
+      return sb.toString();
+    }
     Set<String> node = new TreeSet<>();
     t.iface().kernelAddresses().forEach(p -> node.add(Ipv4.format(p.address())));
+    sb.append("table netdev ").append(shield).append(" {\n");
     set(sb, "node_addresses", "ipv4_addr", node);
     set(sb, "nat_replies", "ipv4_addr . inet_proto . inet_service", natReplies);
     set(sb, "nat_replies_any_port", "ipv4_addr . inet_proto", natRepliesAnyPort);
     set(sb, "nat_rips", "ipv4_addr", natRips);
     sb.append("  chain ingress {\n");
-    sb.append("    type filter hook ingress device \"").append(interfaceName).append("\" priority -500; policy accept;\n");
-    sb.append("    ip daddr @vips counter drop\n");
-    sb.append("    ip daddr @dips counter drop\n");
+    sb.append("    type filter hook ingress device \"").append(interfaceName).append("\" priority -499; policy accept;\n");
     // replies to the node's own addresses (health checks) stay the kernel's
     sb.append("    ip daddr != @node_addresses ip saddr . meta l4proto . th sport @nat_replies counter drop\n");
     sb.append("    ip daddr != @node_addresses ip saddr . meta l4proto @nat_replies_any_port counter drop\n");
@@ -132,7 +152,7 @@ public final class KernelGuard implements AutoCloseable {
     sb.append("  }\n");
   }
 
-  /** Removes the table: the kernel is as we found it. */
+  /** Removes both tables: the kernel is as we found it. */
   @Override
   public void close() {
     if (!holds()) {
@@ -140,11 +160,14 @@ public final class KernelGuard implements AutoCloseable {
       return;
     }
     try {
-      nft.run("delete table netdev " + table);
-      LOG.info("kernel guard {} on {} removed", table, interfaceName);
+      // the shield stays after a kill, not after a stop: declared first so that its delete cannot fail
+      nft.run(oneTransaction("delete table netdev " + table + "\ntable netdev " + shield + " {}\ndelete table netdev "
+          + shield));
+      LOG.info("kernel guard {} and {} on {} removed", table, shield, interfaceName);
     } catch (IOException e) {
-      // ending nft below removes the table anyway
-      LOG.warn("kernel guard {} on {}: {}; the table goes with nft", table, interfaceName, e.getMessage());
+      // ending nft below removes the owned table anyway; the shield is replaced at the next start
+      LOG.warn("kernel guard {} on {}: {}; the table goes with nft, {} stays until the next start", table,
+          interfaceName, e.getMessage(), shield);
     }
     ownedIn = 0;
     nft.close();

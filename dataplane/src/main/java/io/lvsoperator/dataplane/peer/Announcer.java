@@ -10,6 +10,7 @@ import io.lvsoperator.dataplane.stats.EngineCounters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,14 +98,15 @@ public final class Announcer {
    * Runs the timers at {@code now}; true when the announced addresses changed, {@link #fresh()}
    * then holding those announced now that were not before.
    *
-   * @param linkUp false while the interface is down: nothing is announced, and the candidacy
-   *     starts over when it comes back
+   * @param link false while the interface is down: nothing is announced, and the candidacy
+   *     starts over when it comes back (asked only with failover)
    */
-  public boolean tick(long now, boolean linkUp) {
+  public boolean tick(long now, BooleanSupplier link) {
     if (plan == null) {
       return false;
     }
     if (active != null && !resigned) {
+      boolean linkUp = link.getAsBoolean();
       if (!linkUp && !linkDown) {
         linkDown = true;
         active.stop();

@@ -31,6 +31,8 @@ import java.util.function.ToDoubleFunction;
 public final class DataplaneMetrics {
   private final MeterRegistry registry;
   private final Map<String, List<Meter>> perRealServer = new HashMap<>();
+  private final Map<Integer, Meter> perVip = new HashMap<>();
+  private final Engine engine;
   private final Tags common;
   /**
    * Micrometer holds the state of a function counter weakly: a lambda nobody else holds would be
@@ -40,6 +42,7 @@ public final class DataplaneMetrics {
 
   public DataplaneMetrics(MeterRegistry registry, Engine engine, String director, LongSupplier reloadFailures) {
     this.registry = registry;
+    this.engine = engine;
     EngineCounters c = engine.counters();
     this.common = Tags.of("director", director);
     this.reloadFailures = reloadFailures;
@@ -88,8 +91,22 @@ public final class DataplaneMetrics {
         .description("real servers turning healthy or unhealthy").register(registry);
   }
 
-  /** Makes the per-real-server meters match the services of {@code t}. */
+  /** Makes the per-real-server and per-VIP meters match the services of {@code t}. */
   public synchronized void sync(ForwardingTable t) {
+    Map<Integer, Meter> vips = new HashMap<>();
+    for (int vip : t.vipList()) {
+      Meter m = perVip.remove(vip);
+      if (m == null) {
+        // 1 while this director answers ARP for the VIP (with failover, as it decided with its peers)
+        m = Gauge.builder("lvs.vip.announced", engine, e -> e.snapshot().announcedSet().contains(vip) ? 1 : 0)
+            .tags(common).tag("vip", Ipv4.format(vip)).description("1 while this director announces the VIP")
+            .register(registry);
+      }
+      vips.put(vip, m);
+    }
+    perVip.values().forEach(registry::remove);
+    perVip.clear();
+    perVip.putAll(vips);
     Map<String, List<Meter>> keep = new HashMap<>();
     for (VirtualService s : t.serviceList()) {
       for (Destination d : s.destinations()) {

@@ -83,7 +83,7 @@ class ClusterAgentIT {
   }
 
   DataplaneTarget target() {
-    return new DataplaneTarget("node-a", applier, tables, () -> true, new ConfigCache(state.resolve("director.json")),
+    return new DataplaneTarget("node-a", applier, tables, () -> true, () -> new int[0], new ConfigCache(state.resolve("director.json")),
         s -> s, t -> {});
   }
 
@@ -366,7 +366,7 @@ class ClusterAgentIT {
     tables.set(null);
     applier = new ConfigApplier(IFACE, tables, t -> {});
     List<List<String>> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
-    DataplaneTarget restarted = new DataplaneTarget("node-a", applier, tables, () -> true,
+    DataplaneTarget restarted = new DataplaneTarget("node-a", applier, tables, () -> true, () -> new int[0],
         new ConfigCache(state.resolve("director.json")), s -> s, t -> announced.add(t.spec().vips()));
     assertThat(restarted.startFromCache(Duration.ofMillis(700))).isTrue();
     assertThat(tables.get().spec().vips()).as("withheld until the API server answers").isEmpty();
@@ -382,7 +382,7 @@ class ClusterAgentIT {
     server.destroy();
     tables.set(null);
     applier = new ConfigApplier(IFACE, tables, t -> {});
-    DataplaneTarget alone = new DataplaneTarget("node-a", applier, tables, () -> true,
+    DataplaneTarget alone = new DataplaneTarget("node-a", applier, tables, () -> true, () -> new int[0],
         new ConfigCache(state.resolve("director.json")), s -> s, t -> {});
     java.nio.file.Files.writeString(state.resolve("director.json"), java.nio.file.Files.readString(
         state.resolve("director.json")).replace("\"vips\":[]", "\"vips\":[\"198.18.0.100\"]"));

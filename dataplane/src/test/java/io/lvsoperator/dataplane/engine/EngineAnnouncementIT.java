@@ -39,6 +39,7 @@ class EngineAnnouncementIT {
   static final long PEER = mac("02:00:00:00:00:02");
   static final long CLIENT = mac("02:00:00:00:00:fe");
   static final long RS = mac("02:00:00:00:00:11");
+  static final long ROUTER = mac("02:00:00:00:00:fd");
   static final String VIP_A = "198.18.0.100";
   static final String VIP_B = "198.18.0.101";
   static final long MS = 1_000_000L;
@@ -47,10 +48,15 @@ class EngineAnnouncementIT {
       generation: 1
       interface: eth0
       addresses: [198.18.0.2/24]
+      routes: [{prefix: 0.0.0.0/0, via: 198.18.0.1}]
       services:
         - {name: default/a, vip: 198.18.0.100, port: 80, mode: DR, scheduler: mh, realServers: [{address: 198.18.0.11}]}
         - {name: default/b, vip: 198.18.0.101, port: 80, mode: DR, scheduler: mh, realServers: [{address: 198.18.0.11}]}
         - {name: default/rr, vip: 198.18.0.101, port: 81, mode: DR, scheduler: rr, realServers: [{address: 198.18.0.11}]}
+        - {name: default/nat, vip: 198.18.0.101, port: 8080, mode: NAT, scheduler: mh,
+           realServers: [{address: 198.18.0.11, port: 80}]}
+        - {name: default/natrr, vip: 198.18.0.101, port: 8081, mode: NAT, scheduler: rr,
+           realServers: [{address: 198.18.0.11, port: 81}]}
       failover:
         node: a
         advertisementIntervalMillis: 100
@@ -76,6 +82,7 @@ class EngineAnnouncementIT {
     compiler.committed();
     engine.tick();
     port.offer(arp(OUR, RS, Arp.OP_REPLY, RS, "198.18.0.11", OUR, "198.18.0.2"));
+    port.offer(arp(OUR, ROUTER, Arp.OP_REPLY, ROUTER, "198.18.0.1", OUR, "198.18.0.2"));
     port.poll(engine, 10);
   }
 
@@ -174,6 +181,35 @@ class EngineAnnouncementIT {
     assertThat(engine.counters().get(Counter.CONNECTIONS_ADOPTED)).isEqualTo(1);
     assertThat(engine.counters().get(Counter.CONNECTIONS_CREATED)).isZero();
     assertThat(engine.counters().drops(DropReason.NO_CONNECTION)).isEqualTo(2);
+  }
+
+  /**
+   * The other half of a NAT connection this director has no entry for: the real server's reply
+   * (its client may wait for it before sending again) is adopted when one hash-scheduled service
+   * explains it, and translated back to the VIP; with rr it stays a drop.
+   */
+  @Test
+  void aNatReplyWithoutAnEntryIsAdoptedOnlyWhenItsServiceSchedulesByHash() {
+    run(400, -1);
+    port.drainSent();
+    port.offer(tcp(OUR, RS, "198.18.0.11", 80, "198.19.0.9", 40000, Transport.TCP_ACK, 4));
+    port.offer(tcp(OUR, RS, "198.18.0.11", 81, "198.19.0.9", 40001, Transport.TCP_ACK, 4));
+    port.offer(tcp(OUR, RS, "198.18.0.11", 80, "198.19.0.9", 40002, Transport.TCP_RST | Transport.TCP_ACK, 0));
+    port.poll(engine, 10);
+    List<byte[]> out = port.drainSent();
+    assertThat(out).singleElement().satisfies(f -> {
+      assertThat(Ethernet.destination(f)).isEqualTo(ROUTER);
+      assertThat(Ipv4Header.source(f, Ethernet.HEADER_LENGTH)).isEqualTo(ip(VIP_B));
+      assertThat(Transport.sourcePort(f, Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH)).isEqualTo(8080);
+    });
+    assertThat(engine.counters().get(Counter.CONNECTIONS_ADOPTED)).isEqualTo(1);
+    assertThat(engine.counters().drops(DropReason.NO_CONNECTION)).isEqualTo(2);
+    // the client's next packet finds the adopted entry: it is forwarded, not adopted again
+    port.offer(tcp(OUR, CLIENT, "198.19.0.9", 40000, VIP_B, 8080, Transport.TCP_ACK, 4));
+    port.poll(engine, 10);
+    assertThat(port.drainSent()).singleElement()
+        .satisfies(f -> assertThat(Ethernet.destination(f)).isEqualTo(RS));
+    assertThat(engine.counters().get(Counter.CONNECTIONS_ADOPTED)).isEqualTo(1);
   }
 
   @Test

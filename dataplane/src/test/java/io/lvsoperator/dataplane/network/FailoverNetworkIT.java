@@ -121,6 +121,15 @@ class FailoverNetworkIT {
 
     a.kill();
     double killedAt = System.currentTimeMillis() / 1000.0; // it is gone (waited for): the failure
+    // its kernel keeps dropping NAT replies that still come to it (they would reach the client
+    // untranslated, and its kernel would reset the real server's side of an adopted connection)
+    String tables = ns.exec("dir", "nft", "list", "tables");
+    assertThat(tables).as("what the killed director left").doesNotContain("lvs_dataplane_eth0");
+    if (mode == ForwardingMode.NAT) {
+      assertThat(tables).contains("netdev lvs_nat_shield_eth0");
+    } else {
+      assertThat(tables).doesNotContain("lvs_nat_shield_eth0");
+    }
     await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
         .untilAsserted(() -> assertThat(announced("dir2")).as("dir-b took over").contains(VIP));
     Thread.sleep(3_000);

@@ -2,6 +2,8 @@ package io.lvsoperator.dataplane.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lvsoperator.dataplane.testsupport.Netns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +108,30 @@ class LabScriptIT {
       default -> throw new IllegalArgumentException(scenario);
     };
     assertThat(run.output()).containsPattern(point);
+    assertThat(labNamespaces()).isEmpty();
+  }
+
+  /**
+   * `lab.sh scenario failover --quick --json`: the director announcing each VIP killed with
+   * SIGKILL under held connections; in every mode the VIP moves within a second and the held
+   * connections go on.
+   */
+  @Test
+  void theFailoverScenarioMeetsItsTargetsInEveryMode() throws Exception {
+    Run run = lab("scenario", "failover", "--quick", "--json");
+    assertThat(run.output()).doesNotContain("FAIL");
+    assertThat(run.exit()).as("exit status").isZero();
+    assertThat(run.output()).contains("failover: 3 of 3 faults within the targets");
+    String last = run.output().strip().lines().reduce((a, b) -> b).orElseThrow();
+    JsonNode rows = new ObjectMapper().readTree(last);
+    assertThat(rows).hasSize(3);
+    for (JsonNode r : rows) {
+      assertThat(r.path("fault").asText()).isEqualTo("kill-9");
+      assertThat(r.path("recoverMs").asInt(Integer.MAX_VALUE)).as("%s", r).isLessThan(1000);
+      assertThat(r.path("survivedPercent").asDouble()).as("%s", r).isGreaterThanOrEqualTo(99.0);
+      assertThat(r.path("heldConnections").asInt()).as("%s", r).isEqualTo(50);
+    }
+    assertThat(rows.findValuesAsText("mode")).containsExactly("DR", "NAT", "TUN");
     assertThat(labNamespaces()).isEmpty();
   }
 

@@ -77,7 +77,7 @@ class AnnouncerTest {
       if (!d.running) {
         continue;
       }
-      d.announcer.tick(now, d.linkUp);
+      d.announcer.tick(now, () -> d.linkUp);
       int n = d.announcer.advertisement(d.frame, now, 0x020000000000L + d.name.charAt(0));
       if (n > 0 && d.linkUp) {
         wire.add(java.util.Arrays.copyOf(d.frame, n));
@@ -219,7 +219,7 @@ class AnnouncerTest {
   void withoutFailoverEveryVipIsAnnouncedAtOnceAndNothingIsSent() {
     Announcer fixed = new Announcer(new EngineCounters());
     fixed.plan(AnnouncePlan.fixed(List.of(Ipv4.parse(VIP1), Ipv4.parse(VIP2))), now);
-    assertThat(fixed.tick(now, true)).isTrue();
+    assertThat(fixed.tick(now, () -> true)).isTrue();
     assertThat(fixed.announced().contains(Ipv4.parse(VIP1))).isTrue();
     assertThat(fixed.announced().contains(Ipv4.parse(VIP2))).isTrue();
     assertThat(fixed.advertisement(new byte[128], now, 1)).isZero();

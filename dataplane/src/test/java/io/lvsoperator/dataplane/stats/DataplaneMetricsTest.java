@@ -44,6 +44,34 @@ class DataplaneMetricsTest {
     assertThat(series).anySatisfy(l -> assertThat(l).contains("protocol=\"UDP\"").contains("port=\"53\"").endsWith(" 5.0"));
   }
 
+  /** lvs_vip_announced: 1 for what the engine announces, 0 for a VIP it serves for another director. */
+  @Test
+  void eachServedVipSaysWhetherThisDirectorAnnouncesIt() throws Exception {
+    ForwardingTable t = new ConfigCompiler(new StatsRegistry()).compile(DirectorSpecReader.parse("""
+        services:
+          - {name: default/a, vip: 198.18.0.100, port: 80, realServers: [{address: 198.18.0.11}]}
+          - {name: default/b, vip: 198.18.0.101, port: 80, realServers: [{address: 198.18.0.11}]}
+        failover:
+          node: a
+          peers: [{name: a, address: 198.18.0.5, routerId: 1}]
+          announce: [{address: 198.18.0.100, directors: [a]}, {address: 198.18.0.101, directors: [b, a]}]
+        """), new InterfaceInfo("eth0", MacAddress.parse("02:00:00:00:00:01"), 1500,
+        List.of(Ipv4Prefix.parse("198.18.0.5/24"))));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+    Engine engine = new Engine(new MemoryPacketPort(), new AtomicReference<>(t), 1024, clock::get);
+    DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, "node-a", () -> 0);
+    metrics.sync(t);
+    engine.tick();
+    assertThat(registry.scrape()).contains("lvs_vip_announced{director=\"node-a\",vip=\"198.18.0.100\"} 0.0");
+    for (int i = 0; i < 8; i++) { // past its warm-up, ticking as the engine loop does
+      clock.addAndGet(50_000_000L);
+      engine.tick();
+    }
+    assertThat(registry.scrape()).contains("lvs_vip_announced{director=\"node-a\",vip=\"198.18.0.100\"} 1.0",
+        "lvs_vip_announced{director=\"node-a\",vip=\"198.18.0.101\"} 0.0");
+  }
+
   /** The reload-failure counter keeps counting after a garbage collection (Micrometer holds its state weakly). */
   @Test
   void theReloadFailureCounterOutlivesAGarbageCollection() {

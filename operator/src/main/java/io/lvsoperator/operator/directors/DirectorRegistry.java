@@ -54,6 +54,7 @@ public final class DirectorRegistry implements AutoCloseable {
   private SharedIndexInformer<Director> directorInformer;
   private SharedIndexInformer<Pod> podInformer;
   private Set<String> live = Set.of();
+  private final Map<String, Announced> announced = new java.util.concurrent.ConcurrentHashMap<>();
 
   public DirectorRegistry(KubernetesClient client, String namespace, String podSelector, Clock clock) {
     this.client = client;
@@ -212,6 +213,32 @@ public final class DirectorRegistry implements AutoCloseable {
     }
     return out;
   }
+
+  /**
+   * The live director that reports announcing {@code address} in its status (they decide among
+   * themselves, docs/architecture.md "Director liveness"), the first by name should two report
+   * it for a moment; null when none does (no failover, or no report yet).
+   */
+  public String announcerOf(String address) {
+    for (String node : live()) {
+      Director d = director(node);
+      if (d == null || d.getStatus() == null || d.getStatus().getAnnounced() == null) {
+        continue;
+      }
+      Announced a = announced.get(node);
+      if (a == null || a.source() != d) {
+        // one set per status the informer holds, not one per question
+        a = new Announced(d, Set.copyOf(d.getStatus().getAnnounced()));
+        announced.put(node, a);
+      }
+      if (a.addresses().contains(address)) {
+        return node;
+      }
+    }
+    return null;
+  }
+
+  private record Announced(Director source, Set<String> addresses) {}
 
   public Director director(String node) {
     return directorInformer == null ? null : directorInformer.getStore().getByKey(node);

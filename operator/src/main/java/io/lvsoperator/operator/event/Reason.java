@@ -13,5 +13,7 @@ public enum Reason {
   DirectorNotReady,
   Ready,
   RealServerUnhealthy,
-  RealServerHealthy
+  RealServerHealthy,
+  /** Another director announces the VIP now. */
+  VipMoved
 }

@@ -112,6 +112,11 @@ final class ControlPlane extends SimpleInboundEventSource<VirtualService>
     if (!Objects.equals(address(before), address(now))) {
       publisher.changed(); // the head lists each director's address for its peers
     }
+    Set<String> moved = changed(announced(before), announced(now));
+    if (!moved.isEmpty()) {
+      // the directors moved addresses among themselves: the VirtualServices name who announces
+      reconcile(catalog.usersOf(moved));
+    }
     Set<String> a = unhealthy(before.getStatus());
     Set<String> b = unhealthy(now.getStatus());
     if (!a.equals(b)) {
@@ -140,6 +145,21 @@ final class ControlPlane extends SimpleInboundEventSource<VirtualService>
     if (min >= 0) {
       reconcile(tracker.caughtUp(min));
     }
+  }
+
+  private static Set<String> announced(Director d) {
+    return d.getStatus() == null || d.getStatus().getAnnounced() == null ? Set.of()
+        : new HashSet<>(d.getStatus().getAnnounced());
+  }
+
+  /** What is in one set and not in the other. */
+  private static Set<String> changed(Set<String> a, Set<String> b) {
+    Set<String> out = new HashSet<>(a);
+    out.addAll(b);
+    Set<String> both = new HashSet<>(a);
+    both.retainAll(b);
+    out.removeAll(both);
+    return out;
   }
 
   private static String address(Director d) {

@@ -97,6 +97,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private final Map<String, String> readiness = new ConcurrentHashMap<>();
   /** namespace/name -> since when its latest change waits for the directors. */
   private final Map<String, Instant> pendingSince = new ConcurrentHashMap<>();
+  /** The first director of each VirtualService's order when it was last reconciled: who moved a VIP. */
+  private final Map<String, String> orderFirst = new ConcurrentHashMap<>();
 
   public VirtualServiceReconciler(KubernetesClient client, OperatorOptions options, Clock clock) {
     this.client = client;
@@ -231,6 +233,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       tracker.forget(key);
       readiness.remove(key);
       pendingSince.remove(key);
+      orderFirst.remove(key);
       LOG.info("virtualservice {} deleted: removed from the shared configuration", key);
     }
   }
@@ -284,10 +287,15 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     }
 
     Programming programming = programming(key);
-    String owner = accepted ? publisher.ownerOf(vs.getSpec().getVip()) : null;
+    String first = accepted ? publisher.ownerOf(vs.getSpec().getVip()) : null;
+    // the directors decide among themselves: the one that reports announcing the VIP, else the
+    // first of its order (no report yet, or directors without failover)
+    String reported = accepted ? registry.announcerOf(vs.getSpec().getVip()) : null;
+    String owner = reported != null ? reported : first;
     Director ownerDirector = owner != null && registry.live().contains(owner) ? registry.director(owner) : null;
     VirtualServiceStatus next = VirtualServiceStatusBuilder.build(vs, reason, message, verdict.backends(),
         programming, owner, ownerDirector, held, clock);
+    String firstBefore = first == null ? orderFirst.remove(key) : orderFirst.put(key, first);
     var readyCondition = Conditions.find(next.getConditions(), VirtualServiceStatusBuilder.READY);
     readiness.put(key, readyCondition == null ? "Unknown" : readyCondition.getStatus());
 
@@ -309,7 +317,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         return UpdateControl.<VirtualService>noUpdate().rescheduleAfter(PENDING_GRACE);
       }
     }
-    recordTransitions(vs, next);
+    recordTransitions(vs, next, first, firstBefore);
     LOG.info("virtualservice {}: accepted {}, programmed {}, ready {} (director {}, real servers {})", key,
         status(next, "Accepted"), status(next, "Programmed"), status(next, "Ready"), next.getDirector(),
         next.getReady());
@@ -368,8 +376,19 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   }
 
   /** Events for problems, once per transition into them, and for real servers' health. */
-  private void recordTransitions(VirtualService vs, VirtualServiceStatus next) {
+  private void recordTransitions(VirtualService vs, VirtualServiceStatus next, String first, String firstBefore) {
     EventRecorder events = new EventRecorder(client);
+    String from = vs.getStatus() == null ? null : vs.getStatus().getDirector();
+    String to = next.getDirector();
+    if (from != null && to != null && !from.equals(to)) {
+      String why = first != null && !first.equals(firstBefore) && firstBefore != null
+          ? "the operator moved it (" + firstBefore + " left its order's lead)"
+          : to.equals(first) ? to + " took it back after its hold time"
+          : "the directors moved it: " + (first == null ? "its first director" : first) + " stopped or is not heard";
+      events.normal(vs, Reason.VipMoved, "VIP " + vs.getSpec().getVip() + " moved from " + from + " to " + to
+          + ": " + why);
+      LOG.info("virtualservice {}: VIP {} moved from {} to {}: {}", key(vs), vs.getSpec().getVip(), from, to, why);
+    }
     Map<String, String> statesBefore = vs.getStatus() == null || vs.getStatus().getRealServers() == null ? Map.of()
         : vs.getStatus().getRealServers().stream()
             .collect(Collectors.toMap(RealServerStatus::address, RealServerStatus::state, (a, b) -> a));

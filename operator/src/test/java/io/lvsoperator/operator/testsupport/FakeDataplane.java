@@ -34,6 +34,7 @@ public final class FakeDataplane implements AutoCloseable {
   private volatile boolean ready = true;
   private volatile List<ServiceHealth> unhealthy = List.of();
   private volatile String address;
+  private volatile List<String> announced;
   private Long applied;
   private DirectorStatus written;
 
@@ -56,6 +57,11 @@ public final class FakeDataplane implements AutoCloseable {
   /** The address it says it speaks from (status.address); none by default. */
   public void address(String a) {
     address = a;
+  }
+
+  /** The addresses it says it announces (status.announced), as a dataplane deciding with its peers. */
+  public void announced(List<String> addresses) {
+    announced = addresses == null ? null : List.copyOf(addresses);
   }
 
   /** What its health checks find: services with failing real servers (only those). */
@@ -107,6 +113,7 @@ public final class FakeDataplane implements AutoCloseable {
         .withReason(ready ? "Forwarding" : "LinkDown").withMessage("fake").withLastTransitionTime("2026-01-01T00:00:00Z")
         .build()));
     s.setServices(unhealthy);
+    s.setAnnounced(announced);
     if (written != null && same(written, s)) {
       return; // as the real dataplane: written on change only
     }
@@ -125,7 +132,8 @@ public final class FakeDataplane implements AutoCloseable {
   private static boolean same(DirectorStatus a, DirectorStatus b) {
     return java.util.Objects.equals(a.getAppliedGeneration(), b.getAppliedGeneration())
         && a.getConditions().get(0).getStatus().equals(b.getConditions().get(0).getStatus())
-        && a.getServices().equals(b.getServices()) && java.util.Objects.equals(a.getAddress(), b.getAddress());
+        && a.getServices().equals(b.getServices()) && java.util.Objects.equals(a.getAddress(), b.getAddress())
+        && java.util.Objects.equals(a.getAnnounced(), b.getAnnounced());
   }
 
   /** Stops renewing its Lease and reporting, as a dataplane killed with SIGKILL. */
