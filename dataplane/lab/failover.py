@@ -8,7 +8,9 @@ probe IF VIP --until FILE: every --interval (20 ms) an ARP request for VIP from 
         the round it answers, so two MACs in one round means two directors answered one request.
 report CLIENT PROBE FAULT_TIME: one JSON object for a fault from the client's result (client.py
         keep), the probe's answers and the time the fault struck:
-        recoverMs        fault to the first new connection opened after it that was answered
+        recoverMs        the longest wait, from the fault or from the opening of any new connection
+                         after it, for the next new connection to be answered: the fault's
+                         outage (a rolling restart's longest, of its several moves)
         survivedPercent  long-lived connections whose every request succeeded
         failedRequests   requests that failed (on long-lived connections and new ones)
         maxArpOverlapMs  the longest run of probe rounds in which two MACs answered for the VIP
@@ -60,13 +62,21 @@ def report(a):
         lines = [l for l in f.read().splitlines() if l.startswith("{")]
     result = json.loads(lines[-1]) if lines else {}
     fault = a.fault_time
+    new = sorted(result.get("new", []))
+    failed_new = sum(1 for _, _, ok in new if not ok)
+    # from each moment a connection was opened (and the fault itself), the wait for the next
+    # answer to a connection opened at or after it
+    moments = [fault] + [start for start, _, _ in new if start >= fault]
     recover = None
-    failed_new = 0
-    for start, finish, ok in result.get("new", []):
-        if start >= fault and ok:
-            recover = finish - fault if recover is None else min(recover, finish - fault)
-        if not ok:
-            failed_new += 1
+    next_answer = None
+    answers = sorted(((start, finish) for start, finish, ok in new if ok and start >= fault), reverse=True)
+    i = 0
+    for m in sorted(moments, reverse=True):
+        while i < len(answers) and answers[i][0] >= m:
+            next_answer = answers[i][1] if next_answer is None else min(next_answer, answers[i][1])
+            i += 1
+        if next_answer is not None:
+            recover = max(recover or 0.0, next_answer - m)
     answers = {}
     with open(a.probe) as f:
         for line in f:

@@ -38,19 +38,20 @@ steady() {
 }
 ready_node() { nsx "$1" curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:7479/healthz" | grep -q 200; }
 
-# strike FAULT NODE: the fault itself; sets FAULT_AT (unix time the fault struck)
+# strike FAULT NODE: the fault itself; sets FAULT_AT (unix time the fault struck: once the process is
+# dead, stopped or the link down; at the SIGTERM for a restart, whose resignation takes effect at once)
 strike() {
   local fault="$1" node="$2" other n
   other=node-a; [ "$node" = node-a ] && other=node-b
   case "$fault" in
     kill-9)
-      FAULT_AT="$(now)"; kill9 "${DATAPLANE_PID[$node]}"
+      kill9 "${DATAPLANE_PID[$node]}"; FAULT_AT="$(now)"
       sleep 1; restart_dataplane "$node" ;;
     link-down)
-      FAULT_AT="$(now)"; nsx "$node" ip link set eth0 down
+      nsx "$node" ip link set eth0 down; FAULT_AT="$(now)"
       sleep 3; nsx "$node" ip link set eth0 up; nsx "$node" ip route replace default via 198.18.0.1 ;;
     sigstop)
-      FAULT_AT="$(now)"; kill -STOP "${DATAPLANE_PID[$node]}"
+      kill -STOP "${DATAPLANE_PID[$node]}"; FAULT_AT="$(now)"
       sleep 3; kill -CONT "${DATAPLANE_PID[$node]}" ;;
     restart)
       FAULT_AT="$(now)"; stop_pid "${DATAPLANE_PID[$node]}"; forget "${DATAPLANE_PID[$node]}"
@@ -65,7 +66,7 @@ strike() {
       done ;;
     api-down-kill-9)
       kill -STOP "$API_PID"; sleep 0.5
-      FAULT_AT="$(now)"; kill9 "${DATAPLANE_PID[$node]}"
+      kill9 "${DATAPLANE_PID[$node]}"; FAULT_AT="$(now)"
       sleep 1; restart_dataplane "$node"
       sleep 3; kill -CONT "$API_PID" ;;
   esac

@@ -37,17 +37,19 @@ public record FailoverSpec(
   }
 
   /**
-   * The same with {@code node} last in every order: it then announces an address only while no
-   * other director of its order can (a director running on a configuration that may be stale,
-   * its disk cache, fills gaps and never contests what its peers announce).
+   * The same with every peer ahead of {@code node} in each order it is in: it then announces an
+   * address only while no peer at all can. For a configuration that may be stale (the disk cache
+   * of a restarted director): the orders may have changed meanwhile, a peer may own what the
+   * cache says is this director's, and only the peers' own configurations know.
    */
-  public FailoverSpec withNodeLast() {
+  public FailoverSpec behindEveryPeer() {
+    List<String> others = peers.stream().map(PeerSpec::name).filter(n -> !n.equals(node)).toList();
     List<AnnounceSpec> orders = announce.stream().map(a -> {
       if (!a.directors().contains(node)) {
         return a;
       }
-      List<String> order = new java.util.ArrayList<>(a.directors());
-      order.remove(node);
+      List<String> order = new java.util.ArrayList<>(others);
+      a.directors().stream().filter(d -> !d.equals(node) && !others.contains(d)).forEach(order::add);
       order.add(node);
       return new AnnounceSpec(a.address(), order);
     }).toList();

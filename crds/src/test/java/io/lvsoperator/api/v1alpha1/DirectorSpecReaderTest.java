@@ -237,11 +237,14 @@ class DirectorSpecReaderTest {
     assertThat(f.peers()).extracting(PeerSpec::routerId).containsExactly(1, 2);
     assertThat(f.announce()).singleElement().extracting(AnnounceSpec::owner).isEqualTo("dir-a");
     assertThat(DirectorSpecReader.parse(MINIMAL).failover()).as("absent: the vips, as given").isNull();
-    FailoverSpec last = new FailoverSpec("b", null, null, f.peers(), List.of(
-        new AnnounceSpec("198.18.0.100", List.of("a", "b", "c")), new AnnounceSpec("198.18.0.101", List.of("c", "a"))))
-        .withNodeLast();
-    assertThat(last.announce()).extracting(AnnounceSpec::directors)
-        .containsExactly(List.of("a", "c", "b"), List.of("c", "a"));
+    // from a cache: every peer, even one the cached order leaves out, goes ahead of this director
+    List<PeerSpec> peers = List.of(new PeerSpec("a", "198.18.0.2", 1), new PeerSpec("b", "198.18.0.3", 2),
+        new PeerSpec("d", "198.18.0.4", 4));
+    FailoverSpec behind = new FailoverSpec("b", null, null, peers, List.of(
+        new AnnounceSpec("198.18.0.100", List.of("b", "c")), new AnnounceSpec("198.18.0.101", List.of("c", "a"))))
+        .behindEveryPeer();
+    assertThat(behind.announce()).extracting(AnnounceSpec::directors)
+        .containsExactly(List.of("a", "d", "c", "b"), List.of("c", "a"));
   }
 
   /** Every mistake in a failover section named by its field. */

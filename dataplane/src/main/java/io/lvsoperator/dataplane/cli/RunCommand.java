@@ -66,6 +66,8 @@ public final class RunCommand implements Callable<Integer> {
   private static final long WATCH_MILLIS = 1_000;
   /** Two engine ticks: the priority-0 advertisement leaves before the port closes. */
   private static final long RESIGN_MILLIS = 120;
+  /** Above the engine's own bound for a hand-over: the shutdown hook never waits for ever. */
+  private static final long HANDOVER_WAIT_NANOS = 11_000_000_000L;
   /**
    * Outside Prometheus' exporter range (9100-9999, full, and 9100 is node_exporter's on every
    * kube-prometheus node) and Kubernetes' node ports (10248-10259); the chart sets the same.
@@ -191,8 +193,14 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("director {} stopping", ifName);
-      // peers take its addresses over at once on its priority-0 advertisement, sent next tick
+      // peers take its addresses over at once on its priority-0 advertisement, sent as soon as
+      // each of its addresses has a live director to take it (a rolling update: the one restarted
+      // before it may not be back in the orders yet); the configuration keeps coming meanwhile
       engine.resign();
+      long deadline = System.nanoTime() + HANDOVER_WAIT_NANOS;
+      while (!engine.handedOver() && System.nanoTime() - deadline < 0) {
+        sleepQuietly(20);
+      }
       sleepQuietly(RESIGN_MILLIS);
       control.shutdownNow();
       for (AutoCloseable c : sources) {

@@ -49,6 +49,8 @@ public final class Engine implements FrameHandler {
   static final int ARP_MAX_REQUESTS = 3;
   static final long NEIGHBOUR_LIFETIME_NANOS = 300_000_000_000L;
   static final long GARP_REPEAT_NANOS = 1_000_000_000L;
+  /** The longest a stopping director waits for a successor in its orders before it resigns anyway. */
+  static final long HANDOVER_BOUND_NANOS = 10_000_000_000L;
   /** Gratuitous ARP for every announced address this often (keepalived's garp_master_refresh). */
   static final long GARP_REFRESH_NANOS = 60_000_000_000L;
   // slots the sweep visits per tick (20 ticks a second): small enough that a tick never holds
@@ -642,8 +644,7 @@ public final class Engine implements FrameHandler {
    */
   private void announce(long now) {
     if (resigning) {
-      resigning = false;
-      announcer.resign();
+      announcer.resign(now, HANDOVER_BOUND_NANOS);
     }
     if (announcer.tick(now, linkUp)) {
       int[] fresh = announcer.fresh();
@@ -694,11 +695,17 @@ public final class Engine implements FrameHandler {
   }
 
   /**
-   * From the next tick on, this director tells its peers it stops (priority 0) and announces
-   * nothing: they take its addresses over at once. Any thread; for a graceful stop.
+   * This director is stopping: it tells its peers (priority 0) and announces nothing once each of
+   * its addresses has a live director of its order to take it (at most {@link
+   * #HANDOVER_BOUND_NANOS} later; see {@link Announcer#resign}). Any thread; for a graceful stop.
    */
   public void resign() {
     resigning = true;
+  }
+
+  /** True once it resigned after {@link #resign()}. Any thread. */
+  public boolean handedOver() {
+    return tables.get() == null || announcer.handedOver();
   }
 
   private void announceAll(long now) {

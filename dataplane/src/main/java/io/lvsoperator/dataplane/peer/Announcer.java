@@ -32,6 +32,19 @@ public final class Announcer {
   private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
   private static final int LOGGED_ADDRESSES = 8;
   private static final int TOS_NETWORK_CONTROL = 0xc0;
+  /**
+   * How long a process that just started listens before it may announce: at least a second, as
+   * its first frames (its peers' advertisements among them) wait while the JVM warms up; measured
+   * in the lab's rolling restart, a restarted director first heard its peer 370 ms after it began
+   * to listen.
+   */
+  static final long FIRST_LISTEN_NANOS = 1_000_000_000L;
+  /**
+   * How long the configuration naming a successor must have been in force before a stopping
+   * director resigns to it: the successor applies the same generation a moment later (in the
+   * lab's rolling restart, about a second), and until then it does not know it is one.
+   */
+  static final long HANDOVER_SETTLE_NANOS = 2_000_000_000L;
 
   private final EngineCounters counters;
   private final PeerTable peers;
@@ -43,6 +56,10 @@ public final class Announcer {
   private Candidacy active;
   private boolean planChanged;
   private boolean resigned;
+  private boolean handingOver;
+  private long handOverBy;
+  private long planSince;
+  private volatile boolean handedOver;
   private boolean linkDown;
   private long viewAt;
   private long lastTick;
@@ -66,10 +83,11 @@ public final class Announcer {
     if (next.elected()) {
       peers.configure(next.peers(), next.deadNanos());
       if (active == null) {
-        // its first configuration with peers: it listens to them for a dead interval from now
-        active = new Candidacy(now, next.deadNanos(), next.holdNanos());
+        // its first configuration with peers: it listens to them (at least a second) from now
+        active = new Candidacy(now, next.deadNanos(), next.holdNanos(), FIRST_LISTEN_NANOS);
         LOG.info("director {} joins its {} peers (router ID {}): warming up for {} ms, claiming after {} s",
-            next.name(AnnouncePlan.SELF), next.peers().size(), next.selfRouterId(), next.deadNanos() / 1_000_000,
+            next.name(AnnouncePlan.SELF), next.peers().size(), next.selfRouterId(),
+            Math.max(next.deadNanos(), FIRST_LISTEN_NANOS) / 1_000_000,
             next.holdNanos() / 1_000_000_000);
       } else {
         active.configure(next.deadNanos(), next.holdNanos());
@@ -78,6 +96,7 @@ public final class Announcer {
     }
     plan = next;
     planChanged = true;
+    planSince = now;
   }
 
   /** An advertisement arrived (the caller checked its IPv4 header); see {@link PeerTable#received}. */
@@ -85,13 +104,68 @@ public final class Announcer {
     return plan != null && plan.elected() && peers.received(f, ip, l4, len, at);
   }
 
-  /** From now on this director resigns (priority 0) and announces nothing: it is stopping. */
-  public void resign() {
+  /**
+   * This director is stopping: it resigns (priority 0, announcing nothing) as soon as every
+   * address it announces has a live director of its order to take it, or no peer is heard at
+   * all, or {@code boundNanos} passed. Until then it goes on announcing: in a rolling update the
+   * director restarted just before is alive but not yet back in the orders (the operator adds it
+   * once it sees its Lease), and resigning then would leave its addresses to nobody.
+   */
+  public void resign(long now, long boundNanos) {
+    if (!handingOver) {
+      handingOver = true;
+      handOverBy = now + boundNanos;
+    }
+  }
+
+  /** True once it resigned (any thread): its peers took over or were told to. */
+  public boolean handedOver() {
+    return handedOver;
+  }
+
+  private void resignNow(String why) {
     resigned = true;
+    handedOver = true;
     if (active != null) {
       active.stop();
     }
     nextAdvertisement = 0;
+    if (plan != null && plan.elected()) {
+      LOG.info("director {} resigns: {}", node, why);
+    }
+  }
+
+  /** Why it may resign now, or null while an address it announces would be left to nobody. */
+  private String handOverReason(long now) {
+    if (now - handOverBy >= 0) {
+      return "no director of its orders came to take its addresses in time";
+    }
+    if (!plan.elected()) {
+      return "it is stopping";
+    }
+    boolean anyPeer = false;
+    for (PeerTable.Peer p : plan.peers()) {
+      anyPeer |= priority(p.routerId()) >= 0;
+    }
+    if (!anyPeer) {
+      return "no peer is heard";
+    }
+    for (int i = 0; i < plan.size(); i++) {
+      if (!announced.contains(plan.address(i))) {
+        continue;
+      }
+      boolean successor = false;
+      for (int slot : plan.order(i)) {
+        successor |= slot != AnnouncePlan.SELF && Candidacy.mayOwn(priority(slot));
+      }
+      if (!successor) {
+        return null;
+      }
+    }
+    if (now - planSince < HANDOVER_SETTLE_NANOS) {
+      return null; // its successor may not run this configuration yet
+    }
+    return "every address it announces has a live director to take it";
   }
 
   /**
@@ -103,6 +177,7 @@ public final class Announcer {
    */
   public boolean tick(long now, BooleanSupplier link) {
     if (plan == null) {
+      handedOver = handingOver; // nothing to hand over
       return false;
     }
     if (active != null && !resigned) {
@@ -120,6 +195,12 @@ public final class Announcer {
     }
     lastTick = now;
     viewAt = now;
+    if (handingOver && !resigned) {
+      String why = handOverReason(now);
+      if (why != null) {
+        resignNow(why);
+      }
+    }
     boolean changed = planChanged;
     if (planChanged) {
       Arrays.fill(current, Integer.MIN_VALUE);

@@ -28,6 +28,8 @@ public final class Candidacy {
   private long startedNanos;
   private long deadIntervalNanos;
   private long holdNanos;
+  /** How long this start listens: a dead interval, longer for the first start of a process. */
+  private long listenNanos;
   private boolean stopping;
 
   /**
@@ -36,9 +38,18 @@ public final class Candidacy {
    *     (at least the dead interval)
    */
   public Candidacy(long startedNanos, long deadIntervalNanos, long holdNanos) {
+    this(startedNanos, deadIntervalNanos, holdNanos, deadIntervalNanos);
+  }
+
+  /**
+   * @param listenNanos how long this first start listens (at least the dead interval): a process
+   *     that just started hears its peers late (its first frames wait while the JVM warms up)
+   */
+  public Candidacy(long startedNanos, long deadIntervalNanos, long holdNanos, long listenNanos) {
     this.startedNanos = startedNanos;
     this.deadIntervalNanos = deadIntervalNanos;
     this.holdNanos = Math.max(holdNanos, deadIntervalNanos);
+    this.listenNanos = Math.max(listenNanos, deadIntervalNanos);
   }
 
   /** True for the priorities of a director that may announce addresses. */
@@ -52,7 +63,7 @@ public final class Candidacy {
       return STOPPING;
     }
     long up = now - startedNanos;
-    if (up < deadIntervalNanos) {
+    if (up < listenNanos) {
       return WARMING_UP;
     }
     return up < holdNanos ? READY : CLAIMING;
@@ -67,11 +78,13 @@ public final class Candidacy {
   public void restart(long now) {
     stopping = false;
     startedNanos = now;
+    listenNanos = deadIntervalNanos;
   }
 
   /** New intervals from a new configuration; the start stays. */
   public void configure(long deadNanos, long holdNanos) {
     this.deadIntervalNanos = deadNanos;
     this.holdNanos = Math.max(holdNanos, deadNanos);
+    this.listenNanos = Math.max(listenNanos, deadNanos);
   }
 }

@@ -60,7 +60,7 @@ class EngineAnnouncementIT {
       failover:
         node: a
         advertisementIntervalMillis: 100
-        holdSeconds: 1
+        holdSeconds: 2
         peers: [{name: a, address: 198.18.0.2, routerId: 1}, {name: b, address: 198.18.0.3, routerId: 2}]
         announce:
           - {address: 198.18.0.100, directors: [a, b]}
@@ -136,10 +136,10 @@ class EngineAnnouncementIT {
     run(100, 100);
     assertThat(advertisedPriorities()).as("warming up").containsOnly(Candidacy.WARMING_UP).isNotEmpty();
     assertThat(answers(VIP_A)).as("it listens before it announces").isFalse();
-    run(600, 100);
+    run(1_100, 100);
     assertThat(answers(VIP_A)).as("b claims it; a is within its hold time").isFalse();
     gratuitous();
-    run(600, 100);
+    run(1_000, 100);
     assertThat(answers(VIP_A)).as("its hold time passed: first in the order").isTrue();
     assertThat(answers(VIP_B)).isFalse();
     assertThat(advertisedPriorities()).contains(Candidacy.READY, Candidacy.CLAIMING);
@@ -214,7 +214,7 @@ class EngineAnnouncementIT {
 
   @Test
   void onAResignationItSaysSoAndAnswersNothing() {
-    run(1_500, 100);
+    run(2_500, 100);
     assertThat(answers(VIP_A)).isTrue();
     engine.resign();
     sent.clear();
@@ -225,7 +225,7 @@ class EngineAnnouncementIT {
 
   @Test
   void withItsLinkDownItAnnouncesNothing() {
-    run(1_500, 100);
+    run(2_500, 100);
     port.linkUp(false);
     run(50, -1);
     assertThat(answers(VIP_A)).isFalse();
@@ -247,7 +247,7 @@ class EngineAnnouncementIT {
     assertThat(engine.counters().drops(DropReason.VRRP_BAD_TTL)).isEqualTo(1);
     assertThat(engine.counters().drops(DropReason.VRRP_MALFORMED)).isEqualTo(1);
     assertThat(engine.counters().get(Counter.VRRP_ADVERTISEMENTS_RECEIVED)).isZero();
-    run(400, -1);
+    run(1_100, -1);
     assertThat(answers(VIP_A)).as("nobody else heard: it announces both").isTrue();
     assertThat(answers(VIP_B)).isTrue();
   }

@@ -121,7 +121,9 @@ class AnnouncerTest {
     step();
     assertThat(a.announces()).as("warming up: it listens first").isEmpty();
     assertThat(b.announces()).isEmpty();
-    steps(400);
+    steps(800);
+    assertThat(a.announces()).as("a process that just started listens for a second").isEmpty();
+    steps(300);
     assertThat(a.announces()).containsExactly(VIP1);
     assertThat(b.announces()).containsExactly(VIP2);
     assertThat(a.counters.get(Counter.VRRP_ADVERTISEMENTS_RECEIVED)).isGreaterThan(0);
@@ -143,11 +145,59 @@ class AnnouncerTest {
     Director a = start("a");
     Director b = start("b");
     steps(3_000);
-    a.announcer.resign();
+    a.announcer.resign(now, 10_000 * MS);
     step();
     assertThat(a.announces()).as("it stops answering at once").isEmpty();
     long took = stepUntil(() -> b.announces().contains(VIP1), 1_000);
     assertThat(took).as("on its priority 0, not after a dead interval").isLessThanOrEqualTo(100L);
+  }
+
+  /**
+   * A rolling update: b, restarted a moment ago, is alive but not back in the orders yet (the
+   * operator adds it once it sees its Lease). a, told to stop, goes on announcing until its
+   * configuration names b, then resigns, and b takes over at once; nobody is left without.
+   */
+  @Test
+  void aStoppingDirectorHandsOverOnlyOnceASuccessorIsInTheOrder() {
+    List<AnnounceSpec> onlyA = List.of(new AnnounceSpec(VIP1, List.of("a")));
+    Director a = start("a", onlyA);
+    Director b = start("b", onlyA);
+    steps(3_000);
+    assertThat(a.announces()).containsExactly(VIP1);
+    a.announcer.resign(now, 10_000 * MS);
+    steps(1_000);
+    assertThat(a.announcer.handedOver()).as("b is heard, but in no order").isFalse();
+    assertThat(a.announces()).containsExactly(VIP1);
+    List<AnnounceSpec> both = List.of(new AnnounceSpec(VIP1, List.of("a", "b")));
+    for (Director d : List.of(a, b)) {
+      d.announcer.plan(AnnouncePlan.of(new FailoverSpec(d.name, INTERVAL_MS, HOLD_S, PEERS, both)), now);
+    }
+    steps(1_900);
+    assertThat(a.announcer.handedOver()).as("b may not run that configuration yet").isFalse();
+    steps(150);
+    assertThat(a.announcer.handedOver()).isTrue();
+    assertThat(a.announces()).isEmpty();
+    long took = stepUntil(() -> b.announces().contains(VIP1), 1_000);
+    assertThat(took).as("on a's priority 0").isLessThanOrEqualTo(100L);
+  }
+
+  @Test
+  void aStoppingDirectorWithNoSuccessorResignsAtItsBoundOrAtOnceWhenAlone() {
+    List<AnnounceSpec> onlyA = List.of(new AnnounceSpec(VIP1, List.of("a")));
+    Director a = start("a", onlyA);
+    Director b = start("b", onlyA);
+    steps(3_000);
+    a.announcer.resign(now, 2_000 * MS);
+    steps(1_900);
+    assertThat(a.announcer.handedOver()).isFalse();
+    steps(200);
+    assertThat(a.announcer.handedOver()).as("its bound").isTrue();
+    b.running = false;
+    Director alone = start("c", List.of(new AnnounceSpec(VIP2, List.of("c"))));
+    steps(1_000);
+    alone.announcer.resign(now, 10_000 * MS);
+    step();
+    assertThat(alone.announcer.handedOver()).as("no peer heard: nobody to wait for").isTrue();
   }
 
   @Test

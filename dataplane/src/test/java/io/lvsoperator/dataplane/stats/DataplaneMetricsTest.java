@@ -64,7 +64,7 @@ class DataplaneMetricsTest {
     metrics.sync(t);
     engine.tick();
     assertThat(registry.scrape()).contains("lvs_vip_announced{director=\"node-a\",vip=\"198.18.0.100\"} 0.0");
-    for (int i = 0; i < 8; i++) { // past its warm-up, ticking as the engine loop does
+    for (int i = 0; i < 22; i++) { // past its warm-up, ticking as the engine loop does
       clock.addAndGet(50_000_000L);
       engine.tick();
     }
