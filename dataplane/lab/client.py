@@ -281,7 +281,9 @@ def keep():
                 c["due"] = c["sent"] + args.interval
                 c["sent"] = None
     for c in list(fresh):
-        finish_fresh(c, False)
+        # still opening when the run ended: neither answered nor failed
+        sel.unregister(c["sock"])
+        c["sock"].close()
     survived = 0
     for c in held:
         if c["ok"]:

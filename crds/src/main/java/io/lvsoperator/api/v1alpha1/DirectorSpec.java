@@ -51,7 +51,8 @@ public record DirectorSpec(
 
   /** The same configuration announcing {@code v} instead. */
   public DirectorSpec withVips(List<String> v) {
-    return new DirectorSpec(generation, interfaceName, addresses, v, routes, services, connectionTable, shard, failover);
+    return new DirectorSpec(generation, interfaceName, addresses, v, routes, services, connectionTable, shard,
+        failover);
   }
 
   public DirectorSpec withGeneration(long g) {

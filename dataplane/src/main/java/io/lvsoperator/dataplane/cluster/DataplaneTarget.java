@@ -56,10 +56,10 @@ public final class DataplaneTarget implements AgentTarget {
    * dataplane was down another director may have taken its VIPs over, and announcing them from
    * the cache would take them back (issue 11: never a stale owner). A configuration with peers
    * (failover) is applied with every peer ahead of this director in every order: it listens to
-   * its peers for a dead interval, then announces only while no peer at all is heard, until the
-   * API server's configuration replaces the cached one (docs/architecture.md, "Director
-   * liveness"; the orders may have changed while it was down). One without is applied without its VIPs, which
-   * follow with the first configuration from the API server, or, if none came within
+   * its peers (a second), then announces only while no peer at all is heard, until the API
+   * server's configuration replaces the cached one (docs/architecture.md, "Director liveness";
+   * the orders may have changed while it was down). One without is applied without its VIPs,
+   * which follow with the first configuration from the API server, or, if none came within
    * {@code withhold} (the Lease's duration: by then a director that was down would have lost
    * them anyway, and one that could not reach the API server kept them), from the cache.
    */

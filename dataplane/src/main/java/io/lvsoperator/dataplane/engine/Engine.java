@@ -311,7 +311,8 @@ public final class Engine implements FrameHandler {
         : TcpState.NONE;
     // an adopted flow lives as long as a half-open one until it shows it is real (data): a blind
     // flood of ACKs cannot fill the table for long
-    long timeout = adopted ? t.timeouts().tcp(TcpState.SYN_RECV) : tcp ? t.timeouts().tcp(state) : t.timeouts().udp();
+    long timeout = adopted ? t.timeouts().tcp(TcpState.SYN_RECV)
+        : tcp ? t.timeouts().tcp(state) : t.timeouts().udp();
     int c = connections.insert(protocol, src, sport, dst, dport, d, rport, svc.mode().ordinal(), state, timeout,
         natMode, now);
     countEviction();

@@ -131,7 +131,8 @@ public final class KernelGuard implements AutoCloseable {
     set(sb, "nat_replies_any_port", "ipv4_addr . inet_proto", natRepliesAnyPort);
     set(sb, "nat_rips", "ipv4_addr", natRips);
     sb.append("  chain ingress {\n");
-    sb.append("    type filter hook ingress device \"").append(interfaceName).append("\" priority -499; policy accept;\n");
+    sb.append("    type filter hook ingress device \"").append(interfaceName)
+        .append("\" priority -499; policy accept;\n");
     // replies to the node's own addresses (health checks) stay the kernel's
     sb.append("    ip daddr != @node_addresses ip saddr . meta l4proto . th sport @nat_replies counter drop\n");
     sb.append("    ip daddr != @node_addresses ip saddr . meta l4proto @nat_replies_any_port counter drop\n");
