@@ -37,7 +37,7 @@ parser.add_argument("--port", type=int)
 parser.add_argument("--target", action="append", default=[], help="watch: HOST:PORT (repeatable)")
 parser.add_argument("--interval", type=float, default=0.05, help="watch: seconds between rounds")
 parser.add_argument("--count", type=int, default=10)
-parser.add_argument("--rate", type=float, default=10.0, help="keep: new connections per second")
+parser.add_argument("--rate", type=float, default=10.0, help="keep: new connections per second (0: none)")
 parser.add_argument("--timeout", type=float, default=2.0, help="seconds per connection or datagram")
 parser.add_argument("--deadline", type=float, default=30.0, help="seconds for the whole run")
 parser.add_argument("--sport", type=int, default=40000, help="udp: first source port")
@@ -233,7 +233,7 @@ def keep():
         for c in list(fresh):
             if now - c["mono"] > args.timeout:
                 finish_fresh(c, False)
-        while now >= next_open:
+        while args.rate > 0 and now >= next_open:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setblocking(False)
             sock.connect_ex((args.host, args.port))

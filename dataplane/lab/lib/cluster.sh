@@ -132,7 +132,7 @@ gateway_with_vip() {
 nat_gateway_follows_vip() {
   local owner vip_first gateway_first
   # the directors move the VIP at once; the operator's orders follow when it sees the Lease go
-  wait_for 15 "the orders to follow the VIP" gateway_with_vip || true
+  wait_for 25 "the orders to follow the VIP" gateway_with_vip || true
   owner="$(kk get virtualservice web-nat -o 'jsonpath={.status.director}')"
   vip_first="$(first_in_line "$NAT_VIP")"
   gateway_first="$(first_in_line "$NAT_GATEWAY")"

@@ -6,6 +6,8 @@
 # each fault into recoverMs, survivedPercent, failedRequests and maxArpOverlapMs; --json prints
 # them as a JSON array on the last line. --quick: only the kill -9, 50 connections. To look at
 # one case: FAILOVER_MODES="NAT" FAILOVER_ONLY="kill-9" FAILOVER_HELD_OVERRIDE=200.
+# FAILOVER_SCHEDULER=rr (or wrr, lc...) runs every VirtualService on that scheduler instead: held
+# connections then survive through the connection sync alone.
 
 FAILOVER_FAULTS=(kill-9 link-down sigstop restart rolling-restart api-down-kill-9)
 FAILOVER_HELD=200
@@ -127,16 +129,17 @@ failover_main() {
   [ ! -e "$CLUSTER_WORK" ] || die "$CLUSTER_WORK exists: a lab is running or was left behind (remove it with: $0 clean)"
   mkdir -p "$CLUSTER_WORK"
   WORK="$CLUSTER_WORK"
-  section "failover: faults at the director announcing each VIP, $FAILOVER_HELD held connections per VIP"
+  section "failover: faults at the director announcing each VIP, $FAILOVER_HELD held connections per VIP, scheduler ${FAILOVER_SCHEDULER:-mh}"
   cluster_topology
   cluster_route_nat_replies
   cluster_start_control_plane || { FAILED=1; return 1; }
   cluster_start_nodes || { FAILED=1; return 1; }
   kk apply --validate=false -f "$LAB/virtualservices/" >/dev/null
-  # Maglev: every director sends a flow to the same real server, so one taking over adopts it
-  local vs
+  # Maglev: every director sends a flow to the same real server, so one taking over adopts even a
+  # connection too young to have been synced
+  local vs scheduler="${FAILOVER_SCHEDULER:-mh}"
   for vs in web-dr web-nat web-tun; do
-    kk patch virtualservice "$vs" --type merge -p '{"spec":{"scheduler":"mh"}}' >/dev/null
+    kk patch virtualservice "$vs" --type merge -p "{\"spec\":{\"scheduler\":\"$scheduler\"}}" >/dev/null
   done
   wait_for 60 "three Ready VirtualServices" all_ready || { FAILED=1; return 1; }
   wait_for 30 "a first answer" answers || { FAILED=1; return 1; }

@@ -166,7 +166,8 @@ class ChartTest {
         .get("groups")).get(0)).get("rules");
     assertThat(alerts.stream().map(a -> String.valueOf(((Map<?, ?>) a).get("alert"))).toList()).containsExactly(
         "LvsDirectorDown",
-        "LvsVipWithoutReadyDirector", "LvsRealServerUnhealthy", "LvsConnectionTableNearFull", "LvsDropRateHigh");
+        "LvsVipWithoutReadyDirector", "LvsRealServerUnhealthy", "LvsConnectionTableNearFull", "LvsDropRateHigh",
+        "LvsConnectionSyncOverBound");
     var dashboard = objects.stream().filter(o -> o.getKind().equals("ConfigMap")).findFirst().orElseThrow();
     assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
     JsonNode json = new ObjectMapper().readTree(

@@ -75,9 +75,4 @@ public record DirectorSpec(
     return new DirectorSpec(generation, interfaceName, addresses, List.of(), routes, services, connectionTable, shard,
         null);
   }
-
-  /** True when this configuration makes the director announce some address, now or on a failover. */
-  public boolean announcesAnything() {
-    return !vips.isEmpty() || failover != null && !failover.announce().isEmpty();
-  }
 }

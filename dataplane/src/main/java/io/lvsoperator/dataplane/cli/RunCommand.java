@@ -12,6 +12,7 @@ import io.lvsoperator.dataplane.admin.EngineHealth;
 import io.lvsoperator.dataplane.cluster.ClusterAgent;
 import io.lvsoperator.dataplane.cluster.DataplaneTarget;
 import io.lvsoperator.dataplane.cluster.ConfigCache;
+import io.lvsoperator.dataplane.codec.IpvsSync;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.codec.Vrrp;
 import io.lvsoperator.dataplane.control.ConfigApplier;
@@ -167,8 +168,9 @@ public final class RunCommand implements Callable<Integer> {
     KernelGuard guard = new KernelGuard(ifName);
     ConfigApplier applier = new ConfigApplier(iface, tables, ConfigApplier.guardedBy(guard));
     InterfaceWatcher watcher = new InterfaceWatcher(ifName, applier, guard::holds, engine::requestReannounce);
-    // peers' VRRP advertisements reach the packet socket through a NIC's multicast filter
-    MulticastMembership vrrpGroup = new MulticastMembership(ifName, Vrrp.GROUP_MAC);
+    // peers' VRRP advertisements and sync messages reach the packet socket through a NIC's
+    // multicast filter
+    MulticastMembership vrrpGroup = new MulticastMembership(ifName, Vrrp.GROUP_MAC, IpvsSync.GROUP_MAC);
     vrrpGroup.join();
     // after a reopen: announce at once, and look at the interface now rather than within a second
     afterReopen.set(() -> {

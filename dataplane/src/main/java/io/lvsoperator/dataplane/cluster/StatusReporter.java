@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes this director's {@code Director.status}, only when what it says changed (applied
- * generation, conditions, unhealthy real servers) and no more often than the shared
+ * generation, conditions, unhealthy real servers, the addresses it announces) and no more often than the shared
  * configuration allows, so a hundred directors applying a change do not flood the API server.
  * Creates the Director object when it is missing (the operator of the shared contract leaves it
  * to the dataplane). One line per outage, not per failed write.
@@ -104,6 +104,7 @@ final class StatusReporter {
     List<String> conditions = s.getConditions() == null ? List.of() : s.getConditions().stream()
         .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).toList();
     return java.util.Arrays.asList(s.getAppliedGeneration(), conditions, s.getInterfaceName(), s.getMac(),
-        s.getAddress(), s.getServices() == null ? List.of() : s.getServices());
+        s.getAddress(), s.getServices() == null ? List.of() : s.getServices(),
+        s.getAnnounced() == null ? List.of() : s.getAnnounced());
   }
 }

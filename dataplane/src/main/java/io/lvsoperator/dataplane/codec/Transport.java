@@ -53,6 +53,21 @@ public final class Transport {
     return Checksums.fold(sum) == 0xffff;
   }
 
+  /**
+   * Writes a UDP header at {@code l4} before {@code payload} bytes already in place, with its
+   * checksum; the IPv4 header at {@code l3} must hold the addresses already.
+   */
+  public static void writeUdp(byte[] f, int l3, int l4, int sport, int dport, int payload) {
+    int length = UDP_LENGTH + payload;
+    Bytes.put16(f, l4, sport);
+    Bytes.put16(f, l4 + 2, dport);
+    Bytes.put16(f, l4 + 4, length);
+    Bytes.put16(f, l4 + 6, 0);
+    long sum = Checksums.sum(f, l3 + 12, 8) + Ipv4Header.PROTO_UDP + length + Checksums.sum(f, l4, length);
+    int cs = Checksums.finish(sum);
+    Bytes.put16(f, l4 + 6, cs == 0 ? 0xffff : cs);
+  }
+
   /** Patches the checksum for an IP address change (pseudo-header); UDP checksum 0 stays 0. */
   public static void addressChanged(byte[] f, int l4, int protocol, int oldIp, int newIp) {
     int at = l4 + checksumOffset(protocol);

@@ -5,6 +5,7 @@ import io.lvsoperator.dataplane.codec.Bytes;
 import io.lvsoperator.dataplane.codec.Checksums;
 import io.lvsoperator.dataplane.codec.Ethernet;
 import io.lvsoperator.dataplane.codec.Icmp;
+import io.lvsoperator.dataplane.codec.IpvsSync;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.codec.Transport;
@@ -18,6 +19,8 @@ import io.lvsoperator.dataplane.lvs.conn.TcpState;
 import io.lvsoperator.dataplane.lvs.conn.TcpStateMachine;
 import io.lvsoperator.dataplane.lvs.service.Destination;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import io.lvsoperator.dataplane.lvs.sync.SyncReceiver;
+import io.lvsoperator.dataplane.lvs.sync.SyncSender;
 import io.lvsoperator.dataplane.lvs.xmit.DirectRoutingTransmitter;
 import io.lvsoperator.dataplane.lvs.xmit.NatTransmitter;
 import io.lvsoperator.dataplane.lvs.xmit.TunnelTransmitter;
@@ -76,6 +79,8 @@ public final class Engine implements FrameHandler {
   private final TunnelTransmitter tun;
   private final PacketPort port;
   private final Announcer announcer;
+  private final SyncSender sync;
+  private final SyncReceiver syncReceiver;
   private final byte[] advertisement = new byte[MAX_FRAME];
   private final BooleanSupplier linkUp;
 
@@ -104,6 +109,8 @@ public final class Engine implements FrameHandler {
     this.nat = new NatTransmitter(output, counters);
     this.tun = new TunnelTransmitter(output, counters, MAX_FRAME);
     this.announcer = new Announcer(counters);
+    this.sync = new SyncSender(output, counters, MAX_FRAME);
+    this.syncReceiver = new SyncReceiver(counters);
     this.linkUp = port::linkUp;
   }
 
@@ -128,6 +135,15 @@ public final class Engine implements FrameHandler {
     }
     if (type == Ethernet.TYPE_IPV4 && Ethernet.destination(f) == Vrrp.GROUP_MAC) {
       vrrp(f, len, now);
+      return;
+    }
+    if (type == Ethernet.TYPE_IPV4 && Ethernet.destination(f) == IpvsSync.GROUP_MAC) {
+      if (Ethernet.source(f) == mac || !t.announce().elected()) {
+        counters.inc(Counter.IGNORED); // our own, handed back by a capture; or no peers to hear
+      } else {
+        syncReceiver.received(f, Ethernet.HEADER_LENGTH, len - Ethernet.HEADER_LENGTH, t.announce().peerAddresses(),
+            t.services(), connections, now);
+      }
       return;
     }
     if (type != Ethernet.TYPE_IPV4 || Ethernet.destination(f) != mac) {
@@ -256,11 +272,13 @@ public final class Engine implements FrameHandler {
         }
       }
       connections.update(c, next, timeout, now);
+      sync.note(connections, c, t.services(), now);
     } else {
       if (!connections.confirmed(c) && connections.seen(c) >= 2) {
         connections.confirm(c);
       }
       connections.update(c, TcpState.NONE, t.timeouts().udp(), now);
+      sync.note(connections, c, t.services(), now);
     }
     Destination d = connections.destination(c);
     d.stats().packets++;
@@ -390,6 +408,7 @@ public final class Engine implements FrameHandler {
     } else {
       connections.update(c, TcpState.NONE, t.timeouts().udp(), now);
     }
+    sync.note(connections, c, t.services(), now);
     Destination d = connections.destination(c);
     d.stats().packets++;
     d.stats().bytes += total;
@@ -630,6 +649,10 @@ public final class Engine implements FrameHandler {
     for (int i = 0; i < dropped; i++) {
       counters.drop(DropReason.NEIGHBOUR_UNRESOLVED);
     }
+    if (announcer.peerAppeared()) {
+      sync.startDump(connections.capacity());
+    }
+    sync.tick(connections, t.services(), announcer.announced(), now);
     long expiredBefore = connections.expiredCount();
     connections.sweep(now, SWEEP_BUDGET);
     counters.add(Counter.CONNECTIONS_EXPIRED, connections.expiredCount() - expiredBefore);
@@ -674,6 +697,8 @@ public final class Engine implements FrameHandler {
     output.mac(mac);
     arp.mac(mac);
     announcer.plan(t.announce(), now);
+    sync.configure(t.announce().elected() && t.announce().selfRouterId() != 0, t.announce().selfAddress(),
+        t.announce().selfRouterId(), t.iface().mtu(), mac);
     for (VirtualService s : t.serviceList()) {
       for (Destination d : s.destinations()) {
         resolve(d.address(), t.routes(), now);

@@ -4,6 +4,7 @@ import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.api.v1alpha1.AnnounceSpec;
 import io.lvsoperator.api.v1alpha1.FailoverSpec;
 import io.lvsoperator.api.v1alpha1.PeerSpec;
+import io.lvsoperator.dataplane.control.IntSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,21 +30,25 @@ public final class AnnouncePlan {
   private final int[] addresses;
   private final int[][] orders;
   private final List<PeerTable.Peer> peers;
+  private final IntSet peerAddresses;
   private final String[] names = new String[SLOTS];
   private final int selfRouterId;
   private final int selfAddress;
   private final long intervalNanos;
+  private final long deadNanos;
   private final long holdNanos;
 
   private AnnouncePlan(boolean elected, int[] addresses, int[][] orders, List<PeerTable.Peer> peers, String self,
-      int selfRouterId, int selfAddress, long intervalNanos, long holdNanos) {
+      int selfRouterId, int selfAddress, long intervalNanos, long deadNanos, long holdNanos) {
     this.elected = elected;
     this.addresses = addresses;
     this.orders = orders;
     this.peers = List.copyOf(peers);
+    this.peerAddresses = new IntSet(peers.stream().map(PeerTable.Peer::address).toList());
     this.selfRouterId = selfRouterId;
     this.selfAddress = selfAddress;
     this.intervalNanos = intervalNanos;
+    this.deadNanos = deadNanos;
     this.holdNanos = holdNanos;
     names[SELF] = self;
     names[TRUSTED] = "a director not heard on the network";
@@ -57,7 +62,7 @@ public final class AnnouncePlan {
     for (int i = 0; i < orders.length; i++) {
       orders[i] = new int[] {SELF};
     }
-    return new AnnouncePlan(false, addresses, orders, List.of(), "this director", 0, 0, 0, 0);
+    return new AnnouncePlan(false, addresses, orders, List.of(), "this director", 0, 0, 0, 0, 0);
   }
 
   /** The plan of a validated failover configuration. */
@@ -84,7 +89,8 @@ public final class AnnouncePlan {
       orders[i] = a.directors().stream().mapToInt(d -> slots.getOrDefault(d, TRUSTED)).toArray();
     }
     return new AnnouncePlan(true, addresses, orders, peers, f.node(), selfRouterId, selfAddress,
-        TimeUnit.MILLISECONDS.toNanos(f.advertisementIntervalMillis()), TimeUnit.SECONDS.toNanos(f.holdSeconds()));
+        TimeUnit.MILLISECONDS.toNanos(f.advertisementIntervalMillis()),
+        TimeUnit.MILLISECONDS.toNanos(f.deadIntervalMillis()), TimeUnit.SECONDS.toNanos(f.holdSeconds()));
   }
 
   /** False for a fixed plan: every address is announced, no advertisement sent or heard. */
@@ -105,6 +111,11 @@ public final class AnnouncePlan {
     return orders[i];
   }
 
+  /** The peers' addresses: where advertisements and sync messages may come from. */
+  public IntSet peerAddresses() {
+    return peerAddresses;
+  }
+
   /** The peers (never this director itself). */
   public List<PeerTable.Peer> peers() {
     return peers;
@@ -123,9 +134,9 @@ public final class AnnouncePlan {
     return intervalNanos;
   }
 
-  /** Three intervals, as VRRP's. */
+  /** {@link FailoverSpec#deadIntervalMillis}: three intervals, as VRRP's. */
   public long deadNanos() {
-    return 3 * intervalNanos;
+    return deadNanos;
   }
 
   public long holdNanos() {

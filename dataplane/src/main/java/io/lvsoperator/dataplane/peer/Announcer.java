@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * writes this director's advertisements, and after each tick in which a director's priority
  * changed (heard, silent, stopping, its own candidacy) applies {@link Ownership} to every address
  * of the {@link AnnouncePlan}. It tells what it now announces that it did not (for gratuitous
- * ARP); what it stopped announcing it stops answering ARP for at once. Nothing per packet
- * allocates; a decision allocates its new set.
+ * ARP), and what it goes on announcing though a director behind it in that address's order just
+ * became able to claim it (that director may have, unaware of this one: its gratuitous ARP
+ * taught the segment the wrong owner); what it stopped announcing it stops answering ARP for at
+ * once. Nothing per packet allocates; a decision allocates its new set.
  *
  * <p>A director that did not run for a dead interval (its process frozen, a long pause) or lost
  * its link starts its candidacy over: what it knew of its peers is stale, and they have taken
@@ -51,10 +53,13 @@ public final class Announcer {
   private final IntUnaryOperator view = this::priority;
   private final int[] seen = new int[AnnouncePlan.SLOTS];
   private final int[] current = new int[AnnouncePlan.SLOTS];
+  /** The directors that became able to claim (ready or claiming) at this decision. */
+  private final boolean[] rose = new boolean[AnnouncePlan.SLOTS];
   private final int[] selfAddress = new int[1];
   private AnnouncePlan plan;
   private Candidacy active;
   private boolean planChanged;
+  private boolean peerAppeared;
   private boolean resigned;
   private boolean handingOver;
   private long handOverBy;
@@ -169,8 +174,8 @@ public final class Announcer {
   }
 
   /**
-   * Runs the timers at {@code now}; true when the announced addresses changed, {@link #fresh()}
-   * then holding those announced now that were not before.
+   * Runs the timers at {@code now}; true when the announced addresses changed or must be announced
+   * again, {@link #fresh()} then holding those to send gratuitous ARP for.
    *
    * @param link false while the interface is down: nothing is announced, and the candidacy
    *     starts over when it comes back (asked only with failover)
@@ -219,6 +224,10 @@ public final class Announcer {
       return false;
     }
     String why = planChanged ? "a new configuration" : reason();
+    for (int slot = 0; slot < AnnouncePlan.SLOTS; slot++) {
+      rose[slot] = slot != AnnouncePlan.SELF && Candidacy.mayOwn(current[slot]) && !Candidacy.mayOwn(seen[slot]);
+      peerAppeared |= slot != AnnouncePlan.SELF && slot != AnnouncePlan.TRUSTED && current[slot] >= 0 && seen[slot] < 0;
+    }
     planChanged = false;
     System.arraycopy(current, 0, seen, 0, seen.length);
     return decide(why);
@@ -277,14 +286,27 @@ public final class Announcer {
         lost.add(a);
       }
     }
+    List<Integer> reasserted = new ArrayList<>();
+    for (int i = 0; i < plan.size(); i++) {
+      int a = plan.address(i);
+      if (announced.contains(a) && nextSet.contains(a) && anyRose(plan.order(i))) {
+        reasserted.add(a);
+      }
+    }
     announced = nextSet;
     announcedList = next.stream().mapToInt(Integer::intValue).toArray();
-    fresh = gained.stream().mapToInt(Integer::intValue).toArray();
+    List<Integer> told = new ArrayList<>(gained);
+    told.addAll(reasserted);
+    fresh = told.stream().mapToInt(Integer::intValue).toArray();
+    if (!reasserted.isEmpty()) {
+      LOG.info("director {}: {}; it announces {} addresses again, which that director may have claimed: {}", node,
+          why, reasserted.size(), listed(reasserted));
+    }
     if (gained.isEmpty() && lost.isEmpty()) {
-      if (plan.elected() && !why.isEmpty()) {
+      if (plan.elected() && !why.isEmpty() && reasserted.isEmpty()) {
         LOG.info("director {}: {}; it announces the same {} addresses", node, why, announcedList.length);
       }
-      return false;
+      return !reasserted.isEmpty();
     }
     counters.add(Counter.ANNOUNCEMENT_CHANGES, gained.size() + lost.size());
     if (plan.elected()) {
@@ -292,6 +314,15 @@ public final class Announcer {
           gained.size(), listed(gained), lost.size(), listed(lost));
     }
     return true;
+  }
+
+  private boolean anyRose(int[] order) {
+    for (int slot : order) {
+      if (rose[slot]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String listed(List<Integer> addresses) {
@@ -333,9 +364,22 @@ public final class Announcer {
     return announcedList;
   }
 
-  /** After {@link #tick} returned true: the addresses announced now that were not before. */
+  /**
+   * After {@link #tick} returned true: the addresses announced now that were not before, and those
+   * a director behind this one may have claimed.
+   */
   public int[] fresh() {
     return fresh;
+  }
+
+  /**
+   * True once after a tick in which a peer was heard that was not (it started, came back, or
+   * the configuration named it): it lacks the connections this director holds.
+   */
+  public boolean peerAppeared() {
+    boolean p = peerAppeared;
+    peerAppeared = false;
+    return p;
   }
 
   /** This director's own priority at the last tick (what it advertises); -1 before any plan. */

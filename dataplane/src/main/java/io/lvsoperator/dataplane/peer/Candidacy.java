@@ -36,12 +36,6 @@ public final class Candidacy {
    * @param deadIntervalNanos how long a director may stay silent before its peers call it dead
    * @param holdNanos how long after its start a director waits before it takes addresses back
    *     (at least the dead interval)
-   */
-  public Candidacy(long startedNanos, long deadIntervalNanos, long holdNanos) {
-    this(startedNanos, deadIntervalNanos, holdNanos, deadIntervalNanos);
-  }
-
-  /**
    * @param listenNanos how long this first start listens (at least the dead interval): a process
    *     that just started hears its peers late (its first frames wait while the JVM warms up)
    */

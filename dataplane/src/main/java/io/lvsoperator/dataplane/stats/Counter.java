@@ -36,6 +36,14 @@ public enum Counter {
   VRRP_ADVERTISEMENTS_SENT,
   /** Advertisements of a configured peer, accepted. */
   VRRP_ADVERTISEMENTS_RECEIVED,
+  /** IPVS sync messages sent to the other directors, and the connection entries they carried. */
+  SYNC_MESSAGES_SENT,
+  SYNC_ENTRIES_SENT,
+  /** Entries not sent at once: over the sync's bandwidth bound (sent with the flow's next packet). */
+  SYNC_ENTRIES_DROPPED,
+  /** Sync messages of a configured peer, accepted; and the entries installed from them. */
+  SYNC_MESSAGES_RECEIVED,
+  SYNC_ENTRIES_INSTALLED,
   /** Addresses this director started or stopped announcing (its peers' liveness, its own state, the orders). */
   ANNOUNCEMENT_CHANGES,
   /** Frames not meant for the dataplane (the node's own traffic): left to the kernel, no drop. */

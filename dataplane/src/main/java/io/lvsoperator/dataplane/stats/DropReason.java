@@ -24,7 +24,13 @@ public enum DropReason {
   /** A VRRP advertisement from an address or router ID no configured peer has. */
   VRRP_UNKNOWN_SENDER,
   /** A VRRP advertisement with a TTL other than 255: sent from beyond the link. */
-  VRRP_BAD_TTL;
+  VRRP_BAD_TTL,
+  /** A sync message that is no intact IPVS sync message, version 1. */
+  SYNC_MALFORMED,
+  /** A sync message from an address no configured peer has. */
+  SYNC_UNKNOWN_SENDER,
+  /** A synced entry for a service or real server this director does not have (counted per entry). */
+  SYNC_UNKNOWN_SERVICE;
 
   private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

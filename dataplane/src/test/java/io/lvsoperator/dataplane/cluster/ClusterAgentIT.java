@@ -231,6 +231,25 @@ class ClusterAgentIT {
         .isEqualTo(version);
   }
 
+  /** The directors move addresses among themselves: a change only in what it announces is written. */
+  @Test
+  void writesItsStatusWhenOnlyWhatItAnnouncesChanges() throws Exception {
+    AtomicReference<int[]> announced = new AtomicReference<>(new int[0]);
+    agent = agent(client, new DataplaneTarget("node-a", applier, tables, () -> true, announced::get,
+        new ConfigCache(state.resolve("director.json")), s -> s, t -> {}));
+    agent.start();
+    layout.putServices("default/web", List.of(web("198.18.0.11")));
+    publish(true);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status()).isNotNull()
+        .extracting(DirectorStatus::getAppliedGeneration).isEqualTo(1L));
+    assertThat(status().getAnnounced()).isEmpty();
+    announced.set(new int[] {io.lvsoperator.api.net.Ipv4.parse("198.18.0.100")});
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status().getAnnounced())
+        .containsExactly("198.18.0.100"));
+    announced.set(new int[0]);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status().getAnnounced()).isEmpty());
+  }
+
   @Test
   void appliesAGenerationOnlyOnceEveryPartOfItIsThere() throws Exception {
     agent = agent(client, target());

@@ -44,6 +44,10 @@ class AnnouncerTest {
     final byte[] frame = new byte[128];
     boolean running = true;
     boolean linkUp = true;
+    /** Hears nothing (its first frames lost while its JVM warms up, a one-way partition). */
+    boolean deaf;
+    /** Every address it sent gratuitous ARP for, in order. */
+    final List<String> garps = new ArrayList<>();
 
     Director(String name, List<AnnounceSpec> orders) {
       this.name = name;
@@ -77,7 +81,11 @@ class AnnouncerTest {
       if (!d.running) {
         continue;
       }
-      d.announcer.tick(now, () -> d.linkUp);
+      if (d.announcer.tick(now, () -> d.linkUp)) {
+        for (int a : d.announcer.fresh()) {
+          d.garps.add(Ipv4.format(a));
+        }
+      }
       int n = d.announcer.advertisement(d.frame, now, 0x020000000000L + d.name.charAt(0));
       if (n > 0 && d.linkUp) {
         wire.add(java.util.Arrays.copyOf(d.frame, n));
@@ -85,7 +93,7 @@ class AnnouncerTest {
     }
     for (byte[] f : wire) {
       for (Director d : directors.values()) {
-        if (d.running && d.linkUp && Ethernet.source(f) != 0x020000000000L + d.name.charAt(0)) {
+        if (d.running && d.linkUp && !d.deaf && Ethernet.source(f) != 0x020000000000L + d.name.charAt(0)) {
           int l3 = Ethernet.HEADER_LENGTH;
           d.announcer.received(f, l3, l3 + Ipv4Header.MIN_LENGTH, f.length - l3 - Ipv4Header.MIN_LENGTH, now);
         }
@@ -225,6 +233,31 @@ class AnnouncerTest {
     assertThat(took).isBetween(HOLD_S * 1000L, HOLD_S * 1000L + 200);
     assertThat(overlapMs).as("two announcers for at most one advertisement interval").isLessThanOrEqualTo(INTERVAL_MS);
     assertThat(b.announces()).containsExactly(VIP2);
+  }
+
+  /**
+   * b did not hear a while it listened and claimed a's address too (its gratuitous ARP taught the
+   * segment its MAC). It gives the address up as soon as it hears a; a, seeing a director of that
+   * address's order become able to claim it, announces it again (keepalived does the same on a
+   * lower-priority advertisement), so no neighbour keeps sending to the one that gave it up.
+   */
+  @Test
+  void anOwnerAnnouncesItsAddressesAgainWhenADirectorBehindItMayHaveClaimedThem() {
+    Director a = start("a");
+    steps(1_500);
+    assertThat(a.announces()).as("alone: both").containsExactlyInAnyOrder(VIP1, VIP2);
+    a.garps.clear();
+    Director b = start("b");
+    b.deaf = true;
+    stepUntil(() -> b.announces().contains(VIP1), 2_000);
+    // a answers at b's next advertisement
+    stepUntil(() -> a.garps.contains(VIP1), INTERVAL_MS + TICK / MS);
+    b.deaf = false;
+    stepUntil(() -> !b.announces().contains(VIP1), 500);
+    assertThat(owners(VIP1)).isEqualTo(1);
+    a.garps.clear();
+    steps(1_000);
+    assertThat(a.garps).as("nothing changed since: no further announcement").isEmpty();
   }
 
   @Test

@@ -5,7 +5,7 @@ import io.lvsoperator.dataplane.lvs.service.DestinationStats;
 import java.util.Arrays;
 
 /**
- * The connection table: entries in parallel primitive arrays (about 60 bytes each with the hash
+ * The connection table: entries in parallel primitive arrays (about 70 bytes each with the hash
  * chains, so a million fit well under 128 MiB), found in O(1) through two chained hash indexes:
  * "in" by the client's 5-tuple, "out" by the real server's side for NAT replies. Bounded: when
  * full, the entry closest to expiry among a few sampled is evicted. Idle entries expire lazily on
@@ -53,6 +53,9 @@ public final class ConnectionTable {
   private final char[] realPort;
   private final long[] expiresAt;
   private final Destination[] dest;
+  /** The state last sent to the peers (docs/architecture.md, "Connection sync"), -1 never. */
+  private final byte[] syncedState;
+  private final long[] syncedAt;
 
   private final int[] free;
   private int freeTop;
@@ -93,6 +96,8 @@ public final class ConnectionTable {
     realPort = new char[capacity];
     expiresAt = new long[capacity];
     dest = new Destination[capacity];
+    syncedState = new byte[capacity];
+    syncedAt = new long[capacity];
     free = new int[capacity];
     for (int i = 0; i < capacity; i++) {
       free[i] = capacity - 1 - i;
@@ -175,6 +180,7 @@ public final class ConnectionTable {
     expiresAt[i] = now + timeoutNanos;
     flags[i] = 0;
     packets[i] = 1;
+    syncedState[i] = -1;
     int b = hash(protocol, cip, cport, vip, vport) & bucketMask;
     inNext[i] = inHead[b];
     inHead[b] = i;
@@ -332,6 +338,37 @@ public final class ConnectionTable {
 
   public Destination destination(int i) {
     return dest[i];
+  }
+
+  /** True when slot {@code i} holds an entry (a walk over every slot, as the sync's table dump). */
+  public boolean live(int i) {
+    return dest[i] != null;
+  }
+
+  public int protocol(int i) {
+    return proto[i];
+  }
+
+  public int clientIp(int i) {
+    return clientIp[i];
+  }
+
+  public int clientPort(int i) {
+    return clientPort[i];
+  }
+
+  /**
+   * True when the peers have not been told the entry's current state, or were told more than
+   * {@code refreshNanos} ago (their copy would expire while this one is in use).
+   */
+  public boolean syncDue(int i, long refreshNanos, long now) {
+    return syncedState[i] != state[i] || now - syncedAt[i] >= refreshNanos;
+  }
+
+  /** The peers now hold the entry as it is. */
+  public void synced(int i, long now) {
+    syncedState[i] = state[i];
+    syncedAt[i] = now;
   }
 
   public int method(int i) {

@@ -1,0 +1,149 @@
+package io.lvsoperator.dataplane.lvs.sync;
+
+import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.dataplane.codec.Bytes;
+import io.lvsoperator.dataplane.codec.IpvsSync;
+import io.lvsoperator.dataplane.codec.Ipv4Header;
+import io.lvsoperator.dataplane.codec.Transport;
+import io.lvsoperator.dataplane.control.IntSet;
+import io.lvsoperator.dataplane.lvs.conn.ConnectionTable;
+import io.lvsoperator.dataplane.lvs.conn.TcpState;
+import io.lvsoperator.dataplane.lvs.service.Destination;
+import io.lvsoperator.dataplane.lvs.service.ServiceTable;
+import io.lvsoperator.dataplane.lvs.service.VirtualService;
+import io.lvsoperator.dataplane.stats.Counter;
+import io.lvsoperator.dataplane.stats.DropReason;
+import io.lvsoperator.dataplane.stats.EngineCounters;
+
+/**
+ * Installs the connections another director sent (docs/architecture.md, "Connection sync"), so
+ * that what it forwarded goes on through this one after a takeover, in every mode and with every
+ * scheduler. Accepted only from a configured peer's address; an entry for a service or real
+ * server this director does not have (a configuration not yet the same everywhere) is counted
+ * and skipped. An entry this director holds already takes the sender's real server and state:
+ * the sender forwarded that flow. Installed entries count as real (confirmed), as they were where
+ * they came from. Engine thread only; nothing allocated.
+ */
+public final class SyncReceiver {
+  /** The longest timeout an entry is installed with, whatever the message says. */
+  static final long MAX_TIMEOUT_SECONDS = 86_400;
+
+  private final EngineCounters counters;
+
+  public SyncReceiver(EngineCounters counters) {
+    this.counters = counters;
+  }
+
+  /**
+   * An IPv4 packet to the sync group MAC at {@code l3} ({@code len} bytes of frame from there);
+   * {@code peers} holds the addresses of the configured peers.
+   */
+  public void received(byte[] f, int l3, int len, IntSet peers, ServiceTable services, ConnectionTable table,
+      long now) {
+    if (len < Ipv4Header.MIN_LENGTH || Ipv4Header.version(f, l3) != 4) {
+      counters.drop(DropReason.SYNC_MALFORMED);
+      return;
+    }
+    int ihl = Ipv4Header.headerLength(f, l3);
+    int total = Ipv4Header.totalLength(f, l3);
+    if (ihl < Ipv4Header.MIN_LENGTH || total < ihl + Transport.UDP_LENGTH || total > len
+        || !Ipv4Header.checksumValid(f, l3) || Ipv4Header.isFragment(f, l3)) {
+      counters.drop(DropReason.SYNC_MALFORMED);
+      return;
+    }
+    int l4 = l3 + ihl;
+    int udpLength = Bytes.u16(f, l4 + 4);
+    if (udpLength < Transport.UDP_LENGTH || udpLength > total - ihl
+        || !Transport.checksumValid(f, l3, l4, Ipv4Header.PROTO_UDP, udpLength)) {
+      counters.drop(DropReason.SYNC_MALFORMED);
+      return;
+    }
+    if (!peers.contains(Ipv4Header.source(f, l3))) {
+      counters.drop(DropReason.SYNC_UNKNOWN_SENDER);
+      return;
+    }
+    int m = l4 + Transport.UDP_LENGTH;
+    if (IpvsSync.malformed(f, m, udpLength - Transport.UDP_LENGTH) != null) {
+      counters.drop(DropReason.SYNC_MALFORMED);
+      return;
+    }
+    counters.inc(Counter.SYNC_MESSAGES_RECEIVED);
+    int count = IpvsSync.count(f, m);
+    for (int i = 0; i < count; i++) {
+      if (install(f, IpvsSync.entry(m, i), services, table, now)) {
+        counters.inc(Counter.SYNC_ENTRIES_INSTALLED);
+      } else {
+        counters.drop(DropReason.SYNC_UNKNOWN_SERVICE);
+      }
+    }
+  }
+
+  private static boolean install(byte[] f, int e, ServiceTable services, ConnectionTable table, long now) {
+    int protocol = IpvsSync.protocol(f, e);
+    int flags = IpvsSync.flags(f, e);
+    int vip = IpvsSync.virtualAddress(f, e);
+    int vport = IpvsSync.virtualPort(f, e);
+    int rip = IpvsSync.realAddress(f, e);
+    int rport = IpvsSync.realPort(f, e);
+    int cip = IpvsSync.clientAddress(f, e);
+    if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP) {
+      return false;
+    }
+    VirtualService svc = services.lookup(protocol, vip, vport);
+    if (svc == null || svc.protocol() != protocol || svc.mode() != mode(flags & IpvsSync.FWD_MASK)) {
+      return false;
+    }
+    Destination d = svc.destinationFor(rip, rport);
+    if (d == null && rport == vport) {
+      d = svc.destinationFor(rip, 0); // configured without a port: the VIP's
+    }
+    if (d == null && svc.port() == 0) {
+      d = svc.destinationFor(rip, 0);
+    }
+    if (d == null) {
+      return false;
+    }
+    long seconds = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, IpvsSync.timeoutSeconds(f, e) & 0xffffffffL));
+    long timeout = seconds * 1_000_000_000L;
+    int method = svc.mode().ordinal();
+    if ((flags & IpvsSync.FLAG_TEMPLATE) != 0) {
+      int tpl = table.lookupIn(ConnectionTable.TEMPLATE, cip, 0, vip, svc.port(), now);
+      if (tpl != ConnectionTable.NONE && table.destination(tpl) == d) {
+        table.update(tpl, TcpState.NONE, timeout, now);
+      } else {
+        if (tpl != ConnectionTable.NONE) {
+          table.remove(tpl);
+        }
+        tpl = table.insert(ConnectionTable.TEMPLATE, cip, 0, vip, svc.port(), d, d.port(), method, TcpState.NONE,
+            timeout, false, now);
+      }
+      table.synced(tpl, now);
+      return true;
+    }
+    int cport = IpvsSync.clientPort(f, e);
+    TcpState state = protocol == Ipv4Header.PROTO_TCP
+        ? TcpState.of(Math.min(IpvsSync.state(f, e), TcpState.LAST_ACK.ordinal())) : TcpState.NONE;
+    int c = table.lookupIn(protocol, cip, cport, vip, vport, now);
+    if (c != ConnectionTable.NONE && table.destination(c) == d && table.realPort(c) == rport) {
+      table.update(c, state, timeout, now);
+    } else {
+      if (c != ConnectionTable.NONE) {
+        table.remove(c);
+      }
+      c = table.insert(protocol, cip, cport, vip, vport, d, rport, method, state, timeout,
+          svc.mode() == ForwardingMode.NAT, now);
+    }
+    table.confirm(c);
+    table.synced(c, now);
+    return true;
+  }
+
+  private static ForwardingMode mode(int forwarding) {
+    return switch (forwarding) {
+      case IpvsSync.FWD_MASQ -> ForwardingMode.NAT;
+      case IpvsSync.FWD_TUNNEL -> ForwardingMode.TUN;
+      case IpvsSync.FWD_DROUTE -> ForwardingMode.DR;
+      default -> null;
+    };
+  }
+}
