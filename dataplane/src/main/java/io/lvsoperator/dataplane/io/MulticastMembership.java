@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the interface listening to multicast MAC addresses (VRRP's 01:00:5e:00:00:12, the IPVS
  * sync group's 01:00:5e:00:00:51), so that a NIC with a multicast filter hands the groups' frames
- * up to the packet socket, whichever packet I/O reads them. A packet socket of its own, which receives nothing (protocol 0), holds the
- * membership (PACKET_ADD_MEMBERSHIP) while it is open: no IPv4 address is needed on the
- * interface, and the kernel drops its own copy of what arrives (no handler for IP protocol 112, no
- * socket on UDP 8848). A veth passes every frame anyway. Joined again after the interface came back (a new
- * interface forgets its memberships), and left when the socket closes, however the process ends.
+ * up to the packet socket, whichever packet I/O reads them. A packet socket of its own, which
+ * receives nothing (protocol 0), holds the memberships (PACKET_ADD_MEMBERSHIP) while it is open:
+ * no IPv4 address is needed on the interface, and the kernel drops its own copy of what arrives
+ * (no handler for IP protocol 112, no socket on UDP 8848). A veth passes every frame anyway.
+ * Joined again after the interface came back (a new interface forgets its memberships), and left
+ * when the socket closes, however the process ends.
  */
 public final class MulticastMembership implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MulticastMembership.class);

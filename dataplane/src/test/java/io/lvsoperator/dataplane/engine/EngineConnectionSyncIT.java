@@ -72,7 +72,8 @@ class EngineConnectionSyncIT {
       this.mac = mac;
       engine = new Engine(port, tables, 1024, clock::get);
       ConfigCompiler compiler = new ConfigCompiler(new StatsRegistry());
-      tables.set(compiler.compile(DirectorSpecReader.parse(config(node)), new InterfaceInfo("eth0", mac, 1500, List.of())));
+      tables.set(compiler.compile(DirectorSpecReader.parse(config(node)),
+          new InterfaceInfo("eth0", mac, 1500, List.of())));
       compiler.committed();
       engine.tick();
       port.offer(arp(mac, RS1, Arp.OP_REPLY, RS1, "198.18.0.11", mac, address));

@@ -139,9 +139,9 @@ class FailoverNetworkIT {
     assertThat(announced("dir2")).isEmpty();
 
     Path release = ns.workDir().resolve("release-" + mode + "-" + c.scheduler());
-    LabProcess client = ns.spawn("cli", "cli-keep-" + mode + "-" + c.scheduler(), "python3", script("client.py"), "keep", "--host", VIP,
-        "--port", String.valueOf(PORT), "--count", String.valueOf(HELD), "--interval", "0.1", "--rate", String.valueOf(c.rate()),
-        "--timeout", "3", "--until", release.toString(), "--deadline", "40");
+    LabProcess client = ns.spawn("cli", "cli-keep-" + mode + "-" + c.scheduler(), "python3", script("client.py"), "keep",
+        "--host", VIP, "--port", String.valueOf(PORT), "--count", String.valueOf(HELD), "--interval", "0.1",
+        "--rate", String.valueOf(c.rate()), "--timeout", "3", "--until", release.toString(), "--deadline", "40");
     perTest.add(client);
     await().atMost(Duration.ofSeconds(20)).until(() -> client.output().contains("{\"ready\""));
     assertThat(lastJson(client.output()).path("ready").asInt()).as("held connections opened").isEqualTo(HELD);

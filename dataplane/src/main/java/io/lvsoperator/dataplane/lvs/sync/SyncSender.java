@@ -74,7 +74,8 @@ public final class SyncSender {
     this.selfAddress = selfAddress;
     this.syncId = syncId;
     this.mac = mac;
-    this.perMessage = IpvsSync.capacity(Math.min(mtu, frame.length - L3) - Ipv4Header.MIN_LENGTH - Transport.UDP_LENGTH);
+    int ipLength = Math.min(mtu, frame.length - L3);
+    this.perMessage = IpvsSync.capacity(ipLength - Ipv4Header.MIN_LENGTH - Transport.UDP_LENGTH);
     if (pending >= perMessage) {
       pending = 0;
     }
