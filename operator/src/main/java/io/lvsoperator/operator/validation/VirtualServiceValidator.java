@@ -91,8 +91,10 @@ public final class VirtualServiceValidator {
         if (r.port() != null && (r.port() < 1 || r.port() > 65535)) {
           out.add(path + ".port: " + r.port() + " is not within 1-65535");
         }
-        if (r.port() != null && mode != ForwardingMode.NAT) {
-          out.add(path + ".port: " + mode + " forwards to the VIP's port; set a port only with NAT");
+        if (r.port() != null && mode != ForwardingMode.NAT && changesPort(spec, r.port())) {
+          // a real server on the VIP's own port is what keepalived and ipvsadm configurations write
+          out.add(path + ".port: " + mode + " cannot change the port (" + vipPorts(spec) + " -> " + r.port()
+              + "); only NAT can");
         }
         if (r.weight() < 0 || r.weight() > 65535) {
           out.add(path + ".weight: " + r.weight() + " is not within 0-65535");
@@ -124,5 +126,15 @@ public final class VirtualServiceValidator {
     if (why != null) {
       out.add(path + ": " + address + " " + why);
     }
+  }
+
+  /** True when some port of the VirtualService differs from {@code port}. */
+  private static boolean changesPort(VirtualServiceSpec spec, int port) {
+    return spec.getPorts() != null && spec.getPorts().stream().anyMatch(p -> p.port() == null || p.port() != port);
+  }
+
+  private static String vipPorts(VirtualServiceSpec spec) {
+    return spec.getPorts().stream().map(p -> String.valueOf(p.port())).distinct()
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 }

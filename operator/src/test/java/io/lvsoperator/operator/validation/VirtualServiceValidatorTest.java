@@ -25,6 +25,25 @@ class VirtualServiceValidatorTest {
     assertThat(VirtualServiceValidator.validate(valid())).isEmpty();
   }
 
+  /**
+   * A keepalived or ipvsadm configuration names every real server with the VIP's port, also in DR
+   * and TUN: that port is accepted (it changes nothing); another one is refused.
+   */
+  @Test
+  void aDirectRoutingRealServerOnTheVipsOwnPortIsAccepted() {
+    for (ForwardingMode mode : List.of(ForwardingMode.DR, ForwardingMode.TUN)) {
+      VirtualServiceSpec s = valid();
+      s.setMode(mode);
+      s.setRealServers(List.of(new RealServerSpec("198.18.0.11", 80, 1), new RealServerSpec("198.18.0.12", 8080, 1)));
+      assertThat(VirtualServiceValidator.validate(s)).as("%s", mode).containsExactly(
+          "spec.realServers[1].port: " + mode + " cannot change the port (80 -> 8080); only NAT can");
+      s.setPorts(List.of(new PortSpec(80, Protocol.TCP, null), new PortSpec(443, Protocol.TCP, null)));
+      s.setRealServers(List.of(new RealServerSpec("198.18.0.11", 80, 1)));
+      assertThat(VirtualServiceValidator.validate(s)).as("%s, two ports", mode).containsExactly(
+          "spec.realServers[0].port: " + mode + " cannot change the port (80, 443 -> 80); only NAT can");
+    }
+  }
+
   @Test
   void eachProblemNamesItsField() {
     VirtualServiceSpec s = valid();
@@ -36,7 +55,7 @@ class VirtualServiceValidatorTest {
         "spec.ports[0].port: 70000 is not within 0-65535",
         "spec.ports[1].targetPort: DR cannot change the port; only NAT can",
         "spec.realServers[0].address: \"nope\" is not an IPv4 address",
-        "spec.realServers[0].port: DR forwards to the VIP's port; set a port only with NAT",
+        "spec.realServers[0].port: DR cannot change the port (70000, 53 -> 8080); only NAT can",
         "spec.realServers[0].weight: -1 is not within 0-65535");
   }
 
