@@ -3,8 +3,8 @@ package io.lvsoperator.dataplane.codec;
 /**
  * The connection synchronisation message of IPVS's sync daemon, version 1 (the format of Linux
  * 2.6.39 on, {@code ip_vs_sync.c}): UDP to 224.0.0.81 port 8848, an 8-byte header then IPv4
- * connection entries of 36 bytes (no options). Wireshark decodes it as "ipvs syncd"; what it
- * carries is in docs/architecture.md, "Connection sync".
+ * connection entries of 36 bytes (no options). Wireshark's "ipvs syncd" dissector reads the
+ * format; what it carries is in docs/architecture.md, "Connection sync".
  *
  * <pre>
  * header: 0 | sync ID | size (whole message) | entry count | version 1 | reserved (2)

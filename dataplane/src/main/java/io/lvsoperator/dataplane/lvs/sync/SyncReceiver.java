@@ -90,15 +90,12 @@ public final class SyncReceiver {
       return false;
     }
     VirtualService svc = services.lookup(protocol, vip, vport);
-    if (svc == null || svc.protocol() != protocol || svc.mode() != mode(flags & IpvsSync.FWD_MASK)) {
+    if (svc == null || svc.mode() != mode(flags & IpvsSync.FWD_MASK)) {
       return false;
     }
     Destination d = svc.destinationFor(rip, rport);
-    if (d == null && rport == vport) {
+    if (d == null && (rport == vport || svc.port() == 0)) {
       d = svc.destinationFor(rip, 0); // configured without a port: the VIP's
-    }
-    if (d == null && svc.port() == 0) {
-      d = svc.destinationFor(rip, 0);
     }
     if (d == null) {
       return false;
