@@ -11,6 +11,8 @@ hold:   --count connections opened at once; one line on each (answers printed as
         sends a second line on each.                 -> {"first": [...], "second": [...]}
 big:    --count downloads of --size bytes, each on a new connection ("big N").
                                                      -> {"rs1": n1, "rs2": n2, "errors": e, "bytes": b}
+upload: --count uploads of --size bytes, each on a new connection ("put N" and the bytes).
+                                                     -> {"rs1": n1, "rs2": n2, "errors": e, "bytes": b}
 udpbig: --count datagrams of --size bytes ("big" padded), each answered by one of that size.
                                                      -> {"rs1": n1, "rs2": n2, "errors": e, "bytes": b}
 keep:   --count long-lived connections, each asking every --interval seconds and checking the
@@ -31,7 +33,7 @@ import socket
 import time
 
 parser = argparse.ArgumentParser()
-parser.add_argument("mode", choices=["spread", "udp", "hold", "big", "udpbig", "keep", "watch"])
+parser.add_argument("mode", choices=["spread", "udp", "hold", "big", "upload", "udpbig", "keep", "watch"])
 parser.add_argument("--host", help="address to connect to (the VIP)")
 parser.add_argument("--port", type=int)
 parser.add_argument("--target", action="append", default=[], help="watch: HOST:PORT (repeatable)")
@@ -42,7 +44,8 @@ parser.add_argument("--timeout", type=float, default=2.0, help="seconds per conn
 parser.add_argument("--deadline", type=float, default=30.0, help="seconds for the whole run")
 parser.add_argument("--sport", type=int, default=40000, help="udp: first source port")
 parser.add_argument("--until", help="hold: the file whose existence starts the second round")
-parser.add_argument("--size", type=int, default=100000, help="big, udpbig: bytes per download or datagram")
+parser.add_argument("--size", type=int, default=100000,
+                    help="big, upload, udpbig: bytes per download, upload or datagram")
 args = parser.parse_args()
 end = time.monotonic() + args.deadline
 
@@ -150,6 +153,37 @@ def big():
         except OSError:
             seen["errors"] += 1
     return seen
+
+
+def upload():
+    seen = tally()
+    seen["bytes"] = 0
+    payload = b"x" * args.size
+    for _ in range(args.count):
+        try:
+            with socket.create_connection((args.host, args.port), timeout=remaining()) as conn:
+                conn.settimeout(remaining())
+                conn.sendall(b"put %d\n" % args.size + payload)
+                name = ask_answer(conn)
+            if name:
+                seen[name] = seen.get(name, 0) + 1
+                seen["bytes"] += args.size
+            else:
+                seen["errors"] += 1
+        except OSError:
+            seen["errors"] += 1
+    return seen
+
+
+def ask_answer(conn):
+    data = b""
+    while not data.endswith(b"\n"):
+        conn.settimeout(remaining())
+        chunk = conn.recv(256)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode(errors="replace").strip()
 
 
 def udpbig():
@@ -310,6 +344,6 @@ def watch():
     return {"rounds": rounds}
 
 
-result = {"spread": spread, "udp": udp, "hold": hold, "big": big, "udpbig": udpbig, "keep": keep,
+result = {"spread": spread, "udp": udp, "hold": hold, "big": big, "upload": upload, "udpbig": udpbig, "keep": keep,
           "watch": watch}[args.mode]()
 print(json.dumps(result), flush=True)

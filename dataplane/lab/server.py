@@ -3,7 +3,8 @@
 
 TCP: a line protocol on --tcp-port (all addresses): every line received is answered with this
 server's name ("rs1\\n"); the connection stays open until the client closes it. The line
-"big N" is answered with N bytes of "x" before the name (a download, for path MTU tests).
+"big N" is answered with N bytes of "x" before the name (a download, for path MTU tests); "put N"
+is followed by N bytes the server reads before it answers (an upload).
 UDP: every datagram to --udp-port on each --udp-bind address is answered with the name; one that
 starts with "big" is answered with a datagram of its own size (the name, padded with "x"), so a
 datagram larger than the MTU is fragmented both ways.
@@ -44,9 +45,14 @@ def serve_connection(conn, peer):
         local = conn.getsockname()
         say("tcp-accept %s:%d -> %s:%d" % (peer[0], peer[1], local[0], local[1]))
         try:
-            for line in conn.makefile("rb"):
+            stream = conn.makefile("rb")
+            for line in stream:
                 if line.startswith(b"big "):
                     conn.sendall(b"x" * int(line.split()[1]))
+                elif line.startswith(b"put "):
+                    size = int(line.split()[1])
+                    if len(stream.read(size)) < size:
+                        break
                 conn.sendall(answer)
         except OSError:
             pass

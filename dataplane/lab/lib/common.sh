@@ -68,13 +68,11 @@ ns_add() {
 }
 nsx() { local n="$1"; shift; ip netns exec "$PREFIX-$n" "$@"; }
 
-# link A IF_A B IF_B: a veth pair between two of the lab's namespaces
+# link A IF_A B IF_B: a veth pair between two of the lab's namespaces, its offloads at their
+# defaults as on hosts (checksum offload, TSO): the directors' packet sockets take such frames
 link() {
   ip -n "$PREFIX-$1" link add "$2" type veth peer name "$4" netns "$PREFIX-$3"
-  no_offload "$1" "$2"; no_offload "$3" "$4"
 }
-# a captured frame of a veth with tx checksum offload carries a partial checksum (README)
-no_offload() { nsx "$1" ethtool -K "$2" tx off rx off >/dev/null 2>&1 || true; }
 # bridge_port SW BRIDGE HOST IF: HOST's interface IF plugged into BRIDGE of namespace SW as p-HOST
 bridge_port() {
   link "$1" "p-$3" "$3" "$4"

@@ -102,6 +102,8 @@ class ChartTest {
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_RAW", "NET_ADMIN");
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0", "--io=afpacket", "--lease-seconds=30");
+    assertThat(one(render(Map.of()), DaemonSet.class, "lvs-dataplane").getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getArgs()).as("the fastest packet I/O the node offers, by default").contains("--io=auto");
     assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
         .as("the operator writes no per-node configuration for this version")
         .containsEntry("lvsoperator.io/contract", "shared-config");

@@ -80,7 +80,8 @@ public final class RealServerCommand implements Callable<Integer> {
         + "    type filter hook ingress device \"" + interfaceName + "\" priority -500; policy accept;\n"
         + "    ip protocol 4 drop\n  }\n}\n");
     // a batched packet socket that the kernel hands IP-in-IP frames only
-    PacketPort port = AfPacketPort.open(interfaceName, ClassicBpf.ipv4Protocol(Ipv4Header.PROTO_IPIP));
+    // with offloads: a GRO-merged tunnelled packet is finished and handed to the TUN device whole
+    PacketPort port = AfPacketPort.open(interfaceName, ClassicBpf.ipv4Protocol(Ipv4Header.PROTO_IPIP), true);
     TunnelUnwrapper unwrapper = new TunnelUnwrapper(new IntSet(vips.stream().map(Ipv4::parse).toList()), tun);
     Thread worker = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {

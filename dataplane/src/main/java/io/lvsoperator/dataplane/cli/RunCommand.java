@@ -16,6 +16,7 @@ import io.lvsoperator.dataplane.codec.IpvsSync;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.codec.Vrrp;
 import io.lvsoperator.dataplane.control.ConfigApplier;
+import io.lvsoperator.dataplane.control.SocketFilter;
 import io.lvsoperator.dataplane.control.ConfigFileWatcher;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.InterfaceWatcher;
@@ -109,15 +110,18 @@ public final class RunCommand implements Callable<Integer> {
 
   /** How frames reach the engine. */
   enum Io {
-    /** pcap4j (libpcap): the portable default. */
+    /** afpacket where the kernel offers it, else pcap; chosen at start and logged. */
+    auto,
+    /** pcap4j (libpcap): the portable fallback; it cannot tell offloaded frames, so offloads must be off. */
     pcap,
-    /** A Linux AF_PACKET socket read and written in batches of 64 (recvmmsg/sendmmsg). */
+    /** A Linux AF_PACKET socket read and written in batches of 64, with offloads (PACKET_VNET_HDR). */
     afpacket
   }
 
-  @Option(names = "--io", defaultValue = "pcap", paramLabel = "pcap|afpacket",
-      description = "Packet I/O: pcap (libpcap through pcap4j, default) or afpacket (batched Linux packet socket,"
-          + " faster; see docs/benchmarks.md).")
+  @Option(names = "--io", defaultValue = "auto", paramLabel = "auto|afpacket|pcap",
+      description = "Packet I/O: auto (default: afpacket where the kernel offers it, else pcap), afpacket (batched"
+          + " Linux packet socket with offloads, the fast path) or pcap (libpcap through pcap4j, the portable"
+          + " fallback: the interface's checksum offload, TSO and GRO must be off). See docs/benchmarks.md.")
   Io io;
 
   @Override
@@ -161,12 +165,15 @@ public final class RunCommand implements Callable<Integer> {
       return t;
     });
     AtomicReference<Runnable> afterReopen = new AtomicReference<>(() -> {});
+    io = chosenIo(ifName);
     ReopeningPort port = new ReopeningPort(ifName, openPort(ifName), () -> openPort(ifName),
         () -> afterReopen.get().run());
-    LOG.info("director {}: packet I/O {}", ifName, io);
     Engine engine = new Engine(port, tables, capacity, System::nanoTime);
     KernelGuard guard = new KernelGuard(ifName);
-    ConfigApplier applier = new ConfigApplier(iface, tables, ConfigApplier.guardedBy(guard));
+    // the socket passes only what the configuration needs (README, "Only its own frames")
+    SocketFilter socketFilter = new SocketFilter(port, ifName);
+    ConfigApplier applier = new ConfigApplier(iface, tables,
+        ConfigApplier.guardedBy(guard).andThen(socketFilter::prepare), socketFilter::inForce);
     InterfaceWatcher watcher = new InterfaceWatcher(ifName, applier, guard::holds, engine::requestReannounce);
     // peers' VRRP advertisements and sync messages reach the packet socket through a NIC's
     // multicast filter
@@ -184,6 +191,7 @@ public final class RunCommand implements Callable<Integer> {
     metrics.bindHealthChecks(health);
     EngineLoop loop = new EngineLoop(engine, port, ifName);
     metrics.bindFaults(port, loop, watcher);
+    metrics.bindSocketFilter(socketFilter);
     EngineHealth engineHealth = new EngineHealth(loop, port, watcher, tables::get, () -> engine.snapshot().priority());
     AdminServer adminServer = new AdminServer(adminAddress, tables::get, engine, registry, engineHealth);
     Consumer<ForwardingTable> onApplied = t -> {
@@ -242,6 +250,23 @@ public final class RunCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The packet I/O to use: as asked, or for auto the fastest the kernel offers; logged with why. */
+  private Io chosenIo(String ifName) {
+    if (io != Io.auto) {
+      LOG.info("director {}: packet I/O {} (--io {})", ifName, io, io);
+      return io;
+    }
+    String refused = AfPacketPort.unavailable();
+    if (refused == null) {
+      LOG.info("director {}: packet I/O afpacket (auto: the kernel offers batched packet sockets with offloads)",
+          ifName);
+      return Io.afpacket;
+    }
+    LOG.warn("director {}: packet I/O pcap (auto: afpacket unavailable: {}); the interface's checksum offload, TSO"
+        + " and GRO must be off", ifName, refused);
+    return Io.pcap;
   }
 
   private PacketPort openPort(String ifName) throws PortException {

@@ -22,6 +22,7 @@ public final class ConfigApplier {
   private final AtomicReference<ForwardingTable> tables;
   private final ConfigCompiler compiler = new ConfigCompiler(new StatsRegistry());
   private final Consumer<ForwardingTable> kernel;
+  private final Consumer<ForwardingTable> inForce;
   private long failures;
   private String lastRejection;
 
@@ -30,9 +31,16 @@ public final class ConfigApplier {
    *     throws {@link UncheckedIOException} when it cannot
    */
   public ConfigApplier(InterfaceInfo iface, AtomicReference<ForwardingTable> tables, Consumer<ForwardingTable> kernel) {
+    this(iface, tables, kernel, t -> {});
+  }
+
+  /** @param inForce told of each table once it is live (the {@link SocketFilter} narrows to it) */
+  public ConfigApplier(InterfaceInfo iface, AtomicReference<ForwardingTable> tables, Consumer<ForwardingTable> kernel,
+      Consumer<ForwardingTable> inForce) {
     this.iface = iface;
     this.tables = tables;
     this.kernel = kernel;
+    this.inForce = inForce;
   }
 
   /** Applies {@code spec}; returns false (and logs why) when it was rejected. */
@@ -52,6 +60,7 @@ public final class ConfigApplier {
       ForwardingTable next = compiler.compile(spec, iface, current);
       kernel.accept(next);
       tables.set(next);
+      inForce.accept(next);
       compiler.committed();
       lastRejection = null;
       LOG.info("director {} applied generation {}: {} services, {} VIPs", iface.name(), spec.generation(),
@@ -85,6 +94,7 @@ public final class ConfigApplier {
       ForwardingTable next = compiler.compile(current.spec(), now, current);
       kernel.accept(next);
       tables.set(next);
+      inForce.accept(next);
       compiler.committed();
       // only now: a change that failed is seen again by the watcher and retried
       iface = now;

@@ -45,4 +45,25 @@ public final class IntSet {
     }
     return false;
   }
+
+  /** The members, in no particular order (a new array). */
+  public int[] values() {
+    int n = hasZero ? 1 : 0;
+    for (int v : slots) {
+      if (v != 0) {
+        n++;
+      }
+    }
+    int[] out = new int[n];
+    int i = 0;
+    if (hasZero) {
+      out[i++] = 0;
+    }
+    for (int v : slots) {
+      if (v != 0) {
+        out[i++] = v;
+      }
+    }
+    return out;
+  }
 }

@@ -12,6 +12,8 @@ import io.lvsoperator.dataplane.codec.Transport;
 import io.lvsoperator.dataplane.codec.Vrrp;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.io.FrameHandler;
+import io.lvsoperator.dataplane.io.Offload;
+import io.lvsoperator.dataplane.io.OffloadedFrames;
 import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.lvs.conn.ConnectionTable;
 import io.lvsoperator.dataplane.lvs.conn.FragmentTable;
@@ -85,6 +87,8 @@ public final class Engine implements FrameHandler {
   private final BooleanSupplier linkUp;
 
   private ForwardingTable seen;
+  /** The offload of the frame being handled (the engine runs on one thread). */
+  private Offload rx = Offload.NONE;
   private long mac;
   private int[] garpVips = new int[0];
   private long garpRepeatAt;
@@ -116,7 +120,17 @@ public final class Engine implements FrameHandler {
 
   @Override
   public void onFrame(byte[] f, int len) {
+    onFrame(f, len, Offload.NONE);
+  }
+
+  /** A frame with its offload ({@link OffloadedFrames#settle settled} by the port): handed on as it came. */
+  @Override
+  public void onFrame(byte[] f, int len, Offload offload) {
+    rx = offload;
     counters.inc(Counter.RX_FRAMES);
+    if (offload.gso()) {
+      counters.inc(Counter.GSO_FRAMES);
+    }
     counters.add(Counter.RX_BYTES, len);
     ForwardingTable t = tables.get();
     if (t == null) {
@@ -247,7 +261,7 @@ public final class Engine implements FrameHandler {
     if (c == ConnectionTable.NONE) {
       // verified once per connection, not per packet: catches offloaded (partial) checksums early;
       // a first fragment holds only part of what its checksum covers
-      if (fragment == 0 && !Transport.checksumValid(f, l3, l4, protocol, total - ihl)) {
+      if (fragment == 0 && !rx.checksumTrusted() && !Transport.checksumValid(f, l3, l4, protocol, total - ihl)) {
         counters.drop(DropReason.BAD_L4_CHECKSUM);
         return;
       }
@@ -291,11 +305,11 @@ public final class Engine implements FrameHandler {
           FRAGMENT_TTL_NANOS, now);
     }
     if (method == ForwardingMode.DR.ordinal()) {
-      dr.transmit(f, frameLength, d.address(), routes, now);
+      dr.transmit(f, frameLength, d.address(), routes, now, rx);
     } else if (method == ForwardingMode.NAT.ordinal()) {
-      nat.inbound(f, frameLength, l3, l4, protocol, d.address(), connections.realPort(c), routes, now);
+      nat.inbound(f, frameLength, l3, l4, protocol, d.address(), connections.realPort(c), routes, now, rx);
     } else {
-      tun.transmit(f, l3, d.address(), t.iface().mtu(), routes, now);
+      tun.transmit(f, l3, d.address(), t.iface().mtu(), routes, now, rx);
     }
   }
 
@@ -417,7 +431,7 @@ public final class Engine implements FrameHandler {
           ForwardingMode.NAT.ordinal(), FRAGMENT_TTL_NANOS, now);
     }
     nat.outbound(f, frameLength, l3, l4, protocol, connections.virtualIp(c), connections.virtualPort(c), t.routes(),
-        now);
+        now, rx);
   }
 
   /**
@@ -433,7 +447,7 @@ public final class Engine implements FrameHandler {
       return ConnectionTable.NONE; // a reset, or a real server opening a connection of its own
     }
     VirtualService svc = t.natOrigins().find(protocol, rip, rport, client, cport);
-    if (svc == null || (Ipv4Header.flagsAndOffset(f, l3) & Ipv4Header.FLAG_MF) == 0
+    if (svc == null || (Ipv4Header.flagsAndOffset(f, l3) & Ipv4Header.FLAG_MF) == 0 && !rx.checksumTrusted()
         && !Transport.checksumValid(f, l3, l4, protocol, l4Length)) {
       return ConnectionTable.NONE;
     }
@@ -469,11 +483,11 @@ public final class Engine implements FrameHandler {
     if (direction == FragmentTable.OUTBOUND) {
       nat.outboundFragment(f, frameLength, l3, to, routes, now);
     } else if (method == ForwardingMode.DR.ordinal()) {
-      dr.transmit(f, frameLength, to, routes, now);
+      dr.transmit(f, frameLength, to, routes, now, rx);
     } else if (method == ForwardingMode.NAT.ordinal()) {
       nat.inboundFragment(f, frameLength, l3, to, routes, now);
     } else {
-      tun.transmit(f, l3, to, t.iface().mtu(), routes, now);
+      tun.transmit(f, l3, to, t.iface().mtu(), routes, now, rx);
     }
   }
 
@@ -516,12 +530,12 @@ public final class Engine implements FrameHandler {
     RouteTable routes = t.routes();
     counters.inc(Counter.ICMP_ERRORS_FORWARDED);
     if (method == ForwardingMode.DR.ordinal()) {
-      dr.transmit(f, frameLength, d.address(), routes, now);
+      dr.transmit(f, frameLength, d.address(), routes, now, rx);
     } else if (method == ForwardingMode.NAT.ordinal()) {
       nat.inboundIcmpError(f, frameLength, l3, o, e, el4, total - ihl, d.address(), connections.realPort(c), routes,
           now);
     } else {
-      tun.transmit(f, l3, d.address(), t.iface().mtu(), routes, now);
+      tun.transmit(f, l3, d.address(), t.iface().mtu(), routes, now, rx);
     }
   }
 

@@ -17,12 +17,17 @@ import org.slf4j.LoggerFactory;
  * allocated for every frame, and the system call for every frame sent. Inbound frames only
  * (PACKET_IGNORE_OUTGOING), as with pcap's direction IN. Frames are copied once each way between
  * the native batch buffers and one reused array, which is what the engine works on.
+ *
+ * <p>With offloads (PACKET_VNET_HDR, the default), every frame comes and goes with its virtio-net
+ * header: partial checksums and GSO/GRO super-frames of senders and NICs with offloads on are
+ * received for what they are and sent on as such, for the kernel or the NIC to finish
+ * (docs/architecture.md, "Offloads").
  */
 public final class AfPacketPort implements PacketPort {
   private static final Logger LOG = LoggerFactory.getLogger(AfPacketPort.class);
   static final int BATCH = 64;
   /** Largest frame: 64 KiB covers any MTU and frames the kernel aggregated (GRO). */
-  static final int SLOT = 65_536;
+  static final int SLOT = 65_536 + 16;
   private static final int READ_TIMEOUT_MICROS = 10_000;
   private static final int SOCKET_BUFFER_BYTES = 16 << 20;
 
@@ -31,6 +36,8 @@ public final class AfPacketPort implements PacketPort {
   private final Rings rx = new Rings();
   private final Rings tx = new Rings();
   private final byte[] frame = new byte[SLOT];
+  private final boolean offloads;
+  private final Offload received = new Offload();
   private final Memory stats = new Memory(8);
   private final Memory statsLength = new Memory(4);
   private int pending;
@@ -46,6 +53,7 @@ public final class AfPacketPort implements PacketPort {
     final Memory iovecs = new Memory((long) BATCH * IOVEC_SIZE);
     final Memory buffer = new Memory((long) BATCH * SLOT);
     final ByteBuffer bytes = buffer.getByteBuffer(0, (long) BATCH * SLOT);
+    final ByteBuffer nativeBytes = buffer.getByteBuffer(0, (long) BATCH * SLOT).order(ByteOrder.nativeOrder());
     // views for the per-frame fields, read and written from Java without a native call each
     final ByteBuffer headerFields =
         headers.getByteBuffer(0, (long) BATCH * MMSGHDR_SIZE).order(ByteOrder.nativeOrder());
@@ -64,17 +72,23 @@ public final class AfPacketPort implements PacketPort {
     }
   }
 
-  private AfPacketPort(int fd, String interfaceName) {
+  private AfPacketPort(int fd, String interfaceName, boolean offloads) {
     this.fd = fd;
     this.interfaceName = interfaceName;
+    this.offloads = offloads;
   }
 
+  /** With offloads where the kernel offers them. */
   public static AfPacketPort open(String interfaceName) throws PortException {
-    return open(interfaceName, null);
+    return open(interfaceName, null, true);
   }
 
-  /** @param filter when given, the kernel hands the socket only the frames it accepts */
-  public static AfPacketPort open(String interfaceName, ClassicBpf filter) throws PortException {
+  /**
+   * @param filter when given, the kernel hands the socket only the frames it accepts
+   * @param offloads whether to ask for the virtio-net header (else frames with partial checksums or
+   *     super-frames cannot be told apart, and the interfaces' offloads must be off)
+   */
+  public static AfPacketPort open(String interfaceName, ClassicBpf filter, boolean offloads) throws PortException {
     int fd;
     try {
       // protocol 0: nothing is queued until bind names the interface and the protocol
@@ -90,12 +104,13 @@ public final class AfPacketPort implements PacketPort {
       }
       if (filter != null) {
         // before bind, so that no frame the filter would refuse is queued in between
-        Memory instructions = filter.instructions();
-        Memory program = new Memory(16); // struct sock_fprog {u16 len; struct sock_filter *filter}
-        program.clear();
-        program.setShort(0, (short) filter.length());
-        program.setPointer(8, instructions);
-        setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, program, 16);
+        attach(fd, filter);
+      }
+      // before bind (no frame queued without its header) and before any ring
+      boolean vnet = offloads && trySetInt(fd, SOL_PACKET, PACKET_VNET_HDR, 1);
+      if (offloads && !vnet) {
+        LOG.warn("packet socket on {}: the kernel refuses PACKET_VNET_HDR; the interface's checksum offload and"
+            + " TSO/GRO must be off", interfaceName);
       }
       Memory address = new Memory(SOCKADDR_LL_SIZE);
       address.clear();
@@ -104,8 +119,12 @@ public final class AfPacketPort implements PacketPort {
       address.setInt(4, index);
       bind(fd, address, SOCKADDR_LL_SIZE);
       setInt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
-      // no qdisc on the way out: the engine already paces itself, and veth has none anyway
-      trySetInt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1);
+      if (!vnet) {
+        // no qdisc on the way out: the engine already paces itself, and veth has none anyway. Not
+        // with super-frames: bypassing the qdisc also bypasses software segmentation, and a
+        // device without TSO would drop them silently
+        trySetInt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1);
+      }
       if (!trySetInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER_BYTES)) {
         trySetInt(fd, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER_BYTES);
       }
@@ -117,7 +136,8 @@ public final class AfPacketPort implements PacketPort {
       timeout.setLong(0, 0);
       timeout.setLong(8, READ_TIMEOUT_MICROS);
       setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16);
-      return new AfPacketPort(fd, interfaceName);
+      LOG.info("packet socket on {} open, offloads {}", interfaceName, vnet ? "on (PACKET_VNET_HDR)" : "off");
+      return new AfPacketPort(fd, interfaceName, vnet);
     } catch (LastErrorException e) {
       LinuxPacketSockets.close(fd);
       throw new PortException("cannot set up the packet socket on " + interfaceName + " (errno " + e.getErrorCode()
@@ -125,6 +145,53 @@ public final class AfPacketPort implements PacketPort {
     } catch (PortException e) {
       LinuxPacketSockets.close(fd);
       throw e;
+    }
+  }
+
+  /**
+   * Null when this kernel offers what the port needs (a packet socket with the virtio-net header,
+   * batched calls), else why not: for {@code --io auto}.
+   */
+  public static String unavailable() {
+    try {
+      int fd = socket(AF_PACKET, SOCK_RAW, 0);
+      try {
+        setInt(fd, SOL_PACKET, PACKET_VNET_HDR, 1);
+        // the batched calls exist in this libc (binding failed otherwise, an Error below)
+        return null;
+      } finally {
+        LinuxPacketSockets.close(fd);
+      }
+    } catch (LastErrorException e) {
+      return "a packet socket with PACKET_VNET_HDR is refused (errno " + e.getErrorCode() + ")";
+    } catch (LinkageError e) {
+      return "no Linux libc with packet sockets (" + e.getMessage() + ")";
+    }
+  }
+
+  private static void attach(int fd, ClassicBpf filter) {
+    Memory instructions = filter.instructions();
+    Memory program = new Memory(16); // struct sock_fprog {u16 len; struct sock_filter *filter}
+    program.clear();
+    program.setShort(0, (short) filter.length());
+    program.setPointer(8, instructions);
+    setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, program, 16);
+  }
+
+  /** The kernel swaps the socket's filter in one step: no frame sees neither or half of one. */
+  @Override
+  public boolean filter(ClassicBpf program) {
+    try {
+      if (program == null) {
+        trySetInt(fd, SOL_SOCKET, SO_DETACH_FILTER, 0);
+      } else {
+        attach(fd, program);
+      }
+      return true;
+    } catch (LastErrorException e) {
+      LOG.warn("packet socket on {}: filter of {} instructions refused (errno {})", interfaceName, program.length(),
+          e.getErrorCode());
+      return false;
     }
   }
 
@@ -161,24 +228,57 @@ public final class AfPacketPort implements PacketPort {
         truncated = truncated + 1;
         continue;
       }
-      rx.bytes.get(i * SLOT, frame, 0, length);
-      handler.onFrame(frame, length);
+      if (!offloads) {
+        rx.bytes.get(i * SLOT, frame, 0, length);
+        handler.onFrame(frame, length);
+        continue;
+      }
+      if (length < VirtioNetHeader.LENGTH) {
+        truncated = truncated + 1;
+        continue;
+      }
+      VirtioNetHeader.read(rx.nativeBytes, i * SLOT, received);
+      length -= VirtioNetHeader.LENGTH;
+      rx.bytes.get(i * SLOT + VirtioNetHeader.LENGTH, frame, 0, length);
+      OffloadedFrames.settle(frame, length, received);
+      handler.onFrame(frame, length, received);
     }
     return Math.max(n, 0);
   }
 
   @Override
   public boolean send(byte[] frame, int length) {
-    if (length > SLOT) {
+    return enqueue(frame, length, Offload.NONE);
+  }
+
+  @Override
+  public boolean send(byte[] frame, int length, Offload offload) {
+    if (!offloads) {
+      return OffloadedFrames.resolve(frame, length, offload) && enqueue(frame, length, Offload.NONE);
+    }
+    return enqueue(frame, length, offload);
+  }
+
+  private boolean enqueue(byte[] frame, int length, Offload offload) {
+    int header = offloads ? VirtioNetHeader.LENGTH : 0;
+    if (length + header > SLOT) {
       return false;
     }
     if (pending == BATCH) {
       flush();
     }
-    tx.bytes.put(pending * SLOT, frame, 0, length);
-    tx.iovecFields.putLong(pending * IOVEC_SIZE + 8, length);
+    if (offloads) {
+      VirtioNetHeader.write(tx.nativeBytes, pending * SLOT, offload, frame);
+    }
+    tx.bytes.put(pending * SLOT + header, frame, 0, length);
+    tx.iovecFields.putLong(pending * IOVEC_SIZE + 8, length + header);
     pending++;
     return true;
+  }
+
+  /** Whether frames come and go with their virtio-net header. */
+  public boolean offloads() {
+    return offloads;
   }
 
   @Override

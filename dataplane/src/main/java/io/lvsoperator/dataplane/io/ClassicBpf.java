@@ -1,20 +1,30 @@
 package io.lvsoperator.dataplane.io;
 
 import com.sun.jna.Memory;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A classic BPF program for SO_ATTACH_FILTER, so that the kernel copies only the frames we want to
  * a packet socket. Built from instructions here rather than compiled by libpcap: the programs we
- * need are a few instructions long.
+ * need are a few kinds of instruction, and membership in a list of addresses is a chain of
+ * comparisons ({@link Builder#anyOf}).
  */
 public final class ClassicBpf {
   // opcodes (linux/filter.h)
-  private static final int LD_H_ABS = 0x28;
-  private static final int LD_B_ABS = 0x30;
-  private static final int JEQ_K = 0x15;
-  private static final int RET_K = 0x06;
-  private static final int ACCEPT = 0x40000;
+  static final int LD_W_ABS = 0x20;
+  static final int LD_H_ABS = 0x28;
+  static final int LD_B_ABS = 0x30;
+  static final int JA = 0x05;
+  static final int JEQ_K = 0x15;
+  static final int RET_K = 0x06;
+  /** The kernel's limit (BPF_MAXINSNS). */
+  public static final int MAX_INSTRUCTIONS = 4096;
+  /** Returned to accept a frame: bytes to keep, more than any frame. */
+  static final int ACCEPT = 0x40000;
   private static final int INSTRUCTION_SIZE = 8;
+  /** Comparisons per chain before a long jump: a conditional jump reaches 255 instructions ahead. */
+  private static final int CHAIN = 200;
 
   private final int[][] program;
 
@@ -33,8 +43,13 @@ public final class ClassicBpf {
         {RET_K, 0, 0, 0}});
   }
 
-  int length() {
+  public int length() {
     return program.length;
+  }
+
+  /** Instruction {@code i} as {code, jt, jf, k} (a copy), for tests that run the program. */
+  public int[] instruction(int i) {
+    return program[i].clone();
   }
 
   /** The instructions as struct sock_filter {u16 code; u8 jt; u8 jf; u32 k}. */
@@ -48,5 +63,86 @@ public final class ClassicBpf {
       m.setInt(at + 4, program[i][3]);
     }
     return m;
+  }
+
+  /** A program with labels: jumps are resolved when it is built. */
+  public static final class Builder {
+    /** A place in the program, bound once. */
+    public static final class Label {
+      private int at = -1;
+    }
+
+    private final List<int[]> code = new ArrayList<>();
+    private final List<Label> targets = new ArrayList<>();
+
+    private Builder emit(int op, int jt, int jf, int k, Label target) {
+      code.add(new int[] {op, jt, jf, k});
+      targets.add(target);
+      return this;
+    }
+
+    public Builder loadWord(int offset) {
+      return emit(LD_W_ABS, 0, 0, offset, null);
+    }
+
+    public Builder loadHalf(int offset) {
+      return emit(LD_H_ABS, 0, 0, offset, null);
+    }
+
+    /** Goes on when the accumulator equals {@code k}, else jumps to {@code otherwise}. */
+    public Builder unless(int k, Label otherwise) {
+      emit(JEQ_K, 1, 0, k, null);
+      return jump(otherwise);
+    }
+
+    /** Jumps to {@code target} when the accumulator is one of {@code values}, else goes on. */
+    public Builder anyOf(int[] values, Label target) {
+      for (int from = 0; from < values.length; from += CHAIN) {
+        int n = Math.min(CHAIN, values.length - from);
+        for (int j = 0; j < n; j++) {
+          // equal: to the long jump after this chain (n - j instructions ahead)
+          emit(JEQ_K, n - j, 0, values[from + j], null);
+        }
+        emit(JA, 0, 0, 1, null); // none equal: over the long jump
+        jump(target);
+      }
+      return this;
+    }
+
+    public Builder jump(Label target) {
+      return emit(JA, 0, 0, 0, target);
+    }
+
+    public Builder accept() {
+      return emit(RET_K, 0, 0, ACCEPT, null);
+    }
+
+    public Builder drop() {
+      return emit(RET_K, 0, 0, 0, null);
+    }
+
+    public Builder bind(Label label) {
+      label.at = code.size();
+      return this;
+    }
+
+    public int length() {
+      return code.size();
+    }
+
+    public ClassicBpf build() {
+      int[][] program = new int[code.size()][];
+      for (int i = 0; i < program.length; i++) {
+        program[i] = code.get(i).clone();
+        Label target = targets.get(i);
+        if (target != null) {
+          if (target.at < 0) {
+            throw new IllegalStateException("a jump to a label never bound");
+          }
+          program[i][3] = target.at - i - 1;
+        }
+      }
+      return new ClassicBpf(program);
+    }
   }
 }

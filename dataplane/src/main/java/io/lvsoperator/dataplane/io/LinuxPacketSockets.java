@@ -26,12 +26,14 @@ final class LinuxPacketSockets {
   static final int SO_RCVBUFFORCE = 33;
   static final int SO_SNDBUFFORCE = 32;
   static final int SO_ATTACH_FILTER = 26;
+  static final int SO_DETACH_FILTER = 27;
   static final int SOL_PACKET = 263;
   static final int PACKET_ADD_MEMBERSHIP = 1;
   static final int PACKET_MR_MULTICAST = 0;
   /** struct packet_mreq: int ifindex, unsigned short type, unsigned short alen, unsigned char address[8]. */
   static final int PACKET_MREQ_SIZE = 16;
   static final int PACKET_STATISTICS = 6;
+  static final int PACKET_VNET_HDR = 15;
   static final int PACKET_QDISC_BYPASS = 20;
   static final int PACKET_IGNORE_OUTGOING = 23;
   static final int MSG_WAITFORONE = 0x10000;

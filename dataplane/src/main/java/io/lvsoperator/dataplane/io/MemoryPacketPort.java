@@ -5,10 +5,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** In-memory port for tests: frames are offered in, sent frames are collected. */
+/**
+ * In-memory port for tests: frames are offered in, sent frames are collected. Like a packet
+ * socket with its virtio-net header, it carries {@link Offload}s both ways.
+ */
 public final class MemoryPacketPort implements PacketPort {
-  private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
-  private final List<byte[]> sent = new ArrayList<>();
+  /** A frame as sent, with what the kernel was asked to do to it. */
+  public record Sent(byte[] frame, Offload offload) {}
+
+  private record Inbound(byte[] frame, Offload offload) {}
+
+  private final ArrayDeque<Inbound> inbound = new ArrayDeque<>();
+  private final List<Sent> sent = new ArrayList<>();
   private volatile boolean linkUp = true;
 
   /** Takes the link down (sends are then refused) or brings it back. */
@@ -21,13 +29,28 @@ public final class MemoryPacketPort implements PacketPort {
     return linkUp;
   }
 
-  public synchronized void offer(byte[] frame) {
-    inbound.add(frame.clone());
+  public void offer(byte[] frame) {
+    offer(frame, Offload.NONE);
+  }
+
+  /** A frame as a packet socket reports it with offloads (copied, with its offload). */
+  public synchronized void offer(byte[] frame, Offload offload) {
+    inbound.add(new Inbound(frame.clone(), new Offload().copyFrom(offload)));
   }
 
   /** The frames sent so far, in order, and forgets them. */
   public synchronized List<byte[]> drainSent() {
-    List<byte[]> out = new ArrayList<>(sent);
+    List<byte[]> out = new ArrayList<>();
+    for (Sent s : sent) {
+      out.add(s.frame());
+    }
+    sent.clear();
+    return out;
+  }
+
+  /** The frames sent so far with their offloads, in order, and forgets them. */
+  public synchronized List<Sent> drainSentWithOffloads() {
+    List<Sent> out = new ArrayList<>(sent);
     sent.clear();
     return out;
   }
@@ -36,25 +59,30 @@ public final class MemoryPacketPort implements PacketPort {
   public int poll(FrameHandler handler, int max) {
     int n = 0;
     while (n < max) {
-      byte[] f;
+      Inbound in;
       synchronized (this) {
-        f = inbound.poll();
+        in = inbound.poll();
       }
-      if (f == null) {
+      if (in == null) {
         break;
       }
-      handler.onFrame(f, f.length);
+      handler.onFrame(in.frame(), in.frame().length, in.offload());
       n++;
     }
     return n;
   }
 
   @Override
-  public synchronized boolean send(byte[] frame, int length) {
+  public boolean send(byte[] frame, int length) {
+    return send(frame, length, Offload.NONE);
+  }
+
+  @Override
+  public synchronized boolean send(byte[] frame, int length, Offload offload) {
     if (!linkUp) {
       return false;
     }
-    sent.add(Arrays.copyOf(frame, length));
+    sent.add(new Sent(Arrays.copyOf(frame, length), new Offload().copyFrom(offload)));
     return true;
   }
 

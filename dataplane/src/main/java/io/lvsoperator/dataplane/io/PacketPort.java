@@ -19,8 +19,25 @@ public interface PacketPort extends AutoCloseable {
    */
   boolean send(byte[] frame, int length);
 
+  /**
+   * Sends a frame with what the kernel should still do to it ({@link Offload}: a checksum to
+   * finish, a super-frame to segment). A port that cannot hand that to its kernel finishes the
+   * checksum itself and refuses a super-frame.
+   */
+  default boolean send(byte[] frame, int length, Offload offload) {
+    return OffloadedFrames.resolve(frame, length, offload) && send(frame, length);
+  }
+
   /** Puts held frames on the wire; the engine loop calls it after every batch and timer run. */
   default void flush() {}
+
+  /**
+   * Replaces the kernel-side filter of the socket atomically ({@code null}: none, every frame
+   * passes); false when this port takes no filter or the kernel refused it.
+   */
+  default boolean filter(ClassicBpf program) {
+    return program == null;
+  }
 
   /** Frames the capture layer dropped before we saw them (ring overflow), for metrics. */
   long droppedByCapture();

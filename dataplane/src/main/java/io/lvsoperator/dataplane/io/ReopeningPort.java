@@ -43,6 +43,8 @@ public final class ReopeningPort implements PacketPort {
   private volatile long failures;
   private volatile long reopens;
   private volatile long retiredDrops;
+  /** The filter every port opened gets (null: none). */
+  private volatile ClassicBpf filter;
   private long backoff = FIRST_BACKOFF_NANOS;
   private long retryAt;
   private long downSince;
@@ -110,6 +112,7 @@ public final class ReopeningPort implements PacketPort {
     attempts++;
     try {
       current = opener.open();
+      current.filter(filter);
     } catch (PortException e) {
       backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
       retryAt = now + backoff;
@@ -130,6 +133,20 @@ public final class ReopeningPort implements PacketPort {
   public boolean send(byte[] frame, int length) {
     PacketPort p = current;
     return p != null && p.send(frame, length);
+  }
+
+  @Override
+  public boolean send(byte[] frame, int length, Offload offload) {
+    PacketPort p = current;
+    return p != null && p.send(frame, length, offload);
+  }
+
+  /** Also the filter of every port opened later. */
+  @Override
+  public boolean filter(ClassicBpf program) {
+    filter = program;
+    PacketPort p = current;
+    return p != null && p.filter(program);
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.lvsoperator.dataplane.neigh;
 
 import io.lvsoperator.dataplane.codec.Ethernet;
 import io.lvsoperator.dataplane.codec.MacAddress;
+import io.lvsoperator.dataplane.io.Offload;
+import io.lvsoperator.dataplane.io.OffloadedFrames;
 import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.route.RouteTable;
 import io.lvsoperator.dataplane.stats.Counter;
@@ -50,6 +52,16 @@ public final class NeighbourOutput {
    *     in every slot, where a client on the segment (any source can claim to be one) gets half
    */
   public boolean send(byte[] frame, int length, int dst, boolean realServer, RouteTable routes, long now) {
+    return send(frame, length, dst, realServer, routes, now, Offload.NONE);
+  }
+
+  /**
+   * The same for a forwarded frame with what its sender's offloads left to do ({@link Offload}).
+   * A frame parked for ARP waits finished (checksum computed); a super-frame is too big to park
+   * and is dropped (its sender retransmits once the next hop answers).
+   */
+  public boolean send(byte[] frame, int length, int dst, boolean realServer, RouteTable routes, long now,
+      Offload offload) {
     int hop = routes.nextHop(dst);
     if (hop == RouteTable.NO_ROUTE) {
       counters.drop(DropReason.NO_ROUTE);
@@ -59,6 +71,14 @@ public final class NeighbourOutput {
     long hopMac = neighbours.lookup(hop);
     if (hopMac == MacAddress.NONE) {
       boolean important = realServer || hop != dst;
+      if (offload.gso()) {
+        if (neighbours.shouldRequest(hop, now, RETRY_NANOS, important)) {
+          arp.request(hop, routes.sourceFor(hop));
+        }
+        counters.drop(DropReason.GSO_NOT_PARKED);
+        return false;
+      }
+      OffloadedFrames.resolve(frame, length, offload);
       if (!pending.add(hop, frame, length, important, now)) {
         counters.drop(DropReason.NEIGHBOUR_QUEUE_FULL);
         return false;
@@ -69,7 +89,7 @@ public final class NeighbourOutput {
       return true;
     }
     Ethernet.setDestination(frame, hopMac);
-    transmit(frame, length);
+    transmit(frame, length, offload);
     return true;
   }
 
@@ -85,7 +105,11 @@ public final class NeighbourOutput {
 
   /** Puts a finished frame on the wire. */
   public void transmit(byte[] frame, int length) {
-    if (port.send(frame, length)) {
+    transmit(frame, length, Offload.NONE);
+  }
+
+  private void transmit(byte[] frame, int length, Offload offload) {
+    if (port.send(frame, length, offload)) {
       counters.inc(Counter.TX_FRAMES);
       counters.add(Counter.TX_BYTES, length);
     } else {

@@ -24,6 +24,10 @@ public enum Counter {
   FORWARDED_DR,
   FORWARDED_NAT,
   FORWARDED_TUN,
+  /** GSO/GRO super-frames received (each stands for several packets) and handed on whole. */
+  GSO_FRAMES,
+  /** Packets cut from super-frames in software (TUN: the kernel cannot segment IP-in-IP from us). */
+  GSO_SEGMENTED,
   NAT_REPLIES,
   CONNECTIONS_CREATED,
   CONNECTIONS_EXPIRED,

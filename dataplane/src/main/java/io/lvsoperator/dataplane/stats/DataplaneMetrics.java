@@ -4,6 +4,7 @@ import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.InterfaceWatcher;
+import io.lvsoperator.dataplane.control.SocketFilter;
 import io.lvsoperator.dataplane.engine.Engine;
 import io.lvsoperator.dataplane.engine.EngineLoop;
 import io.lvsoperator.dataplane.health.HealthChecker;
@@ -84,6 +85,16 @@ public final class DataplaneMetrics {
         .register(registry);
     FunctionCounter.builder("lvs.engine.errors", loop, EngineLoop::errors).tags(common)
         .description("unexpected errors the engine loop survived (a bug when not zero)").register(registry);
+  }
+
+  public void bindSocketFilter(SocketFilter filter) {
+    Gauge.builder("lvs.socket.filter.active", filter, f -> f.active() ? 1 : 0).tags(common)
+        .description("1 while the packet socket has a kernel-side filter").register(registry);
+    Gauge.builder("lvs.socket.filter.wide", filter, f -> f.wide() ? 1 : 0).tags(common)
+        .description("1 while the filter passes ARP and all IPv4: the configuration is too big for it")
+        .register(registry);
+    Gauge.builder("lvs.socket.filter.addresses", filter, SocketFilter::addresses).tags(common)
+        .description("addresses the packet socket's filter compares").register(registry);
   }
 
   public void bindHealthChecks(HealthChecker health) {

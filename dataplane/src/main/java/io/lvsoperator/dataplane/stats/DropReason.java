@@ -14,6 +14,8 @@ public enum DropReason {
   NO_ROUTE,
   NEIGHBOUR_QUEUE_FULL,
   NEIGHBOUR_UNRESOLVED,
+  /** A GSO/GRO super-frame whose next hop's MAC is not known yet: too big to park; its sender retransmits. */
+  GSO_NOT_PARKED,
   /** An ARP frame whose sender MAC is multicast, broadcast or zero. */
   BAD_ARP_SENDER,
   TTL_EXPIRED,

@@ -26,6 +26,10 @@ public final class DirectorLab implements AutoCloseable {
   public static final List<String> REAL_SERVERS = List.of("rs1", "rs2");
 
   private final Netns ns;
+  /** Every (namespace role, device) of the lab. */
+  private final List<List<String>> interfaces = new ArrayList<>();
+  /** What {@link #offloads} set last; null: the defaults, GRO off. */
+  private Boolean offloads;
 
   /** Where the end-to-end test's API server listens, on the segment. */
   public static final String API = "198.18.0.250";
@@ -62,7 +66,7 @@ public final class DirectorLab implements AutoCloseable {
       ns.host("ip", "-n", ns.name("sw"), "link", "add", port, "type", "veth", "peer", "name", peer, "netns",
           ns.name(role));
       ns.exec("sw", "ip", "link", "set", port, "master", "br0", "up");
-      noOffload("sw", port);
+      known("sw", port);
     }
     up("cli", "eth0", CLIENT + "/24");
     up("rtr", "c0", "198.19.1.1/24");
@@ -74,7 +78,7 @@ public final class DirectorLab implements AutoCloseable {
     }
     for (String dir : secondDirector ? List.of("dir", "dir2") : List.of("dir")) {
       ns.exec(dir, "ip", "link", "set", "eth0", "up");
-      noOffload(dir, "eth0");
+      known(dir, "eth0");
     }
     ns.exec("cli", "ip", "route", "add", "default", "via", "198.19.1.1");
     ns.exec("rtr", "sysctl", "-qw", "net.ipv4.ip_forward=1");
@@ -83,12 +87,36 @@ public final class DirectorLab implements AutoCloseable {
   private void up(String role, String dev, String cidr) {
     ns.exec(role, "ip", "addr", "add", cidr, "dev", dev);
     ns.exec(role, "ip", "link", "set", dev, "up");
-    noOffload(role, dev);
+    known(role, dev);
   }
 
-  private void noOffload(String role, String dev) {
-    // a veth with tx checksum offload hands captures a partial checksum (see README)
-    ns.exec(role, "ethtool", "-K", dev, "tx", "off", "rx", "off");
+  /** Interfaces stay at their defaults: checksum offload, TSO and GSO on, as on hosts. */
+  private void known(String role, String dev) {
+    interfaces.add(List.of(role, dev));
+  }
+
+  /**
+   * Every interface of the lab at a host's defaults (checksum offload, TSO and GSO on: senders
+   * hand over partial checksums and super-frames) and GRO on at the directors, which then get
+   * merged frames; or all of it off, as pcap needs (it cannot tell a partial checksum or a
+   * super-frame from a broken frame: README, "Offloads").
+   */
+  public void offloads(boolean on) {
+    if (offloads != null && offloads == on) {
+      return;
+    }
+    offloads = on;
+    String state = on ? "on" : "off";
+    for (List<String> i : interfaces) {
+      if (on) {
+        ns.exec(i.get(0), "ethtool", "-K", i.get(1), "tx", "on", "rx", "on", "tso", "on", "gso", "on");
+      } else {
+        ns.exec(i.get(0), "ethtool", "-K", i.get(1), "tx", "off", "rx", "off");
+      }
+      if (i.get(0).startsWith("dir")) {
+        ns.exec(i.get(0), "ethtool", "-K", i.get(1), "gro", state);
+      }
+    }
   }
 
   public Netns ns() {

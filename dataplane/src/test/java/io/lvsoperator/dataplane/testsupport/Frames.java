@@ -6,6 +6,9 @@ import io.lvsoperator.dataplane.codec.Bytes;
 import io.lvsoperator.dataplane.codec.Checksums;
 import io.lvsoperator.dataplane.codec.Ethernet;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
+import io.lvsoperator.dataplane.codec.PartialChecksum;
+import io.lvsoperator.dataplane.codec.Transport;
+import io.lvsoperator.dataplane.io.Offload;
 import io.lvsoperator.dataplane.codec.MacAddress;
 
 /** Builds test frames with correct checksums, and checks the checksums of frames the engine emits. */
@@ -94,6 +97,39 @@ public final class Frames {
     long sum = Checksums.sum(copy, 14 + 12, 8) + proto + len + Checksums.sum(copy, l4, len);
     int cs = Checksums.finish(sum);
     return proto == Ipv4Header.PROTO_UDP && cs == 0 ? 0xffff : cs;
+  }
+
+  /**
+   * The frame as a sender with checksum offload hands it over (a copy): its TCP/UDP checksum field
+   * holds only the pseudo-header's sum; {@code into} gets the matching offload.
+   */
+  public static byte[] partial(byte[] f, Offload into) {
+    byte[] copy = f.clone();
+    int ihl = Ipv4Header.headerLength(copy, 14);
+    int proto = Ipv4Header.protocol(copy, 14);
+    int field = PartialChecksum.field(proto);
+    Bytes.put16(copy, 14 + ihl + field,
+        PartialChecksum.pseudoHeader(copy, 14, proto, Ipv4Header.totalLength(copy, 14) - ihl));
+    into.set(Offload.NEEDS_CSUM, into.gsoType(), into.gsoSize(), 14 + ihl, field);
+    return copy;
+  }
+
+  /** A partial TCP super-frame (TSO/GRO) of {@code payload} bytes standing for segments of {@code size}. */
+  public static byte[] superFrame(long ethDst, long ethSrc, String src, int sport, String dst, int dport, int payload,
+      int size, Offload into) {
+    byte[] f = tcp(ethDst, ethSrc, src, sport, dst, dport, Transport.TCP_ACK | 0x08, payload);
+    into.set(0, Offload.GSO_TCPV4, size, 0, 0);
+    return partial(f, into);
+  }
+
+  /** What the kernel sends for a frame with its offload: the checksum finished (a copy). */
+  public static byte[] finished(byte[] f, Offload o) {
+    byte[] copy = f.clone();
+    if (o.partial()) {
+      PartialChecksum.finish(copy, o.checksumStart(), o.checksumOffset(),
+          14 + Ipv4Header.totalLength(copy, 14));
+    }
+    return copy;
   }
 
   /** True when the IP header checksum and the TCP/UDP/ICMP checksum are both right. */

@@ -1,5 +1,6 @@
 package io.lvsoperator.dataplane.lvs.xmit;
 
+import io.lvsoperator.dataplane.io.Offload;
 import io.lvsoperator.dataplane.neigh.NeighbourOutput;
 import io.lvsoperator.dataplane.route.RouteTable;
 import io.lvsoperator.dataplane.stats.Counter;
@@ -19,8 +20,9 @@ public final class DirectRoutingTransmitter {
     this.counters = counters;
   }
 
-  public void transmit(byte[] f, int frameLength, int rip, RouteTable routes, long now) {
-    if (output.send(f, frameLength, rip, true, routes, now)) {
+  /** The frame goes on with its offload as received: a partial checksum or super-frame stays one. */
+  public void transmit(byte[] f, int frameLength, int rip, RouteTable routes, long now, Offload offload) {
+    if (output.send(f, frameLength, rip, true, routes, now, offload)) {
       counters.inc(Counter.FORWARDED_DR);
     }
   }

@@ -3,7 +3,9 @@ package io.lvsoperator.dataplane.lvs.xmit;
 import io.lvsoperator.dataplane.codec.Bytes;
 import io.lvsoperator.dataplane.codec.Icmp;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
+import io.lvsoperator.dataplane.codec.PartialChecksum;
 import io.lvsoperator.dataplane.codec.Transport;
+import io.lvsoperator.dataplane.io.Offload;
 import io.lvsoperator.dataplane.neigh.NeighbourOutput;
 import io.lvsoperator.dataplane.route.RouteTable;
 import io.lvsoperator.dataplane.stats.Counter;
@@ -13,6 +15,8 @@ import io.lvsoperator.dataplane.stats.EngineCounters;
 /**
  * NAT: requests get VIP:port rewritten to RIP:port, replies RIP:port back to VIP:port, with the IP
  * and TCP/UDP checksums patched incrementally (RFC 1624). Replies are routed, so their TTL drops.
+ * A partial checksum (a sender's checksum offload) is patched for the address only and leaves
+ * with its offload, as does a super-frame (docs/architecture.md, "Offloads").
  */
 public final class NatTransmitter {
   private final NeighbourOutput output;
@@ -24,20 +28,25 @@ public final class NatTransmitter {
   }
 
   /** Client to real server. */
-  public void inbound(
-      byte[] f, int frameLength, int l3, int l4, int protocol, int rip, int rport, RouteTable routes, long now) {
+  public void inbound(byte[] f, int frameLength, int l3, int l4, int protocol, int rip, int rport, RouteTable routes,
+      long now, Offload offload) {
     int vip = Ipv4Header.destination(f, l3);
     Ipv4Header.setDestination(f, l3, rip);
-    Transport.addressChanged(f, l4, protocol, vip, rip);
-    Transport.setDestinationPort(f, l4, protocol, rport);
-    if (output.send(f, frameLength, rip, true, routes, now)) {
+    if (offload.partial()) {
+      PartialChecksum.addressChanged(f, l4 + PartialChecksum.field(protocol), vip, rip);
+      Bytes.put16(f, l4 + 2, rport);
+    } else {
+      Transport.addressChanged(f, l4, protocol, vip, rip);
+      Transport.setDestinationPort(f, l4, protocol, rport);
+    }
+    if (output.send(f, frameLength, rip, true, routes, now, offload)) {
       counters.inc(Counter.FORWARDED_NAT);
     }
   }
 
   /** Real server's reply to the client. */
-  public void outbound(
-      byte[] f, int frameLength, int l3, int l4, int protocol, int vip, int vport, RouteTable routes, long now) {
+  public void outbound(byte[] f, int frameLength, int l3, int l4, int protocol, int vip, int vport, RouteTable routes,
+      long now, Offload offload) {
     if (Ipv4Header.ttl(f, l3) <= 1) {
       counters.drop(DropReason.TTL_EXPIRED);
       return;
@@ -45,9 +54,14 @@ public final class NatTransmitter {
     int rip = Ipv4Header.source(f, l3);
     Ipv4Header.setSource(f, l3, vip);
     Ipv4Header.decrementTtl(f, l3);
-    Transport.addressChanged(f, l4, protocol, rip, vip);
-    Transport.setSourcePort(f, l4, protocol, vport);
-    if (output.send(f, frameLength, Ipv4Header.destination(f, l3), routes, now)) {
+    if (offload.partial()) {
+      PartialChecksum.addressChanged(f, l4 + PartialChecksum.field(protocol), rip, vip);
+      Bytes.put16(f, l4, vport);
+    } else {
+      Transport.addressChanged(f, l4, protocol, rip, vip);
+      Transport.setSourcePort(f, l4, protocol, vport);
+    }
+    if (output.send(f, frameLength, Ipv4Header.destination(f, l3), false, routes, now, offload)) {
       counters.inc(Counter.NAT_REPLIES);
     }
   }
