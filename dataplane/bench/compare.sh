@@ -7,8 +7,7 @@
 #   --quick        one repetition, about one second per figure (CI runs this; well under 2 min)
 #   --reps N       repetitions; each figure is the median over them (default 5)
 #   --seconds S    length of each measurement (default 5)
-#   --only LIST    comma-separated subset of: none,kernel,nftables,haproxy,dr,nat,tun,dr-af,nat-af,
-#                  tun-af (default all)
+#   --only LIST    comma-separated subset of: none,kernel,nftables,haproxy,dr,nat,tun (default all)
 #   --json FILE    where the JSON goes (default /tmp/lvsbench-<date>.json, path printed at the end)
 #   --lat-rate R   request rate of the latency figure, requests/s (default 200)
 #   --keep-logs    keep the work directory (configs, tool output, director logs) and print its path
@@ -19,9 +18,11 @@
 # It installs missing Debian packages (netsniff-ng, iperf3, wrk, nginx-light, haproxy, ...).
 # Systems: none (client straight to a real server), kernel (routing through the director
 # namespace), nftables (DNAT, as kube-proxy), haproxy (TCP mode), dr / nat / tun (our dataplane
-# with its default pcap I/O), dr-af / nat-af / tun-af (the same with --io afpacket).
+# with its default packet I/O). Every interface runs at its defaults (checksum offload, TSO), as
+# hosts do, for every system.
 # Figures: UDP 60-byte frames delivered per second and CPU per million of them, bulk TCP Gbit/s,
-# new TCP connections/s, p50/p99 of request round trips at a fixed rate. docs/benchmarks.md
+# new TCP connections/s, p50/p99 of request round trips at a fixed rate, and our director's CPU
+# while 100,000 frames/s for the node itself (no VIP) pass its interface. docs/benchmarks.md
 # describes each one and the topology.
 set -euo pipefail
 
@@ -30,7 +31,7 @@ usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BENCH="$ROOT/dataplane/bench"
 JAR="${JAR:-$ROOT/dataplane/target/lvs-dataplane.jar}"
-ALL_SYSTEMS=(none kernel nftables haproxy dr nat tun dr-af nat-af tun-af)
+ALL_SYSTEMS=(none kernel nftables haproxy dr nat tun)
 
 REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no
 while [ $# -gt 0 ]; do
@@ -69,7 +70,7 @@ fi
 
 [ "$(id -u)" = 0 ] || { echo "compare.sh: run as root (it creates network namespaces)" >&2; exit 1; }
 needs_dataplane=no
-for s in "${SYSTEMS[@]}"; do case "$s" in dr*|nat*|tun*) needs_dataplane=yes ;; esac; done
+for s in "${SYSTEMS[@]}"; do case "$s" in dr|nat|tun) needs_dataplane=yes ;; esac; done
 if [ "$needs_dataplane" = yes ] && [ ! -f "$JAR" ]; then
   echo "compare.sh: $JAR is missing; build it first: mvn -B -q -DskipTests package" >&2; exit 1
 fi
@@ -123,6 +124,8 @@ NS=(cli rtr sw dir rs1 rs2)
 CIP=198.19.1.10 RTR_C=198.19.1.1 RTR_S=198.18.0.1 DIP=198.18.0.2
 RS1=198.18.0.11 RS2=198.18.0.12 VIP=198.18.0.100
 UDP_PORT=9 HTTP_PORT=80 BULK_PORT=5201
+# the background figure: frames for the node's own address (no VIP), at this rate
+NODE_IP=198.18.0.5 BG_PORT=7 BG_RATE=100000
 TCK=$(getconf CLK_TCK)
 
 WORK="$(mktemp -d /tmp/lvsbench-work.XXXXXX)"
@@ -193,17 +196,13 @@ for n in "${NS[@]}"; do
   # no IPv6: no router solicitations, DAD or MLD frames in the measurements
   nsx "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 done
-# a captured frame from a veth with tx checksum offload carries a partial checksum that arrives
-# corrupt once forwarded by the dataplane: offloads off on every veth, for every system alike
-nooff() { nsx "$1" ethtool -K "$2" tx off rx off >/dev/null; }
+# every veth at its defaults (checksum offload, TSO and GSO on), as hosts run, for every system
 ip -n $P-cli link add eth0 type veth peer name c0 netns $P-rtr
-nooff cli eth0; nooff rtr c0
 ip -n $P-sw link add br0 type bridge
 ip -n $P-sw link set br0 up
 for n in rtr dir rs1 rs2; do
   ip -n $P-sw link add "p-$n" type veth peer name eth0 netns "$P-$n"
   ip -n $P-sw link set "p-$n" master br0 up
-  nooff sw "p-$n"; nooff "$n" eth0
 done
 ip -n $P-rtr link set eth0 name s0
 up_addr() { ip -n "$P-$1" addr add "$3" dev "$2"; ip -n "$P-$1" link set "$2" up; }
@@ -318,10 +317,10 @@ EOF
   SYS_PIDS+=($!); PIDS+=($!)
 }
 
-# the dataplane in MODE (DR|NAT|TUN) with packet I/O IO (pcap|afpacket): real-server helpers
-# first (DR/TUN), then the director
+# the dataplane in MODE (DR|NAT|TUN) with its default packet I/O (it logs which): real-server
+# helpers first (DR/TUN), then the director
 start_dataplane() {
-  local mode="$1" io="$2" m n
+  local mode="$1" m n
   m=$(echo "$mode" | tr 'A-Z' 'a-z')
   cat >"$WORK/director-$m.yaml" <<EOF
 generation: 1
@@ -352,15 +351,15 @@ EOF
       done
     done
   fi
-  ip netns exec $P-dir "${DATAPLANE[@]}" run --config "$WORK/director-$m.yaml" --interface eth0 --io "$io" \
-    >>"$WORK/director-$m-$io.log" 2>&1 &
+  ip netns exec $P-dir "${DATAPLANE[@]}" run --config "$WORK/director-$m.yaml" --interface eth0 \
+    >>"$WORK/director-$m.log" 2>&1 &
   DIRECTOR_PID=$!; SYS_PIDS+=($!); PIDS+=($!)
   local deadline=$((SECONDS + 20))
   while [ $SECONDS -lt $deadline ]; do
     nsx dir curl -sf --max-time 1 -o /dev/null http://127.0.0.1:7479/healthz && return 0
     sleep 0.1
   done
-  say "  $m: the director did not become healthy in 20 s (see $WORK/director-$m-$io.log)"
+  say "  $m: the director did not become healthy in 20 s (see $WORK/director-$m.log)"
   return 1
 }
 
@@ -369,9 +368,6 @@ dir_address() {
   ip -n $P-dir addr add $DIP/24 dev eth0
   ip -n $P-dir route add default via $RTR_S
 }
-
-# our systems: NAME-af runs the dataplane with --io afpacket, NAME with its default (pcap)
-io_of() { case "$1" in *-af) echo afpacket ;; *) echo pcap ;; esac; }
 
 # setup_system NAME: routes, addresses and processes for one system; sets UDP_DSTS, TARGET
 setup_system() {
@@ -409,12 +405,12 @@ EOF
       ip -n $P-rtr route add $VIP/32 via $DIP
       start_haproxy
       UDP_DSTS=""; TARGET=$VIP ;;
-    dr|tun|dr-af|tun-af)
-      start_dataplane "$(echo "${1%-af}" | tr 'a-z' 'A-Z')" "$(io_of "$1")" || return 1
+    dr|tun)
+      start_dataplane "$(echo "$1" | tr 'a-z' 'A-Z')" || return 1
       UDP_DSTS="$VIP"; TARGET=$VIP ;;
-    nat|nat-af)
+    nat)
       rs_gateway $DIP
-      start_dataplane NAT "$(io_of "$1")" || return 1
+      start_dataplane NAT || return 1
       UDP_DSTS="$VIP"; TARGET=$VIP ;;
   esac
   # reachable? (ARP, listeners, JVM start) up to about 10 s
@@ -520,6 +516,68 @@ measure_udp() {
   printf '  %-9s UDP %8.0f pps delivered (%.0f offered)\n' "$sys" "$pps" "$(calc "($o1 - $o0) / $dt")" >&2
 }
 
+# frames through the node that are for no VIP (kubelet, pods, storage: here UDP to a kernel
+# address of the director's node that no service uses, dropped by its nftables). Three windows of
+# the director's CPU: idle; "control", the same traffic to rs1 (it shares the machine but not the
+# director's interface: what contention alone costs); and "background", the traffic to the node.
+# bg CPU % = background - control: what frames on its interface cost the director
+measure_background() {
+  local sys="$1"
+  if [ -z "$DIRECTOR_PID" ]; then rec "$sys" bg_cpu_pct na; return; fi
+  ip -n $P-dir addr add $NODE_IP/24 dev eth0
+  nsx dir nft -f - <<EOF
+table inet lvsbench_bg {
+  chain input { type filter hook input priority 0; policy accept;
+    udp dport $BG_PORT counter drop
+  }
+}
+EOF
+  sleep 2   # the director sees the new kernel address within a second and recompiles
+  local idle control busy
+  idle=$(cpu_window "")
+  control=$(cpu_window "$RS1" $UDP_PORT)
+  busy=$(cpu_window "$NODE_IP" $BG_PORT)
+  nsx dir nft delete table inet lvsbench_bg
+  ip -n $P-dir addr del $NODE_IP/24 dev eth0
+  local pct kpps seen
+  read -r pct kpps seen <<<"$busy"
+  rec "$sys" idle_cpu_pct "${idle%% *}"
+  rec "$sys" control_cpu_pct "${control%% *}"
+  rec "$sys" bg_busy_cpu_pct "$pct"
+  rec "$sys" bg_kpps "$kpps"
+  rec "$sys" bg_seen_per_s "$seen"
+  rec "$sys" bg_cpu_pct "$(calc "$pct - ${control%% *}")"
+  printf '  %-9s background %.0f kpps: director %.2f%% of a core (same traffic to rs1: %.2f%%, idle: %.2f%%), %.0f frames/s reached it\n' \
+    "$sys" "$kpps" "$pct" "${control%% *}" "${idle%% *}" "$seen" >&2
+}
+# cpu_window [DST PORT]: one window of SECS seconds, with BG_RATE frames/s from the client to
+# DST:PORT when given; prints the director's CPU in % of a core, the kpps its interface received
+# and the frames/s that reached the dataplane
+cpu_window() {
+  local dst="$1" port="${2:-}" pid="" conf="$WORK/trafgen-bg.cfg" total=$((SECS + 2))
+  if [ -n "$dst" ]; then
+    echo "{ eth(da=$RTR_MAC, sa=$CLI_MAC), ipv4(sa=$CIP, da=$dst, ttl=64, df), udp(sp=dinc(10000, 11023), dp=$port), fill(0x00, 18) }" >"$conf"
+    ip netns exec $P-cli timeout -s INT "$total" trafgen -o eth0 -i "$conf" -P 1 --notouch-irq --no-sock-mem \
+      -b "${BG_RATE}pps" -n $((total * BG_RATE)) >>"$WORK/trafgen.log" 2>&1 &
+    pid=$!
+    sleep 1
+  fi
+  local t0 r0 p0 s0 t1 r1 p1 s1 dt
+  t0=$EPOCHREALTIME; r0=$(dir_rx); p0=$(proc_ns "$DIRECTOR_PID"); s0=$(seen_frames)
+  sleep "$SECS"
+  t1=$EPOCHREALTIME; r1=$(dir_rx); p1=$(proc_ns "$DIRECTOR_PID"); s1=$(seen_frames)
+  [ -n "$pid" ] && wait "$pid" 2>/dev/null
+  dt=$(calc "$t1 - $t0")
+  echo "$(calc "($p1 - $p0) / 1e9 / $dt * 100") $(calc "($r1 - $r0) / $dt / 1000") $(calc "($s1 - $s0) / $dt")"
+}
+dir_rx() { nsx dir cat /sys/class/net/eth0/statistics/rx_packets; }
+# nanoseconds on CPU of every thread of a process (schedstat: exact, where /proc/PID/stat counts ticks)
+proc_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
+seen_frames() {
+  nsx dir curl -s --max-time 2 http://127.0.0.1:7479/metrics 2>/dev/null | awk '/^lvs_rx_frames_total/ { print $NF }' \
+    | head -1 | grep . || echo 0
+}
+
 measure_tcp() {
   local sys="$1" out omit=0
   [ "$QUICK" = yes ] || omit=1
@@ -581,7 +639,7 @@ warm_up() {
 
 record_failure() {
   local f
-  for f in udp_pps tcp_gbps conn_per_s lat_p50_ms lat_p99_ms; do rec "$1" "$f" fail; done
+  for f in udp_pps tcp_gbps conn_per_s lat_p50_ms lat_p99_ms bg_cpu_pct; do rec "$1" "$f" fail; done
 }
 
 # --- the run: repetitions outside, systems inside (round-robin), rotated each repetition -------
@@ -594,11 +652,12 @@ for REP in $(seq 1 "$REPS"); do
     sys=${SYSTEMS[$(( (k + REP - 1) % n_sys ))]}
     say "[rep $REP/$REPS] $sys"
     if setup_system "$sys"; then
-      case "$sys" in dr*|nat*|tun*) warm_up ;; esac
+      case "$sys" in dr|nat|tun) warm_up ;; esac
       measure_udp "$sys"
       measure_tcp "$sys"
       measure_conn "$sys"
       measure_latency "$sys"
+      measure_background "$sys"
       if [ -n "$DIRECTOR_PID" ]; then
         nsx dir curl -s --max-time 2 http://127.0.0.1:7479/metrics >"$WORK/metrics-$sys-rep$REP.txt" 2>/dev/null || true
         # the drop counters explain a low figure; copy them into the results
