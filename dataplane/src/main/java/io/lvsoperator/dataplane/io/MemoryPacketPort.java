@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * In-memory port for tests: frames are offered in, sent frames are collected. Like a packet
- * socket with its virtio-net header, it carries {@link Offload}s both ways.
+ * socket with its virtio-net header, it carries {@link Offload}s both ways; it keeps the filters
+ * it is given, refusing those longer than {@link #filterLimit} as a kernel refuses programs.
  */
 public final class MemoryPacketPort implements PacketPort {
   /** A frame as sent, with what the kernel was asked to do to it. */
@@ -17,7 +18,9 @@ public final class MemoryPacketPort implements PacketPort {
 
   private final ArrayDeque<Inbound> inbound = new ArrayDeque<>();
   private final List<Sent> sent = new ArrayList<>();
+  private final List<ClassicBpf> filters = new ArrayList<>();
   private volatile boolean linkUp = true;
+  private volatile int filterLimit = ClassicBpf.MAX_INSTRUCTIONS;
 
   /** Takes the link down (sends are then refused) or brings it back. */
   public void linkUp(boolean up) {
@@ -83,6 +86,25 @@ public final class MemoryPacketPort implements PacketPort {
       return false;
     }
     sent.add(new Sent(Arrays.copyOf(frame, length), new Offload().copyFrom(offload)));
+    return true;
+  }
+
+  /** Programs longer than this are refused; 0: the port takes no filter (as pcap). */
+  public void filterLimit(int instructions) {
+    filterLimit = instructions;
+  }
+
+  /** The filters installed so far, in order (null: removed). */
+  public synchronized List<ClassicBpf> filters() {
+    return new ArrayList<>(filters);
+  }
+
+  @Override
+  public synchronized boolean filter(ClassicBpf program) {
+    if (program != null && program.length() > filterLimit) {
+      return false;
+    }
+    filters.add(program);
     return true;
   }
 

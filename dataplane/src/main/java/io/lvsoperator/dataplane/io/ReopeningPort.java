@@ -141,12 +141,12 @@ public final class ReopeningPort implements PacketPort {
     return p != null && p.send(frame, length, offload);
   }
 
-  /** Also the filter of every port opened later. */
+  /** Also the filter of every port opened later: while the port is down, taken for the next one. */
   @Override
   public boolean filter(ClassicBpf program) {
     filter = program;
     PacketPort p = current;
-    return p != null && p.filter(program);
+    return p == null || p.filter(program);
   }
 
   @Override

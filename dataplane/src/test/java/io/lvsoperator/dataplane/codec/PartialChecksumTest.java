@@ -14,9 +14,7 @@ class PartialChecksumTest {
   void addressChangesOnAPartialChecksumFinishToTheRewrittenPacketsChecksum(@ForAll boolean tcp,
       @ForAll @IntRange(min = 0, max = 1400) int payload, @ForAll int newSource, @ForAll int newDestination,
       @ForAll @IntRange(min = 1, max = 65535) int newPort) {
-    byte[] f = tcp
-        ? Frames.tcp(1, 2, "198.19.1.10", 40000, "198.18.0.100", 80, Transport.TCP_ACK, payload)
-        : Frames.udp(1, 2, "198.19.1.10", 40000, "198.18.0.100", 53, payload);
+    byte[] f = segment(tcp, payload);
     Offload o = new Offload();
     byte[] p = Frames.partial(f, o);
     int field = o.checksumStart() + o.checksumOffset();
@@ -34,12 +32,16 @@ class PartialChecksumTest {
   @Property(tries = 100)
   void thePseudoHeaderSumFinishesToTheWholeChecksum(@ForAll boolean tcp,
       @ForAll @IntRange(min = 0, max = 9000) int payload) {
-    byte[] f = tcp
-        ? Frames.tcp(1, 2, "198.19.1.10", 40000, "198.18.0.100", 80, Transport.TCP_ACK, payload)
-        : Frames.udp(1, 2, "198.19.1.10", 40000, "198.18.0.100", 53, payload);
+    byte[] f = segment(tcp, payload);
     Offload o = new Offload();
     byte[] p = Frames.partial(f, o);
     PartialChecksum.finish(p, o.checksumStart(), o.checksumOffset(), p.length);
     assertThat(p).isEqualTo(f);
+  }
+
+  private static byte[] segment(boolean tcp, int payload) {
+    return tcp
+        ? Frames.tcp(1, 2, "198.19.1.10", 40000, "198.18.0.100", 80, Transport.TCP_ACK, payload)
+        : Frames.udp(1, 2, "198.19.1.10", 40000, "198.18.0.100", 53, payload);
   }
 }

@@ -20,6 +20,13 @@ class ReopeningPortTest {
   private static final class FakePort implements PacketPort {
     boolean broken;
     boolean closed;
+    ClassicBpf filter;
+
+    @Override
+    public boolean filter(ClassicBpf program) {
+      filter = program;
+      return true;
+    }
 
     @Override
     public int poll(FrameHandler handler, int max) {
@@ -123,5 +130,27 @@ class ReopeningPortTest {
       port.poll((f, len) -> {}, 64);
     }
     assertThat(attemptsAt).isEmpty();
+  }
+
+  /** The socket filter in force goes to every port opened, also one set while the port was down. */
+  @Test
+  void aReopenedPortGetsTheFilterInForce() {
+    FakePort first = new FakePort();
+    ReopeningPort port = port(first);
+    ClassicBpf one = ClassicBpf.ipv4Protocol(4);
+    assertThat(port.filter(one)).isTrue();
+    assertThat(first.filter).isSameAs(one);
+    first.broken = true;
+    refusals = 1;
+    port.poll((f, len) -> {}, 64);
+    ClassicBpf two = ClassicBpf.ipv4Protocol(17);
+    assertThat(port.filter(two)).as("taken while down, for the next port").isTrue();
+    clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
+    for (int i = 0; i < 5 && opened.isEmpty(); i++) {
+      port.poll((f, len) -> {}, 64);
+      clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
+    }
+    assertThat(opened).hasSize(1);
+    assertThat(opened.get(0).filter).isSameAs(two);
   }
 }
