@@ -566,7 +566,7 @@ cpu_window() {
   t0=$EPOCHREALTIME; r0=$(dir_rx); p0=$(proc_ns "$DIRECTOR_PID"); s0=$(seen_frames)
   sleep "$SECS"
   t1=$EPOCHREALTIME; r1=$(dir_rx); p1=$(proc_ns "$DIRECTOR_PID"); s1=$(seen_frames)
-  [ -n "$pid" ] && wait "$pid" 2>/dev/null
+  if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi   # timeout ends trafgen with 124
   dt=$(calc "$t1 - $t0")
   echo "$(calc "($p1 - $p0) / 1e9 / $dt * 100") $(calc "($r1 - $r0) / $dt / 1000") $(calc "($s1 - $s0) / $dt")"
 }
