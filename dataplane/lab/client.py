@@ -130,41 +130,16 @@ def hold():
     return {"first": first, "second": second}
 
 
-def big():
+def transfers(exchange):
+    """--count connections, each running exchange(conn) -> the answering real server's name ("" when
+    it failed): the tally of names with the bytes moved."""
     seen = tally()
     seen["bytes"] = 0
-    for _ in range(args.count):
-        try:
-            with socket.create_connection((args.host, args.port), timeout=remaining()) as conn:
-                conn.sendall(b"big %d\n" % args.size)
-                data = b""
-                while not (len(data) > args.size and data.endswith(b"\n")):
-                    conn.settimeout(remaining())
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-            name = data[args.size:].decode(errors="replace").strip()
-            if len(data) > args.size and name:
-                seen[name] = seen.get(name, 0) + 1
-                seen["bytes"] += args.size
-            else:
-                seen["errors"] += 1
-        except OSError:
-            seen["errors"] += 1
-    return seen
-
-
-def upload():
-    seen = tally()
-    seen["bytes"] = 0
-    payload = b"x" * args.size
     for _ in range(args.count):
         try:
             with socket.create_connection((args.host, args.port), timeout=remaining()) as conn:
                 conn.settimeout(remaining())
-                conn.sendall(b"put %d\n" % args.size + payload)
-                name = ask_answer(conn)
+                name = exchange(conn)
             if name:
                 seen[name] = seen.get(name, 0) + 1
                 seen["bytes"] += args.size
@@ -175,15 +150,34 @@ def upload():
     return seen
 
 
-def ask_answer(conn):
-    data = b""
-    while not data.endswith(b"\n"):
-        conn.settimeout(remaining())
-        chunk = conn.recv(256)
-        if not chunk:
-            break
-        data += chunk
-    return data.decode(errors="replace").strip()
+def big():
+    def download(conn):
+        conn.sendall(b"big %d\n" % args.size)
+        data = b""
+        while not (len(data) > args.size and data.endswith(b"\n")):
+            conn.settimeout(remaining())
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        return data[args.size:].decode(errors="replace").strip() if len(data) > args.size else ""
+    return transfers(download)
+
+
+def upload():
+    payload = b"x" * args.size
+
+    def send(conn):
+        conn.sendall(b"put %d\n" % args.size + payload)
+        data = b""
+        while not data.endswith(b"\n"):
+            conn.settimeout(remaining())
+            chunk = conn.recv(256)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode(errors="replace").strip()
+    return transfers(send)
 
 
 def udpbig():

@@ -61,7 +61,7 @@ public final class GsoSegments {
     } else {
       Bytes.put16(out, l4 + 4, l4Header + length);
     }
-    int field = l4 + PartialChecksum.field(protocol);
+    int field = l4 + Transport.checksumOffset(protocol);
     Bytes.put16(out, field, 0);
     long sum = Checksums.sum(out, o + 12, 8) + protocol + l4Header + length + Checksums.sum(out, l4, l4Header + length);
     int cs = Checksums.finish(sum);

@@ -8,15 +8,7 @@ package io.lvsoperator.dataplane.codec;
  * leave it alone, since the ports are summed when it is finished.
  */
 public final class PartialChecksum {
-  public static final int TCP_FIELD = 16;
-  public static final int UDP_FIELD = 6;
-
   private PartialChecksum() {}
-
-  /** The field's offset in the protocol's header: 16 for TCP, 6 for UDP. */
-  public static int field(int protocol) {
-    return protocol == Ipv4Header.PROTO_TCP ? TCP_FIELD : UDP_FIELD;
-  }
 
   /** The pseudo-header's sum as a partial checksum holds it, for {@code l4Length} bytes of segment. */
   public static int pseudoHeader(byte[] f, int l3, int protocol, int l4Length) {
@@ -38,6 +30,6 @@ public final class PartialChecksum {
    */
   public static void finish(byte[] f, int start, int offset, int end) {
     int cs = Checksums.finish(Checksums.sum(f, start, end - start));
-    Bytes.put16(f, start + offset, cs == 0 && offset == UDP_FIELD ? 0xffff : cs);
+    Bytes.put16(f, start + offset, cs == 0 && offset == Transport.UDP_CHECKSUM ? 0xffff : cs);
   }
 }

@@ -7,6 +7,8 @@ package io.lvsoperator.dataplane.codec;
 public final class Transport {
   public static final int TCP_MIN_LENGTH = 20;
   public static final int UDP_LENGTH = 8;
+  public static final int TCP_CHECKSUM = 16;
+  public static final int UDP_CHECKSUM = 6;
   public static final int TCP_FIN = 0x01;
   public static final int TCP_SYN = 0x02;
   public static final int TCP_RST = 0x04;
@@ -36,8 +38,9 @@ public final class Transport {
     return protocol == Ipv4Header.PROTO_TCP ? TCP_MIN_LENGTH : UDP_LENGTH;
   }
 
-  private static int checksumOffset(int protocol) {
-    return protocol == Ipv4Header.PROTO_TCP ? 16 : 6;
+  /** Where the checksum sits in the protocol's header: 16 for TCP, 6 for UDP. */
+  public static int checksumOffset(int protocol) {
+    return protocol == Ipv4Header.PROTO_TCP ? TCP_CHECKSUM : UDP_CHECKSUM;
   }
 
   /**

@@ -276,11 +276,6 @@ public final class AfPacketPort implements PacketPort {
     return true;
   }
 
-  /** Whether frames come and go with their virtio-net header. */
-  public boolean offloads() {
-    return offloads;
-  }
-
   @Override
   public void flush() {
     int from = 0;

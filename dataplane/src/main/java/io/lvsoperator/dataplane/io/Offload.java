@@ -50,10 +50,6 @@ public final class Offload {
     return this;
   }
 
-  public Offload clear() {
-    return set(0, GSO_NONE, 0, 0, 0);
-  }
-
   public Offload copyFrom(Offload other) {
     return set(other.flags, other.gsoType, other.gsoSize, other.checksumStart, other.checksumOffset);
   }

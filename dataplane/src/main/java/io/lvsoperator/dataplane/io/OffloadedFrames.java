@@ -4,6 +4,7 @@ import io.lvsoperator.dataplane.codec.Bytes;
 import io.lvsoperator.dataplane.codec.Ethernet;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.codec.PartialChecksum;
+import io.lvsoperator.dataplane.codec.Transport;
 
 /**
  * Brings what a packet socket reports of a received frame into the two shapes the engine handles
@@ -34,7 +35,7 @@ public final class OffloadedFrames {
     if (ihl < Ipv4Header.MIN_LENGTH || total < ihl || end > length) {
       return; // malformed: the engine drops it
     }
-    int field = PartialChecksum.field(protocol);
+    int field = Transport.checksumOffset(protocol);
     if (o.partial()) {
       if (transport && o.checksumStart() == l4 && o.checksumOffset() == field && l4 + field + 2 <= end) {
         return;

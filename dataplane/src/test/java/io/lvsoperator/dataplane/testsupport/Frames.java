@@ -107,7 +107,7 @@ public final class Frames {
     byte[] copy = f.clone();
     int ihl = Ipv4Header.headerLength(copy, 14);
     int proto = Ipv4Header.protocol(copy, 14);
-    int field = PartialChecksum.field(proto);
+    int field = Transport.checksumOffset(proto);
     Bytes.put16(copy, 14 + ihl + field,
         PartialChecksum.pseudoHeader(copy, 14, proto, Ipv4Header.totalLength(copy, 14) - ihl));
     into.set(Offload.NEEDS_CSUM, into.gsoType(), into.gsoSize(), 14 + ihl, field);

@@ -33,7 +33,7 @@ public final class NatTransmitter {
     int vip = Ipv4Header.destination(f, l3);
     Ipv4Header.setDestination(f, l3, rip);
     if (offload.partial()) {
-      PartialChecksum.addressChanged(f, l4 + PartialChecksum.field(protocol), vip, rip);
+      PartialChecksum.addressChanged(f, l4 + Transport.checksumOffset(protocol), vip, rip);
       Bytes.put16(f, l4 + 2, rport);
     } else {
       Transport.addressChanged(f, l4, protocol, vip, rip);
@@ -55,7 +55,7 @@ public final class NatTransmitter {
     Ipv4Header.setSource(f, l3, vip);
     Ipv4Header.decrementTtl(f, l3);
     if (offload.partial()) {
-      PartialChecksum.addressChanged(f, l4 + PartialChecksum.field(protocol), rip, vip);
+      PartialChecksum.addressChanged(f, l4 + Transport.checksumOffset(protocol), rip, vip);
       Bytes.put16(f, l4, vport);
     } else {
       Transport.addressChanged(f, l4, protocol, rip, vip);
