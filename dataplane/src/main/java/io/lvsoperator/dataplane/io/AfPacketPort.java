@@ -11,12 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Linux AF_PACKET socket on one interface, read and written in batches: one recvmmsg fills up
- * to {@link #BATCH} frames, and sends gather until {@link #flush()} (or a full batch) hands them
- * to one sendmmsg. Against pcap4j's dispatch this removes the native callback and the byte[]
- * allocated for every frame, and the system call for every frame sent. Inbound frames only
- * (PACKET_IGNORE_OUTGOING), as with pcap's direction IN. Frames are copied once each way between
- * the native batch buffers and one reused array, which is what the engine works on.
+ * A Linux AF_PACKET socket on one interface. Frames come in through a memory-mapped receive ring
+ * ({@link ReceiveRing}: no system call per frame while they keep coming; a frame too big for a slot
+ * through one receive call), or, where the kernel refuses the ring, in batches of {@link #BATCH}
+ * per recvmmsg; sends gather until {@link #flush()} (or a full batch) hands them to one sendmmsg.
+ * Against pcap4j's dispatch this removes the native callback and the byte[] allocated for every
+ * frame, and the system call for every frame sent. Inbound frames only (PACKET_IGNORE_OUTGOING), as
+ * with pcap's direction IN. Frames are copied once each way between native memory and one reused
+ * array, which is what the engine works on.
  *
  * <p>With offloads (PACKET_VNET_HDR, the default), every frame comes and goes with its virtio-net
  * header: partial checksums and GSO/GRO super-frames of senders and NICs with offloads on are
@@ -29,6 +31,7 @@ public final class AfPacketPort implements PacketPort {
   /** Largest frame: 64 KiB covers any MTU and frames the kernel aggregated (GRO). */
   static final int SLOT = 65_536 + 16;
   private static final int READ_TIMEOUT_MICROS = 10_000;
+  private static final int POLL_TIMEOUT_MILLIS = READ_TIMEOUT_MICROS / 1000;
   private static final int SOCKET_BUFFER_BYTES = 16 << 20;
 
   private final int fd;
@@ -37,6 +40,9 @@ public final class AfPacketPort implements PacketPort {
   private final Rings tx = new Rings();
   private final byte[] frame = new byte[SLOT];
   private final boolean offloads;
+  /** Null where the kernel refused it: then every frame comes through recvmmsg. */
+  private final ReceiveRing ring;
+  private final Memory pollFd = new Memory(POLLFD_SIZE);
   private final Offload received = new Offload();
   private final Memory stats = new Memory(8);
   private final Memory statsLength = new Memory(4);
@@ -72,10 +78,13 @@ public final class AfPacketPort implements PacketPort {
     }
   }
 
-  private AfPacketPort(int fd, String interfaceName, boolean offloads) {
+  private AfPacketPort(int fd, String interfaceName, boolean offloads, ReceiveRing ring) {
     this.fd = fd;
     this.interfaceName = interfaceName;
     this.offloads = offloads;
+    this.ring = ring;
+    pollFd.setInt(0, fd);
+    pollFd.setShort(4, POLLIN);
   }
 
   /** With offloads where the kernel offers them. */
@@ -112,6 +121,13 @@ public final class AfPacketPort implements PacketPort {
         LOG.warn("packet socket on {}: the kernel refuses PACKET_VNET_HDR; the interface's checksum offload and"
             + " TSO/GRO must be off", interfaceName);
       }
+      ReceiveRing ring = null;
+      try {
+        ring = ReceiveRing.map(fd);
+      } catch (LastErrorException e) {
+        LOG.warn("packet socket on {}: the kernel refuses a receive ring (errno {}); receiving in batches instead",
+            interfaceName, e.getErrorCode());
+      }
       Memory address = new Memory(SOCKADDR_LL_SIZE);
       address.clear();
       address.setShort(0, (short) AF_PACKET);
@@ -136,8 +152,9 @@ public final class AfPacketPort implements PacketPort {
       timeout.setLong(0, 0);
       timeout.setLong(8, READ_TIMEOUT_MICROS);
       setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16);
-      LOG.info("packet socket on {} open, offloads {}", interfaceName, vnet ? "on (PACKET_VNET_HDR)" : "off");
-      return new AfPacketPort(fd, interfaceName, vnet);
+      LOG.info("packet socket on {} open, offloads {}, {}", interfaceName, vnet ? "on (PACKET_VNET_HDR)" : "off",
+          ring != null ? "receive ring of " + ReceiveRing.SLOTS + " slots" : "batched receive");
+      return new AfPacketPort(fd, interfaceName, vnet, ring);
     } catch (LastErrorException e) {
       LinuxPacketSockets.close(fd);
       throw new PortException("cannot set up the packet socket on " + interfaceName + " (errno " + e.getErrorCode()
@@ -195,26 +212,87 @@ public final class AfPacketPort implements PacketPort {
     }
   }
 
-  private static void setInt(int fd, int level, int name, int value) {
-    Memory v = new Memory(4);
-    v.setInt(0, value);
-    setsockopt(fd, level, name, v, 4);
-  }
-
-  private static boolean trySetInt(int fd, int level, int name, int value) {
-    try {
-      setInt(fd, level, name, value);
-      return true;
-    } catch (LastErrorException e) {
-      return false;
+  @Override
+  public int poll(FrameHandler handler, int max) {
+    if (ring == null) {
+      return receive(handler, max, MSG_WAITFORONE);
+    }
+    synchronized (ring) { // close() unmaps the ring only while no poll reads it
+      if (closed) {
+        return 0;
+      }
+      int n = drain(handler, max);
+      if (n == 0 && awaitFrames(handler)) {
+        n = drain(handler, max);
+      }
+      return n;
     }
   }
 
-  @Override
-  public int poll(FrameHandler handler, int max) {
+  /** Whether frames come through the memory-mapped ring (else through recvmmsg alone). */
+  boolean ringMapped() {
+    return ring != null;
+  }
+
+  /** Takes the slots the kernel has handed over, up to {@code max}, giving each back once copied. */
+  private int drain(FrameHandler handler, int max) {
+    int n = 0;
+    while (n < max) {
+      int slot = ring.next();
+      if (slot < 0) {
+        break;
+      }
+      n++;
+      if ((ring.status(slot) & ReceiveRing.COPY) != 0) {
+        // the slot holds the start of a frame too big for it; the frame, whole, is next on the socket
+        ring.release(slot);
+        receive(handler, 1, MSG_DONTWAIT);
+        continue;
+      }
+      int length = ring.length(slot);
+      if (ring.captured(slot) < length) {
+        truncated = truncated + 1; // too big, and no room on the socket to queue it whole
+        ring.release(slot);
+        continue;
+      }
+      int at = ring.frameAt(slot);
+      if (offloads) {
+        VirtioNetHeader.read(ring.bytes, at - VirtioNetHeader.LENGTH, received);
+      }
+      ring.bytes.get(at, frame, 0, length);
+      ring.release(slot);
+      deliver(handler, length);
+    }
+    return n;
+  }
+
+  /**
+   * Waits (bounded, so the engine's timers run while the wire is silent) until the ring has a
+   * frame; a socket error (the interface went away) surfaces from the receive call as in batch mode.
+   */
+  private boolean awaitFrames(FrameHandler handler) {
+    pollFd.setShort(6, (short) 0);
+    int ready;
+    try {
+      ready = LinuxPacketSockets.poll(pollFd, 1, POLL_TIMEOUT_MILLIS);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == EINTR || closed) {
+        return false;
+      }
+      throw new PortFailedException("waiting on " + interfaceName + " failed (errno " + e.getErrorCode() + ")", e);
+    }
+    if (ready > 0 && (pollFd.getShort(6) & POLLIN) == 0) {
+      receive(handler, 1, MSG_DONTWAIT); // throws the socket's error
+      return false;
+    }
+    return ready > 0;
+  }
+
+  /** Frames through recvmmsg: all of them without a ring, those too big for a slot with one. */
+  private int receive(FrameHandler handler, int max, int flags) {
     int n;
     try {
-      n = recvmmsg(fd, rx.headers, Math.min(max, BATCH), MSG_WAITFORONE, Pointer.NULL);
+      n = recvmmsg(fd, rx.headers, Math.min(max, BATCH), flags, Pointer.NULL);
     } catch (LastErrorException e) {
       if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR || closed) {
         return 0;
@@ -230,7 +308,7 @@ public final class AfPacketPort implements PacketPort {
       }
       if (!offloads) {
         rx.bytes.get(i * SLOT, frame, 0, length);
-        handler.onFrame(frame, length);
+        deliver(handler, length);
         continue;
       }
       if (length < VirtioNetHeader.LENGTH) {
@@ -240,10 +318,19 @@ public final class AfPacketPort implements PacketPort {
       VirtioNetHeader.read(rx.nativeBytes, i * SLOT, received);
       length -= VirtioNetHeader.LENGTH;
       rx.bytes.get(i * SLOT + VirtioNetHeader.LENGTH, frame, 0, length);
-      OffloadedFrames.settle(frame, length, received);
-      handler.onFrame(frame, length, received);
+      deliver(handler, length);
     }
     return Math.max(n, 0);
+  }
+
+  /** The frame is in {@link #frame}, its virtio-net header (with offloads) in {@link #received}. */
+  private void deliver(FrameHandler handler, int length) {
+    if (!offloads) {
+      handler.onFrame(frame, length);
+      return;
+    }
+    OffloadedFrames.settle(frame, length, received);
+    handler.onFrame(frame, length, received);
   }
 
   @Override
@@ -309,7 +396,7 @@ public final class AfPacketPort implements PacketPort {
 
   @Override
   public void wakeup() {
-    // the receive wait is bounded by SO_RCVTIMEO: nothing to interrupt
+    // the receive wait is bounded (SO_RCVTIMEO, or poll's timeout with the ring): nothing to interrupt
   }
 
   @Override
@@ -317,6 +404,11 @@ public final class AfPacketPort implements PacketPort {
     if (!closed) {
       closed = true;
       LinuxPacketSockets.close(fd);
+      if (ring != null) {
+        synchronized (ring) {
+          ring.unmap();
+        }
+      }
       LOG.info("packet socket on {} closed", interfaceName);
     }
   }

@@ -1,6 +1,7 @@
 package io.lvsoperator.dataplane.io;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -32,12 +33,23 @@ final class LinuxPacketSockets {
   static final int PACKET_MR_MULTICAST = 0;
   /** struct packet_mreq: int ifindex, unsigned short type, unsigned short alen, unsigned char address[8]. */
   static final int PACKET_MREQ_SIZE = 16;
+  static final int PACKET_RX_RING = 5;
   static final int PACKET_STATISTICS = 6;
+  static final int PACKET_COPY_THRESH = 7;
+  static final int PACKET_VERSION = 10;
+  static final int TPACKET_V2 = 1;
   static final int PACKET_VNET_HDR = 15;
   static final int PACKET_QDISC_BYPASS = 20;
   static final int PACKET_IGNORE_OUTGOING = 23;
   static final int MSG_WAITFORONE = 0x10000;
   static final int MSG_TRUNC = 0x20;
+  static final int MSG_DONTWAIT = 0x40;
+  static final int PROT_READ = 1;
+  static final int PROT_WRITE = 2;
+  static final int MAP_SHARED = 1;
+  static final short POLLIN = 1;
+  /** struct pollfd: int fd, short events, short revents. */
+  static final int POLLFD_SIZE = 8;
   static final int EAGAIN = 11;
   static final int EINTR = 4;
 
@@ -69,5 +81,27 @@ final class LinuxPacketSockets {
 
   static native int close(int fd) throws LastErrorException;
 
+  static native Pointer mmap(Pointer address, long length, int protection, int flags, int fd, long offset)
+      throws LastErrorException;
+
+  static native int munmap(Pointer address, long length) throws LastErrorException;
+
+  static native int poll(Pointer fds, long count, int timeoutMillis) throws LastErrorException;
+
   static native int if_nametoindex(String name) throws LastErrorException;
+
+  static void setInt(int fd, int level, int name, int value) {
+    Memory v = new Memory(4);
+    v.setInt(0, value);
+    setsockopt(fd, level, name, v, 4);
+  }
+
+  static boolean trySetInt(int fd, int level, int name, int value) {
+    try {
+      setInt(fd, level, name, value);
+      return true;
+    } catch (LastErrorException e) {
+      return false;
+    }
+  }
 }
