@@ -62,14 +62,21 @@ final class ReceiveRing {
     request.setInt(8, SLOT_SIZE);
     request.setInt(12, SLOTS);
     setsockopt(fd, SOL_PACKET, PACKET_RX_RING, request, 16);
-    // frames that do not fit a slot are queued whole too, for the receive call that takes them
-    setInt(fd, SOL_PACKET, PACKET_COPY_THRESH, 1);
-    long size = (long) SLOTS * SLOT_SIZE;
-    Pointer mapping = mmap(Pointer.NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (Pointer.nativeValue(mapping) == -1L) {
-      throw new LastErrorException("mmap of the receive ring failed");
+    try {
+      // frames that do not fit a slot are queued whole too, for the receive call that takes them
+      setInt(fd, SOL_PACKET, PACKET_COPY_THRESH, 1);
+      long size = (long) SLOTS * SLOT_SIZE;
+      Pointer mapping = mmap(Pointer.NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      if (Pointer.nativeValue(mapping) == -1L) {
+        throw new LastErrorException("mmap of the receive ring failed");
+      }
+      return new ReceiveRing(mapping, size);
+    } catch (LastErrorException e) {
+      // a ring nobody reads would take every frame from the batched receive the port falls back to
+      request.clear();
+      setsockopt(fd, SOL_PACKET, PACKET_RX_RING, request, 16);
+      throw e;
     }
-    return new ReceiveRing(mapping, size);
   }
 
   /** The offset of the next slot the kernel has handed over, or -1 when it has not written it yet. */
