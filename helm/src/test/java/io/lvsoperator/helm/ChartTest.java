@@ -72,17 +72,23 @@ class ChartTest {
       assertThat(r.getResources()).containsExactly("leases");
       assertThat(r.getVerbs()).containsExactly("get", "create", "update", "delete");
     });
-    assertThat(rules(one(objects, ClusterRole.class, "lvs-operator"))).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "lvsoperator.io/virtualservices", List.of("get", "list", "watch", "patch", "update"),
-        "lvsoperator.io/virtualservices/status", List.of("get", "patch", "update"),
-        "lvsoperator.io/virtualservices/finalizers", List.of("update"),
-        "lvsoperator.io/directorconfigs,directorconfigparts",
-            List.of("get", "list", "watch", "create", "update", "patch", "delete"),
-        "lvsoperator.io/directors", List.of("get", "list", "watch", "create", "update", "patch", "delete"),
-        "discovery.k8s.io/endpointslices", List.of("get", "list", "watch"),
-        "/pods", List.of("get", "list", "watch"),
-        "/nodes", List.of("get", "list", "watch"),
-        "/events", List.of("create", "patch")));
+    assertThat(rules(one(objects, ClusterRole.class, "lvs-operator"))).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+        Map.entry("lvsoperator.io/virtualservices",
+            List.of("get", "list", "watch", "create", "patch", "update", "delete")),
+        Map.entry("lvsoperator.io/virtualservices/status", List.of("get", "patch", "update")),
+        Map.entry("lvsoperator.io/virtualservices/finalizers", List.of("update")),
+        Map.entry("lvsoperator.io/vippools", List.of("get", "list", "watch")),
+        Map.entry("lvsoperator.io/vippools/status", List.of("get", "patch", "update")),
+        Map.entry("/namespaces", List.of("get", "list", "watch")),
+        Map.entry("/services", List.of("get", "list", "watch")),
+        Map.entry("/services/status", List.of("get", "patch", "update")),
+        Map.entry("lvsoperator.io/directorconfigs,directorconfigparts",
+            List.of("get", "list", "watch", "create", "update", "patch", "delete")),
+        Map.entry("lvsoperator.io/directors", List.of("get", "list", "watch", "create", "update", "patch", "delete")),
+        Map.entry("discovery.k8s.io/endpointslices", List.of("get", "list", "watch")),
+        Map.entry("/pods", List.of("get", "list", "watch")),
+        Map.entry("/nodes", List.of("get", "list", "watch")),
+        Map.entry("/events", List.of("create", "patch"))));
     assertThat(one(objects, Role.class, "lvs-operator-leader").getRules()).singleElement().satisfies(r ->
         assertThat(r.getVerbs()).containsExactly("get", "list", "watch", "create", "update"));
     // without leader election it still watches the directors' Leases, and writes none
@@ -148,6 +154,10 @@ class ChartTest {
     Container faster = one(render(Map.of("failover.advertisementIntervalMillis", 50, "failover.holdSeconds", 0)),
         Deployment.class, "lvs-operator").getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(faster.getArgs()).contains("--advertisement-interval-ms=50", "--hold-seconds=0");
+    // Services of type LoadBalancer without a class: only when the release says it is the default
+    assertThat(c.getArgs()).contains("--default-load-balancer=false");
+    assertThat(one(render(Map.of("operator.defaultLoadBalancer", true)), Deployment.class, "lvs-operator")
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--default-load-balancer=true");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);
@@ -169,7 +179,7 @@ class ChartTest {
     assertThat(alerts.stream().map(a -> String.valueOf(((Map<?, ?>) a).get("alert"))).toList()).containsExactly(
         "LvsDirectorDown",
         "LvsVipWithoutReadyDirector", "LvsRealServerUnhealthy", "LvsConnectionTableNearFull", "LvsDropRateHigh",
-        "LvsConnectionSyncOverBound");
+        "LvsConnectionSyncOverBound", "LvsVipPoolExhausted");
     var dashboard = objects.stream().filter(o -> o.getKind().equals("ConfigMap")).findFirst().orElseThrow();
     assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
     JsonNode json = new ObjectMapper().readTree(
@@ -190,7 +200,8 @@ class ChartTest {
   @Test
   void theChartShipsTheCrdsGeneratedFromTheJavaTypes() throws Exception {
     for (String file : List.of("virtualservices.lvsoperator.io-v1.yml", "directors.lvsoperator.io-v1.yml",
-        "directorconfigs.lvsoperator.io-v1.yml", "directorconfigparts.lvsoperator.io-v1.yml")) {
+        "directorconfigs.lvsoperator.io-v1.yml", "directorconfigparts.lvsoperator.io-v1.yml",
+        "vippools.lvsoperator.io-v1.yml")) {
       try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/" + file)) {
         assertThat(in).as(file).isNotNull();
         assertThat(Files.readString(CHART.resolve("crds").resolve(file)))

@@ -8,6 +8,9 @@ import io.lvsoperator.api.v1alpha1.SharedConfig;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.lvsoperator.api.net.Ipv4Prefix;
+import io.lvsoperator.operator.loadbalancer.LoadBalancerReconciler;
+import io.lvsoperator.operator.loadbalancer.LoadBalancers;
+import io.lvsoperator.operator.reconciler.VipPoolReconciler;
 import io.lvsoperator.operator.reconciler.VirtualServiceReconciler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -94,6 +97,12 @@ public final class OperatorMain implements Callable<Integer> {
           + " pod ranges: give the cluster's Service range (default: none).")
   List<String> reservedCidrs;
 
+  @Option(names = "--default-load-balancer", arity = "1", paramLabel = "true|false",
+      defaultValue = "${env:LVS_DEFAULT_LOAD_BALANCER:-false}",
+      description = "Also serve Services of type LoadBalancer without a loadBalancerClass, as the cluster's default"
+          + " load balancer; those naming " + LoadBalancers.CLASS + " are served always (default: ${DEFAULT-VALUE}).")
+  boolean defaultLoadBalancer;
+
   @Option(names = "--http", defaultValue = "${env:LVS_HTTP:-0.0.0.0:8080}",
       description = "Where /metrics, /healthz and /readyz listen (default: ${DEFAULT-VALUE}).")
   String http;
@@ -108,7 +117,7 @@ public final class OperatorMain implements Callable<Integer> {
         http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), servicesPerDirectorObject,
         dataplaneNamespace, reservedCidrs == null ? List.of() : reservedCidrs.stream().filter(c -> !c.isBlank())
             .map(Ipv4Prefix::parse).toList(), maxPartBytes, standbys, Duration.ofMillis(publishWindowMillis),
-        advertisementIntervalMillis, holdSeconds);
+        advertisementIntervalMillis, holdSeconds, defaultLoadBalancer);
   }
 
   @Override
@@ -132,7 +141,8 @@ public final class OperatorMain implements Callable<Integer> {
   }
 
   /** A started operator with its HTTP endpoint. */
-  public record Running(Operator operator, OperatorHttpServer http, PrometheusMeterRegistry registry)
+  public record Running(Operator operator, OperatorHttpServer http, PrometheusMeterRegistry registry,
+      LoadBalancerReconciler loadBalancers)
       implements AutoCloseable {
     /** Where /metrics, /healthz and /readyz listen. */
     public InetSocketAddress httpAddress() {
@@ -142,6 +152,7 @@ public final class OperatorMain implements Callable<Integer> {
     @Override
     public void close() {
       operator.stop();
+      loadBalancers.close();
       http.close();
     }
   }
@@ -164,6 +175,11 @@ public final class OperatorMain implements Callable<Integer> {
     VirtualServiceReconciler reconciler = new VirtualServiceReconciler(client, opts, Clock.systemUTC());
     reconciler.bindMetrics(registry);
     operator.register(reconciler);
+    VipPoolReconciler pools = new VipPoolReconciler(reconciler, Clock.systemUTC());
+    pools.bindMetrics(registry);
+    operator.register(pools);
+    LoadBalancerReconciler loadBalancers = new LoadBalancerReconciler(client, opts.defaultLoadBalancer());
+    operator.register(loadBalancers);
     OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(opts.httpHost(), opts.httpPort()), Map.of(
         "/metrics", () -> new OperatorHttpServer.Reply(200, OperatorHttpServer.PROMETHEUS_TEXT, registry.scrape()),
         "/healthz", () -> OperatorHttpServer.Reply.text(200, "ok\n"),
@@ -178,6 +194,6 @@ public final class OperatorMain implements Callable<Integer> {
     }
     LOG.info("operator started: interface {}, dataplane pods {}, leader election {}, http {}", opts.interfaceName(),
         opts.dataplaneSelector(), opts.leaderElection(), http.address());
-    return new Running(operator, http, registry);
+    return new Running(operator, http, registry, loadBalancers);
   }
 }

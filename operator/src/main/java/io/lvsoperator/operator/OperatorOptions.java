@@ -26,12 +26,13 @@ import java.util.List;
  * @param publishWindow changes this close together are written as one generation
  * @param advertisementIntervalMillis how often directors advertise to each other (dead after three)
  * @param holdSeconds how long a director that came back waits before it takes its addresses back
+ * @param defaultLoadBalancer also serve Services of type LoadBalancer that name no loadBalancerClass
  */
 public record OperatorOptions(
     String interfaceName, String dataplaneSelector, boolean leaderElection, String leaseNamespace,
     boolean useServerSideApply, String httpHost, int httpPort, int servicesPerDirectorObject,
     String dataplaneNamespace, List<Ipv4Prefix> reservedCidrs, int maxPartBytes, int standbys,
-    Duration publishWindow, int advertisementIntervalMillis, int holdSeconds) {
+    Duration publishWindow, int advertisementIntervalMillis, int holdSeconds, boolean defaultLoadBalancer) {
   public OperatorOptions {
     reservedCidrs = List.copyOf(reservedCidrs);
     // every director would refuse the shared configuration: refuse it here, at start
@@ -53,7 +54,7 @@ public record OperatorOptions(
       Duration publishWindow) {
     this(interfaceName, dataplaneSelector, leaderElection, leaseNamespace, useServerSideApply, httpHost, httpPort,
         servicesPerDirectorObject, dataplaneNamespace, reservedCidrs, maxPartBytes, standbys, publishWindow,
-        DirectorConfigSpec.DEFAULT_ADVERTISEMENT_INTERVAL_MILLIS, DirectorConfigSpec.DEFAULT_HOLD_SECONDS);
+        DirectorConfigSpec.DEFAULT_ADVERTISEMENT_INTERVAL_MILLIS, DirectorConfigSpec.DEFAULT_HOLD_SECONDS, false);
   }
 
   public static final int DEFAULT_SERVICES_PER_DIRECTOR_OBJECT = 2000;

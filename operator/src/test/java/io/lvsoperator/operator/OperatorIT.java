@@ -473,6 +473,16 @@ class OperatorIT {
       assertThat(cluster.get("default", "web").getMetadata().getResourceVersion()).isEqualTo(statusVersion);
     });
 
+    // its namespace relabelled: the VirtualService is reconciled again (pools select namespaces by
+    // label), and its unchanged status is not written again
+    cluster.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName("default").addToLabels("tier", "a").endMetadata().build()).create();
+    cluster.drainRequests();
+    cluster.client().namespaces().withName("default").edit(n -> { n.getMetadata().getLabels().put("tier", "b"); return n; });
+    Thread.sleep(2000);
+    assertThat(cluster.drainRequests()).as("requests after the relabelling").noneMatch(r -> r.contains("/status"))
+        .noneMatch(r -> r.startsWith("PATCH") && r.contains("virtualservices"));
+
     cluster.client().resources(VirtualService.class).inNamespace("default").withName("web").delete();
     await().atMost(wait).untilAsserted(() -> {
       assertThat(cluster.config("node-a").services()).isEmpty();

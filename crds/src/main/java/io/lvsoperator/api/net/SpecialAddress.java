@@ -34,6 +34,11 @@ public enum SpecialAddress {
     return null;
   }
 
+  /** Every address of this kind. */
+  public Ipv4Range range() {
+    return Ipv4Range.of(new Ipv4Prefix(network, Integer.bitCount(mask)));
+  }
+
   /** For a violation message: "is a loopback address". */
   public String description() {
     return description;

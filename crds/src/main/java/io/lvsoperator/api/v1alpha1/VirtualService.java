@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(VirtualService.GROUP)
 @Version(VirtualService.VERSION)
 @ShortNames("lvs")
-@AdditionalPrinterColumn(name = "VIP", jsonPath = ".spec.vip", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "VIP", jsonPath = ".status.vip", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "PORTS", jsonPath = ".status.ports", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "MODE", jsonPath = ".spec.mode", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "SCHEDULER", jsonPath = ".spec.scheduler", type = AdditionalPrinterColumn.Type.STRING)

@@ -19,9 +19,10 @@ public class VirtualServiceSpec {
   public static final int MAX_PORTS = 64;
   public static final int MAX_REAL_SERVERS = 1024;
 
-  @Required
   @Pattern(IPV4_PATTERN)
-  @JsonPropertyDescription("Virtual IPv4 address (VIP) that clients connect to; one director announces it")
+  @JsonPropertyDescription("Virtual IPv4 address (VIP) that clients connect to; one director announces it."
+      + " Must lie in a VipPool the VirtualService may use once any VipPool exists; empty: the operator assigns"
+      + " one from such a pool (status.vip shows it)")
   private String vip;
 
   @Required
@@ -53,6 +54,21 @@ public class VirtualServiceSpec {
   @Size(max = MAX_REAL_SERVERS)
   @JsonPropertyDescription("Static real servers, for servers outside the cluster; excludes service (at most 1024)")
   private List<RealServerSpec> realServers;
+
+  /** A copy that names {@code vip} (the same lists and objects, which nobody mutates). */
+  public VirtualServiceSpec withVip(String vip) {
+    VirtualServiceSpec c = new VirtualServiceSpec();
+    c.vip = vip;
+    c.ports = ports;
+    c.mode = mode;
+    c.natGateway = natGateway;
+    c.scheduler = scheduler;
+    c.persistence = persistence;
+    c.healthCheck = healthCheck;
+    c.service = service;
+    c.realServers = realServers;
+    return c;
+  }
 
   public String getVip() {
     return vip;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** What the operator reports back on a VirtualService. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,6 +15,12 @@ public class VirtualServiceStatus {
 
   @JsonPropertyDescription("The metadata.generation this status describes")
   private Long observedGeneration;
+
+  @JsonPropertyDescription("The VIP: spec.vip, or the address assigned from a VipPool when spec.vip is empty")
+  private String vip;
+
+  @JsonPropertyDescription("The VipPool the VIP comes from (none while no VipPool exists)")
+  private String pool;
 
   @JsonPropertyDescription("Node of the director that announces the VIP")
   private String director;
@@ -36,6 +43,22 @@ public class VirtualServiceStatus {
   @JsonPropertyDescription("The VIP:port/protocol this VirtualService holds (for example 198.18.0.100:80/TCP); held"
       + " while it exists, whatever is edited or created later")
   private List<String> claims;
+
+  public String getVip() {
+    return vip;
+  }
+
+  public void setVip(String vip) {
+    this.vip = vip;
+  }
+
+  public String getPool() {
+    return pool;
+  }
+
+  public void setPool(String pool) {
+    this.pool = pool;
+  }
 
   public List<String> getClaims() {
     return claims;
@@ -107,5 +130,22 @@ public class VirtualServiceStatus {
 
   public void setRealServers(List<RealServerStatus> realServers) {
     this.realServers = realServers;
+  }
+
+  /** Equal when every field is: an unchanged status is not written again. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof VirtualServiceStatus s && Objects.equals(conditions, s.conditions)
+        && Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(vip, s.vip)
+        && Objects.equals(pool, s.pool) && Objects.equals(director, s.director) && Objects.equals(ports, s.ports)
+        && Objects.equals(ready, s.ready) && Objects.equals(readyRealServers, s.readyRealServers)
+        && Objects.equals(totalRealServers, s.totalRealServers) && Objects.equals(realServers, s.realServers)
+        && Objects.equals(claims, s.claims);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(conditions, observedGeneration, vip, pool, director, ports, ready, readyRealServers,
+        totalRealServers, realServers, claims);
   }
 }

@@ -59,7 +59,8 @@ class GeneratedCrdTest {
   void virtualServiceSchemaValidatesAndDescribesItsFields() throws Exception {
     JsonNode spec = crd("virtualservices.lvsoperator.io-v1.yml").at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
     assertThat(spec.at("/properties/vip/pattern").asText()).isEqualTo(VirtualServiceSpec.IPV4_PATTERN);
-    assertThat(spec.at("/required").toString()).contains("vip", "ports");
+    // an empty vip is assigned from a VipPool
+    assertThat(spec.at("/required").toString()).contains("ports").doesNotContain("vip");
     assertThat(spec.at("/properties/mode/enum").toString()).contains("DR", "NAT", "TUN");
     assertThat(spec.at("/properties/scheduler/enum").toString()).contains("rr", "wrr", "lc", "wlc", "sh", "mh");
     assertThat(spec.at("/properties/ports/items/properties/port/maximum").asInt()).isEqualTo(65535);
@@ -70,6 +71,23 @@ class GeneratedCrdTest {
     // kubectl explain reads these: every property of the spec has a description
     spec.at("/properties").fields().forEachRemaining(f ->
         assertThat(f.getValue().path("description").asText()).as("description of spec.%s", f.getKey()).isNotBlank());
+  }
+
+  @Test
+  void vipPoolIsClusterScopedWithItsColumnsAndStatus() throws Exception {
+    JsonNode crd = crd("vippools.lvsoperator.io-v1.yml");
+    assertThat(crd.at("/spec/scope").asText()).isEqualTo("Cluster");
+    assertThat(crd.at("/spec/names/shortNames/0").asText()).isEqualTo("vippool");
+    assertThat(crd.at("/spec/versions/0/subresources/status").isObject()).isTrue();
+    assertThat(columns(crd)).containsExactlyInAnyOrder("ADDRESSES", "AUTO", "ASSIGNED", "AVAILABLE", "ACCEPTED", "AGE");
+    JsonNode spec = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+    assertThat(spec.at("/required").toString()).contains("addresses");
+    assertThat(spec.at("/properties/addresses/maxItems").asInt()).isEqualTo(VipPoolSpec.MAX_RANGES);
+    assertThat(spec.at("/properties/namespaceSelector/properties").has("matchExpressions")).isTrue();
+    spec.at("/properties").fields().forEachRemaining(f ->
+        assertThat(f.getValue().path("description").asText()).as("description of spec.%s", f.getKey()).isNotBlank());
+    assertThat(crd("virtualservices.lvsoperator.io-v1.yml")
+        .at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties").has("vip")).isTrue();
   }
 
   @Test

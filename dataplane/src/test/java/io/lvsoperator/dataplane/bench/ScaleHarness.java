@@ -24,6 +24,7 @@ import io.lvsoperator.api.v1alpha1.Protocol;
 import io.lvsoperator.api.v1alpha1.RealServerSpec;
 import io.lvsoperator.api.v1alpha1.SchedulerName;
 import io.lvsoperator.api.v1alpha1.SharedConfig;
+import io.lvsoperator.api.v1alpha1.VipPool;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.api.v1alpha1.VirtualServiceSpec;
 import io.lvsoperator.dataplane.cluster.ClusterAgent;
@@ -92,7 +93,8 @@ public final class ScaleHarness {
         CustomResourceDefinitionContext.fromCustomResourceType(VirtualService.class),
         CustomResourceDefinitionContext.fromCustomResourceType(Director.class),
         CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfig.class),
-        CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfigPart.class));
+        CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfigPart.class),
+        CustomResourceDefinitionContext.fromCustomResourceType(VipPool.class));
     out.put("apiServer", plain ? "fabric8 mock" : "fabric8 mock, indexed");
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         plain ? new KubernetesCrudDispatcher(crds) : new IndexedCrudDispatcher(crds), false);

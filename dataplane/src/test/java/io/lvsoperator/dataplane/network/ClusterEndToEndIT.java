@@ -203,8 +203,20 @@ class ClusterEndToEndIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> ns.execQuiet("api", "curl", "-s",
         "http://127.0.0.1:9090/-/ready").contains("Ready"));
 
-    // something to measure: a NAT service with a health check, and traffic through it
+    // something to measure: a NAT service with a health check, and traffic through it, its VIP
+    // from an address pool (which then allows no VIP outside it: deleted at the end)
     lab.realServerGateway(DIP);
+    post("/apis/lvsoperator.io/v1alpha1/vippools", """
+        {"apiVersion": "lvsoperator.io/v1alpha1", "kind": "VipPool", "metadata": {"name": "watched"},
+         "spec": {"addresses": ["%s"]}}""".formatted(VIP));
+    try {
+      measureEveryExpression(chart, rules);
+    } finally {
+      ns.exec("api", "curl", "-sf", "-X", "DELETE", API_URL + "/apis/lvsoperator.io/v1alpha1/vippools/watched");
+    }
+  }
+
+  private void measureEveryExpression(Path chart, Path rules) throws Exception {
     post("/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices", """
         {"apiVersion": "lvsoperator.io/v1alpha1", "kind": "VirtualService",
          "metadata": {"name": "watched", "namespace": "default"},

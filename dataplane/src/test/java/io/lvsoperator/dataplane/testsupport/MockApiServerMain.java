@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.lvsoperator.api.v1alpha1.Director;
 import io.lvsoperator.api.v1alpha1.DirectorConfig;
 import io.lvsoperator.api.v1alpha1.DirectorConfigPart;
+import io.lvsoperator.api.v1alpha1.VipPool;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -37,7 +38,8 @@ public final class MockApiServerMain {
         List.of(CustomResourceDefinitionContext.fromCustomResourceType(VirtualService.class),
             CustomResourceDefinitionContext.fromCustomResourceType(Director.class),
             CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfig.class),
-            CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfigPart.class)));
+            CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfigPart.class),
+            CustomResourceDefinitionContext.fromCustomResourceType(VipPool.class)));
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
         dispatcher, false);
     server.init(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));

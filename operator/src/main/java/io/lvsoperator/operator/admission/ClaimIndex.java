@@ -1,5 +1,6 @@
 package io.lvsoperator.operator.admission;
 
+import io.lvsoperator.api.net.Ipv4;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,6 +26,8 @@ public final class ClaimIndex {
   private final Map<String, String> holder = new HashMap<>();
   private final Map<String, Set<String>> byHolder = new HashMap<>();
   private final Map<String, Set<String>> waiting = new HashMap<>();
+  /** address -> holder -> how many of its claims are on that address: which addresses are free to assign. */
+  private final Map<Integer, Map<String, Integer>> addressUse = new HashMap<>();
   private final Consumer<Collection<String>> freed;
 
   /** @param freed told, outside the index's lock, which VirtualServices may now take a freed claim */
@@ -104,6 +107,32 @@ public final class ClaimIndex {
     return holder.size();
   }
 
+  /** Whether a VirtualService other than {@code key} holds a claim on {@code address}. */
+  public synchronized boolean usedByOther(int address, String key) {
+    Map<String, Integer> use = addressUse.get(address);
+    return use != null && (use.size() > 1 || !use.containsKey(key));
+  }
+
+  /** Every address some claim is on. */
+  public synchronized Set<Integer> addresses() {
+    return Set.copyOf(addressUse.keySet());
+  }
+
+  private void use(String claim, String key, int delta) {
+    int colon = claim.indexOf(':');
+    if (colon < 0 || !Ipv4.isValid(claim.substring(0, colon))) {
+      return; // a status edited by hand: the claim still counts, its address is not tracked
+    }
+    int address = Ipv4.parse(claim.substring(0, colon));
+    Map<String, Integer> use = addressUse.computeIfAbsent(address, a -> new HashMap<>());
+    if (use.merge(key, delta, Integer::sum) <= 0) {
+      use.remove(key);
+    }
+    if (use.isEmpty()) {
+      addressUse.remove(address);
+    }
+  }
+
   private void notifyWaiters(List<String> released) {
     Set<String> wake = new HashSet<>();
     synchronized (this) {
@@ -123,8 +152,11 @@ public final class ClaimIndex {
     String before = holder.put(claim, key);
     if (before != null && !before.equals(key)) {
       byHolder.get(before).remove(claim);
+      use(claim, before, -1);
     }
-    byHolder.computeIfAbsent(key, k -> new HashSet<>()).add(claim);
+    if (byHolder.computeIfAbsent(key, k -> new HashSet<>()).add(claim)) {
+      use(claim, key, 1);
+    }
   }
 
   private void drop(String claim) {
@@ -132,6 +164,7 @@ public final class ClaimIndex {
     if (h != null) {
       Set<String> mine = byHolder.get(h);
       mine.remove(claim);
+      use(claim, h, -1);
       if (mine.isEmpty()) {
         byHolder.remove(h);
       }

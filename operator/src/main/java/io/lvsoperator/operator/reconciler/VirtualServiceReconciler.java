@@ -1,10 +1,12 @@
 package io.lvsoperator.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -16,7 +18,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.lvsoperator.api.v1alpha1.Director;
+import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.api.v1alpha1.RealServerStatus;
+import io.lvsoperator.api.v1alpha1.VipPool;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.api.v1alpha1.VirtualServiceStatus;
 import io.lvsoperator.operator.OperatorOptions;
@@ -25,6 +29,9 @@ import io.lvsoperator.operator.admission.ClaimIndex;
 import io.lvsoperator.operator.directors.DirectorRegistry;
 import io.lvsoperator.operator.event.EventRecorder;
 import io.lvsoperator.operator.event.Reason;
+import io.lvsoperator.operator.pools.AddressAllocator;
+import io.lvsoperator.operator.pools.PoolBook;
+import io.lvsoperator.operator.pools.VipResolver;
 import io.lvsoperator.operator.publish.ConfigPublisher;
 import io.lvsoperator.operator.publish.ServiceCatalog;
 import io.lvsoperator.operator.render.BackendResolver;
@@ -82,6 +89,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private final KubernetesClient client;
   private final ServiceCatalog catalog;
   private final ClaimIndex claims;
+  private final AddressAllocator allocator;
   private final ProgrammingTracker tracker = new ProgrammingTracker();
   private final DirectorRegistry registry;
   private final ConfigPublisher publisher;
@@ -91,14 +99,19 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private volatile Supplier<Set<String>> existingKeys = Set::of;
   private volatile IndexedResourceCache<VirtualService> primaryCache;
   private volatile ReservedAddresses reserved;
+  private volatile PoolBook pools;
   private InformerEventSource<EndpointSlice, VirtualService> slices;
   private InformerEventSource<Node, VirtualService> nodes;
+  private InformerEventSource<VipPool, VirtualService> poolSource;
+  private InformerEventSource<Namespace, VirtualService> namespaces;
   /** namespace/name -> its Ready condition status, for the metrics. */
   private final Map<String, String> readiness = new ConcurrentHashMap<>();
   /** namespace/name -> since when its latest change waits for the directors. */
   private final Map<String, Instant> pendingSince = new ConcurrentHashMap<>();
   /** The first director of each VirtualService's order when it was last reconciled: who moved a VIP. */
   private final Map<String, String> orderFirst = new ConcurrentHashMap<>();
+  /** VirtualServices refused because their pools were full: tried again when an address is freed. */
+  private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
   public VirtualServiceReconciler(KubernetesClient client, OperatorOptions options, Clock clock) {
     this.client = client;
@@ -109,6 +122,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     // publications reconcile VirtualServices through the control plane
     this.catalog = new ServiceCatalog(this::catalogChanged);
     this.claims = new ClaimIndex(this::claimsFreed);
+    this.allocator = new AddressAllocator(claims);
     this.publisher = new ConfigPublisher(client, catalog, registry, new ConfigPublisher.Settings(
         options.interfaceName(), options.maxPartBytes(), options.standbys(), options.publishWindow(),
         options.servicesPerDirectorObject(), options.advertisementIntervalMillis(), options.holdSeconds()),
@@ -130,6 +144,16 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   private Set<String> existingKeys() {
     return existingKeys.get();
+  }
+
+  /** The addresses assigned from pools and claimed: what a VipPool's status counts. */
+  public AddressAllocator allocator() {
+    return allocator;
+  }
+
+  /** The cluster's own addresses, which no pool may hold; null until the nodes are listed. */
+  public ReservedAddresses reservedAddresses() {
+    return nodes == null || !nodes.isRunning() ? null : reserved();
   }
 
   /** Gauges: VirtualServices by Ready status, directors known and live; the publisher's counters. */
@@ -171,12 +195,47 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         .withName("nodes")
         .withSecondaryToPrimaryMapper(node -> {
           reserved = null;
+          pools = null;
           return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
         })
         .withOnUpdateFilter((now, before) -> !Objects.equals(ReservedAddresses.of(List.of(now), List.of()),
             ReservedAddresses.of(List.of(before), List.of())))
         .build(), context);
-    return List.of(slices, nodes, controlPlane);
+    // a pool's change may allow or refuse any VirtualService's address: rare, and it concerns everyone
+    poolSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(VipPool.class, VirtualService.class)
+        .withName("vippools")
+        .withSecondaryToPrimaryMapper(pool -> {
+          pools = null;
+          return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+        })
+        // the spec only: the pools' status is rewritten as addresses are taken, which concerns nobody
+        .withOnUpdateFilter((now, before) -> !Serialization.asJson(now.getSpec()).equals(
+            Serialization.asJson(before.getSpec())))
+        .build(), context);
+    // a namespace's labels decide which pools its VirtualServices may use
+    namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, VirtualService.class)
+        .withName("namespaces")
+        .withSecondaryToPrimaryMapper(ns -> context.getPrimaryCache()
+            .list(vs -> ns.getMetadata().getName().equals(vs.getMetadata().getNamespace()))
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getLabels(),
+            before.getMetadata().getLabels()))
+        .build(), context);
+    return List.of(slices, nodes, poolSource, namespaces, controlPlane);
+  }
+
+  private PoolBook pools() {
+    PoolBook b = pools;
+    if (b == null) {
+      b = PoolBook.of(poolSource.list().toList(), reserved());
+      pools = b;
+    }
+    return b;
+  }
+
+  private Map<String, String> namespaceLabels(String namespace) {
+    return namespaces.get(new ResourceID(namespace)).map(n -> n.getMetadata().getLabels())
+        .filter(Objects::nonNull).orElse(Map.of());
   }
 
   private ReservedAddresses reserved() {
@@ -193,14 +252,27 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     if (!seeded.compareAndSet(false, true)) {
       return;
     }
-    List<ClaimIndex.Claimant> all = context.getPrimaryCache().list(v -> v.getMetadata().getDeletionTimestamp() == null)
+    List<VirtualService> existing = context.getPrimaryCache()
+        .list(v -> v.getMetadata().getDeletionTimestamp() == null).toList();
+    List<ClaimIndex.Claimant> all = existing.stream()
         .map(v -> {
           boolean valid = VirtualServiceValidator.validate(v.getSpec()).isEmpty();
+          // one whose address was assigned asks for that address again
+          String vip = v.getSpec() == null || v.getSpec().getVip() != null || v.getStatus() == null ? null
+              : v.getStatus().getVip();
+          VirtualService asking = vip == null ? v : withVip(v, vip);
+          boolean asks = valid && asking.getSpec().getVip() != null;
           return new ClaimIndex.Claimant(key(v), String.valueOf(v.getMetadata().getCreationTimestamp()),
               v.getStatus() == null || v.getStatus().getClaims() == null ? List.of() : v.getStatus().getClaims(),
-              valid ? Admission.claimsOf(v) : List.of(), valid);
+              asks ? Admission.claimsOf(asking) : List.of(), valid);
         }).toList();
     claims.seed(all);
+    existing.stream()
+        .filter(v -> v.getSpec() != null && v.getSpec().getVip() == null && v.getStatus() != null
+            && Ipv4.isValid(v.getStatus().getVip()))
+        .sorted(java.util.Comparator.comparing((VirtualService v) -> String.valueOf(v.getMetadata().getCreationTimestamp()))
+            .thenComparing(VirtualServiceReconciler::key))
+        .forEach(v -> allocator.seed(key(v), Ipv4.parse(v.getStatus().getVip())));
     LOG.info("claims: {} VIP:port(s) held by {} VirtualService(s)", claims.size(), all.size());
   }
 
@@ -230,11 +302,16 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     for (String key : gone) {
       catalog.deleted(key);
       claims.release(key);
+      allocator.release(key);
       tracker.forget(key);
       readiness.remove(key);
       pendingSince.remove(key);
       orderFirst.remove(key);
       LOG.info("virtualservice {} deleted: removed from the shared configuration", key);
+    }
+    exhausted.removeAll(gone);
+    if (!gone.isEmpty() && !exhausted.isEmpty()) {
+      controlPlane.reconcile(List.copyOf(exhausted));
     }
   }
 
@@ -252,13 +329,36 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     }
   }
 
+  /** {@code vs} as if it named {@code vip}: what admission, claims and rendering see. */
+  static VirtualService withVip(VirtualService vs, String vip) {
+    VirtualService copy = new VirtualService();
+    copy.setMetadata(vs.getMetadata());
+    copy.setSpec(vs.getSpec().withVip(vip));
+    copy.setStatus(vs.getStatus());
+    return copy;
+  }
+
   @Override
-  public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context) {
+  public UpdateControl<VirtualService> reconcile(VirtualService asked, Context<VirtualService> context) {
     seed(context);
-    String key = key(vs);
-    Admission.Verdict verdict = Admission.judge(key, vs, slicesOf(vs), reserved());
+    String key = key(asked);
+    // the address first (an invalid spec takes none from a pool), then the whole VirtualService
+    // as it would run with that address
+    List<String> violations = VirtualServiceValidator.validate(asked.getSpec(), reserved());
+    VipResolver.Resolution vip = violations.isEmpty()
+        ? VipResolver.resolve(key, asked, namespaceLabels(asked.getMetadata().getNamespace()), pools(), allocator)
+        : null;
+    VirtualService vs = vip != null && vip.allowed() && asked.getSpec().getVip() == null
+        ? withVip(asked, vip.vip()) : asked;
+    Admission.Verdict verdict = vip == null || vip.allowed() ? Admission.judge(key, vs, slicesOf(vs), reserved())
+        : new Admission.Verdict(vip.reason(), vip.message(), List.of(), List.of());
     Reason reason = verdict.reason();
     String message = verdict.message();
+    if (reason == Reason.PoolExhausted) {
+      exhausted.add(key);
+    } else {
+      exhausted.remove(key);
+    }
     List<String> held = null;
     if (verdict.passes()) {
       String conflict = claims.claim(key, Admission.claimsOf(vs));
@@ -295,6 +395,14 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     Director ownerDirector = owner != null && registry.live().contains(owner) ? registry.director(owner) : null;
     VirtualServiceStatus next = VirtualServiceStatusBuilder.build(vs, reason, message, verdict.backends(),
         programming, owner, ownerDirector, held, clock);
+    if (vip != null && vip.allowed()) {
+      next.setVip(vip.vip());
+      next.setPool(vip.pool());
+    } else if (vs.getStatus() != null) {
+      // refused: it keeps the address it had, as it keeps its claims
+      next.setVip(vs.getStatus().getVip());
+      next.setPool(vs.getStatus().getPool());
+    }
     String firstBefore = first == null ? orderFirst.remove(key) : orderFirst.put(key, first);
     var readyCondition = Conditions.find(next.getConditions(), VirtualServiceStatusBuilder.READY);
     readiness.put(key, readyCondition == null ? "Unknown" : readyCondition.getStatus());
@@ -318,6 +426,11 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       }
     }
     recordTransitions(vs, next, first, firstBefore);
+    if (asked.getSpec() != null && asked.getSpec().getVip() == null && next.getVip() != null
+        && !next.getVip().equals(vs.getStatus() == null ? null : vs.getStatus().getVip())) {
+      new EventRecorder(client).normal(vs, Reason.VipAssigned, next.getVip() + " assigned from VipPool " + next.getPool());
+      LOG.info("virtualservice {}: {} assigned from VipPool {}", key, next.getVip(), next.getPool());
+    }
     LOG.info("virtualservice {}: accepted {}, programmed {}, ready {} (director {}, real servers {})", key,
         status(next, "Accepted"), status(next, "Programmed"), status(next, "Ready"), next.getDirector(),
         next.getReady());
@@ -413,7 +526,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       }
       if (before == null || !Objects.equals(before.getReason(), now.getReason())) {
         Reason r = Reason.valueOf(now.getReason());
-        if (r == Reason.Conflict || r == Reason.InvalidSpec || r == Reason.NoBackends || r == Reason.NoReadyDirector) {
+        if (r == Reason.Conflict || r == Reason.InvalidSpec || r == Reason.NoBackends || r == Reason.NoReadyDirector
+            || r == Reason.VipNotAllowed || r == Reason.PoolExhausted) {
           events.warning(vs, r, now.getMessage());
         }
       }

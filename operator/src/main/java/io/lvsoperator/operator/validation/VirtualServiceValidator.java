@@ -31,8 +31,10 @@ public final class VirtualServiceValidator {
       out.add("spec: is required");
       return out;
     }
-    if (!Ipv4.isValid(spec.getVip())) {
-      out.add("spec.vip: " + (spec.getVip() == null ? "is required" : "\"" + spec.getVip() + "\" is not an IPv4 address"));
+    if (spec.getVip() == null) {
+      // the operator assigns one from a VipPool (pools.VipResolver)
+    } else if (!Ipv4.isValid(spec.getVip())) {
+      out.add("spec.vip: \"" + spec.getVip() + "\" is not an IPv4 address");
     } else {
       tenantAddress("spec.vip", spec.getVip(), reserved, out);
     }

@@ -20,9 +20,11 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.lvsoperator.api.v1alpha1.Director;
 import io.lvsoperator.api.v1alpha1.DirectorConfig;
 import io.lvsoperator.api.v1alpha1.DirectorConfigPart;
+import io.lvsoperator.api.v1alpha1.DirectorConfigSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorStatus;
 import io.lvsoperator.api.v1alpha1.SharedConfig;
+import io.lvsoperator.api.v1alpha1.VipPool;
 import io.lvsoperator.api.v1alpha1.VirtualService;
 import io.lvsoperator.operator.OperatorMain;
 import io.lvsoperator.operator.OperatorOptions;
@@ -45,6 +47,7 @@ public final class MockCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final int maxPartBytes;
+  private final boolean defaultLoadBalancer;
   private OperatorMain.Running operator;
   private final Map<String, FakeDataplane> dataplanes = new HashMap<>();
 
@@ -53,12 +56,18 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public MockCluster(int maxPartBytes) throws Exception {
+    this(maxPartBytes, false);
+  }
+
+  /** @param defaultLoadBalancer the operator also serves Services of type LoadBalancer without a class */
+  public MockCluster(int maxPartBytes, boolean defaultLoadBalancer) throws Exception {
     this.maxPartBytes = maxPartBytes;
+    this.defaultLoadBalancer = defaultLoadBalancer;
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
     server.init();
     for (Class<? extends CustomResource<?, ?>> type : List.of(VirtualService.class, Director.class,
-        DirectorConfig.class, DirectorConfigPart.class)) {
+        DirectorConfig.class, DirectorConfigPart.class, VipPool.class)) {
       server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
     }
     client = server.createClient();
@@ -70,7 +79,8 @@ public final class MockCluster implements AutoCloseable {
     // keeps the tests quick
     operator = OperatorMain.start(client, new OperatorOptions("eth0", SELECTOR_LABEL + "=" + SELECTOR_VALUE, false,
         "default", false, "127.0.0.1", 0, 2, "lvs-system", List.of(Ipv4Prefix.parse(RESERVED_CIDR)), maxPartBytes,
-        OperatorOptions.DEFAULT_STANDBYS, Duration.ofMillis(50)));
+        OperatorOptions.DEFAULT_STANDBYS, Duration.ofMillis(50), DirectorConfigSpec.DEFAULT_ADVERTISEMENT_INTERVAL_MILLIS,
+        DirectorConfigSpec.DEFAULT_HOLD_SECONDS, defaultLoadBalancer));
   }
 
   /** Stops the operator and starts a new one, as a rollout or a crash would. */
@@ -179,6 +189,16 @@ public final class MockCluster implements AutoCloseable {
         .withReason(ready ? "Forwarding" : "Failed").withMessage("test").build()));
     d.setStatus(s);
     client.resources(Director.class).resource(d).updateStatus();
+  }
+
+  /** The requests the API server received since the last call, as "PATCH /apis/...", oldest first. */
+  public List<String> drainRequests() throws InterruptedException {
+    List<String> out = new java.util.ArrayList<>();
+    io.fabric8.mockwebserver.http.RecordedRequest r;
+    while ((r = server.takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+      out.add(r.getMethod() + " " + r.getPath());
+    }
+    return out;
   }
 
   public VirtualService get(String namespace, String name) {
