@@ -98,7 +98,7 @@ class LoadBalancerIT {
       ServiceSpec svc = cluster.config("node-a").services().get(0);
       assertThat(svc.vip()).isEqualTo("198.18.100.0");
       assertThat(svc.port()).isEqualTo(80);
-      assertThat(svc.mode()).isEqualTo(ForwardingMode.NAT);
+      assertThat(svc.mode()).isEqualTo(ForwardingMode.FULLNAT);
       assertThat(svc.realServers()).extracting(RealServerSpec::address, RealServerSpec::port)
           .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("198.18.64.11", 8080),
               org.assertj.core.groups.Tuple.tuple("198.18.64.12", 8080));
@@ -189,7 +189,7 @@ class LoadBalancerIT {
       return x;
     });
     await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf("web")).anySatisfy(e -> assertThat(e)
-        .startsWith("Warning InvalidSpec: lvsoperator.io/mode: \"FAST\" is not DR, NAT or TUN")));
+        .startsWith("Warning InvalidSpec: lvsoperator.io/mode: \"FAST\" is not FULLNAT, NAT, DR or TUN")));
     assertThat(cluster.config("node-a").services()).singleElement()
         .satisfies(svc -> assertThat(svc.mode()).isEqualTo(ForwardingMode.DR));
     // no longer a load balancer: the VirtualService and the address go

@@ -178,9 +178,9 @@ public final class DirectorSpecValidator {
       if (r.port() != null) {
         if (r.port() < 0 || r.port() > 65535) {
           out.add(rp + ".port: " + r.port() + " is not within 0-65535");
-        } else if (s.mode() != ForwardingMode.NAT && s.port() != null && !r.port().equals(s.port())) {
+        } else if (!s.mode().translates() && s.port() != null && !r.port().equals(s.port())) {
           out.add(rp + ".port: " + s.mode() + " cannot change the port (" + s.port() + " -> " + r.port()
-              + "); only NAT can");
+              + "); only NAT and FULLNAT can");
         } else if (s.port() != null && s.port() == 0 && r.port() != 0) {
           out.add(rp + ".port: a service on every port (port 0) forwards to the same port; leave it out");
         }

@@ -30,7 +30,9 @@ public class VirtualServiceSpec {
   @JsonPropertyDescription("Ports of the VIP; each becomes one IPVS-style service (at most 64)")
   private List<PortSpec> ports;
 
-  @JsonPropertyDescription("Forwarding method: DR (direct routing, default), NAT or TUN (IP-in-IP)")
+  @JsonPropertyDescription("Forwarding method: DR (direct routing), NAT, TUN (IP-in-IP) or FULLNAT (the"
+      + " director also rewrites the client's address to its own, so replies return on any network). Default:"
+      + " FULLNAT with backends from a Service (pods answer through their CNI), else DR")
   private ForwardingMode mode;
 
   @Pattern(IPV4_PATTERN)
@@ -84,6 +86,11 @@ public class VirtualServiceSpec {
 
   public void setPorts(List<PortSpec> ports) {
     this.ports = ports;
+  }
+
+  /** {@link #getMode()} with its default: FULLNAT for a Service's pods, DR for static real servers. */
+  public ForwardingMode effectiveMode() {
+    return mode != null ? mode : service != null ? ForwardingMode.FULLNAT : ForwardingMode.DR;
   }
 
   public ForwardingMode getMode() {

@@ -357,10 +357,16 @@ class DirectorSpecReaderTest {
 
   @Test
   void unknownModeIsNamed() {
-    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    mode: FULLNAT")))
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    mode: SNAT")))
         .singleElement().asString()
         .startsWith("services[0].mode:")
-        .contains("FULLNAT");
+        .contains("SNAT");
+  }
+
+  @Test
+  void fullNatIsAMode() throws Exception {
+    assertThat(DirectorSpecReader.parse(MINIMAL.replace("port: 80", "port: 80\n    mode: FULLNAT")).services().get(0)
+        .mode()).isEqualTo(ForwardingMode.FULLNAT);
   }
 
   @Test
@@ -515,7 +521,7 @@ class DirectorSpecReaderTest {
         "services[0].healthCheck.type: \"icmp\" is not tcp or http",
         "services[0].healthCheck.rise: 0 is not within 1-100",
         "services[0].healthCheck.port: 70000 is not within 1-65535",
-        "services[0].realServers[0].port: DR cannot change the port (80 -> 81); only NAT can",
+        "services[0].realServers[0].port: DR cannot change the port (80 -> 81); only NAT and FULLNAT can",
         "services[0].realServers[1].address: \"198.18.0.1234\" is not an IPv4 address",
         "services[1].persistenceSeconds: must be within 0-" + 31 * 24 * 3600,
         "services[1].realServers[0].weight: 70000 is not within 0-65535",

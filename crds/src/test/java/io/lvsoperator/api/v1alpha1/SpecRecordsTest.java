@@ -98,6 +98,6 @@ class SpecRecordsTest {
         service("198.18.0.100", 81, ForwardingMode.DR, new RealServerSpec("198.18.0.11", 81, null)),
         service("198.18.0.100", 82, ForwardingMode.TUN, new RealServerSpec("198.18.0.11", 83, null))));
     assertThat(DirectorSpecValidator.validate(d)).containsExactly(
-        "services[2].realServers[0].port: TUN cannot change the port (82 -> 83); only NAT can");
+        "services[2].realServers[0].port: TUN cannot change the port (82 -> 83); only NAT and FULLNAT can");
   }
 }

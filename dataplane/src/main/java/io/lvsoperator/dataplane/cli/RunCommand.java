@@ -32,6 +32,7 @@ import io.lvsoperator.dataplane.io.PcapPacketPort;
 import io.lvsoperator.dataplane.io.PortException;
 import io.lvsoperator.dataplane.io.ReopeningPort;
 import io.lvsoperator.dataplane.kernel.KernelGuard;
+import io.lvsoperator.dataplane.lvs.conn.LocalPorts;
 import io.lvsoperator.dataplane.stats.DataplaneMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -118,6 +119,13 @@ public final class RunCommand implements Callable<Integer> {
     afpacket
   }
 
+  @Option(names = "--fullnat-ports", defaultValue = LocalPorts.DEFAULT_FIRST + "-" + LocalPorts.DEFAULT_LAST,
+      paramLabel = "FIRST-LAST",
+      description = "Ports FULLNAT connections leave from, on the local address (the interface's first address):"
+          + " as many connections per real server and port; keep them out of the node's ephemeral range"
+          + " (net.ipv4.ip_local_port_range) and its listening ports (default: ${DEFAULT-VALUE}).")
+  String fullNatPorts;
+
   @Option(names = "--io", defaultValue = "auto", paramLabel = "auto|afpacket|pcap",
       description = "Packet I/O: auto (default: afpacket where the kernel offers it, else pcap), afpacket (batched"
           + " Linux packet socket with offloads, the fast path) or pcap (libpcap through pcap4j, the portable"
@@ -128,6 +136,12 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if ((config == null) == !kubernetes) {
       System.err.println("lvs-dataplane: give either --config FILE or --kubernetes");
+      return 2;
+    }
+    try {
+      localPorts();
+    } catch (IllegalArgumentException e) {
+      System.err.println("lvs-dataplane: " + e.getMessage());
       return 2;
     }
     DirectorSpec first = null;
@@ -168,8 +182,9 @@ public final class RunCommand implements Callable<Integer> {
     io = chosenIo(ifName);
     ReopeningPort port = new ReopeningPort(ifName, openPort(ifName), () -> openPort(ifName),
         () -> afterReopen.get().run());
-    Engine engine = new Engine(port, tables, capacity, System::nanoTime);
-    KernelGuard guard = new KernelGuard(ifName);
+    LocalPorts localPorts = localPorts();
+    Engine engine = new Engine(port, tables, capacity, System::nanoTime, localPorts);
+    KernelGuard guard = new KernelGuard(ifName, localPorts);
     // the socket passes only what the configuration needs (README, "Only its own frames")
     SocketFilter socketFilter = new SocketFilter(port, ifName);
     ConfigApplier applier = new ConfigApplier(iface, tables,
@@ -312,4 +327,16 @@ public final class RunCommand implements Callable<Integer> {
     sources.add(agent);
     sources.add(client);
   }
+
+  /** {@code --fullnat-ports}, checked: a bad range stops the start with the reason. */
+  LocalPorts localPorts() {
+    String[] range = fullNatPorts.split("-", 2);
+    try {
+      return new LocalPorts(Integer.parseInt(range[0].trim()), Integer.parseInt(range[range.length - 1].trim()),
+          new java.security.SecureRandom().nextInt());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--fullnat-ports " + fullNatPorts + " is not FIRST-LAST");
+    }
+  }
+
 }

@@ -97,6 +97,7 @@ public final class ConfigCompiler {
     stats.begin();
     maglev.begin();
     Set<NatReplySource> natSources = new LinkedHashSet<>();
+    Set<Integer> fullNatRips = new LinkedHashSet<>();
     List<ServiceSpec> specs = spec.services();
     List<List<Destination>> destinations = new ArrayList<>(specs.size());
     for (ServiceSpec s : specs) {
@@ -109,6 +110,8 @@ public final class ConfigCompiler {
         dests.add(new Destination(rip, port, r.weight(), stats.destination(protocol, vip, s.port(), rip, port)));
         if (s.mode() == ForwardingMode.NAT) {
           natSources.add(new NatReplySource(rip, port, protocol));
+        } else if (s.mode() == ForwardingMode.FULLNAT) {
+          fullNatRips.add(rip);
         }
       }
       destinations.add(dests);
@@ -129,13 +132,24 @@ public final class ConfigCompiler {
           natSources.add(src);
         }
       }
+      // a FULLNAT real server removed while connections to it remain: its replies still come
+      for (VirtualService s : previous.serviceList()) {
+        if (s.mode() == ForwardingMode.FULLNAT) {
+          for (Destination d : s.destinations()) {
+            if (d.stats().activeConnections + d.stats().inactiveConnections > 0) {
+              fullNatRips.add(d.address());
+            }
+          }
+        }
+      }
     }
     Set<Integer> natRips = new LinkedHashSet<>();
     natSources.forEach(src -> natRips.add(src.address()));
     return new ForwardingTable(spec, iface, List.copyOf(addresses), List.copyOf(vips), new IntSet(vips),
         new IntSet(owned), new IntSet(dips),
         new IntSet(iface.kernelAddresses().stream().map(Ipv4Prefix::address).toList()),
-        new IntSet(natRips), List.copyOf(natSources), routeTable, List.copyOf(services),
+        new IntSet(natRips), new IntSet(fullNatRips),
+        addresses.isEmpty() ? 0 : addresses.get(0).address(), List.copyOf(natSources), routeTable, List.copyOf(services),
         new ServiceTable(services), new NatOrigins(services), new Timeouts(spec.connectionTable()), announce);
   }
 

@@ -9,7 +9,8 @@ import java.util.stream.IntStream;
 /**
  * What the director's packet socket lets through, as a classic BPF program (docs/architecture.md,
  * "Socket filter"): ARP; IPv4 to a VIP, to a DIP the kernel does not hold, or to the VRRP and sync
- * groups; IPv4 from a NAT real server to anything but the node's own addresses (its replies).
+ * groups; IPv4 from a NAT real server to anything but the node's own addresses (its replies);
+ * IPv4 from a FULLNAT real server to the local address (its replies, to the node's own address).
  * Everything else on the node (kubelet, pods, storage) stays in the kernel. Built for one or more
  * tables at once: while a configuration goes live, the filter passes what either needs.
  */
@@ -26,7 +27,8 @@ public final class SocketFilterProgram {
 
   /** Addresses the program compares against, for these tables. */
   public static int addresses(Collection<ForwardingTable> tables) {
-    return destinations(tables).length + replySources(tables).length + kernelLocal(tables).length;
+    return destinations(tables).length + replySources(tables).length + kernelLocal(tables).length
+        + fullNatSources(tables).length + localAddresses(tables).length;
   }
 
   /** The program for these tables, or null when it would pass the kernel's instruction limit. */
@@ -35,10 +37,14 @@ public final class SocketFilterProgram {
     Label accept = new Label();
     Label drop = new Label();
     Label reply = new Label();
+    Label fullNatReply = new Label();
     b.loadHalf(12).anyOf(new int[] {ETHERTYPE_ARP}, accept).unless(ETHERTYPE_IPV4, drop);
     b.loadWord(IP_DESTINATION).anyOf(destinations(tables), accept);
-    b.loadWord(IP_SOURCE).anyOf(replySources(tables), reply).jump(drop);
-    b.bind(reply).loadWord(IP_DESTINATION).anyOf(kernelLocal(tables), drop).jump(accept);
+    b.loadWord(IP_SOURCE).anyOf(replySources(tables), reply).anyOf(fullNatSources(tables), fullNatReply).jump(drop);
+    // a real server of both kinds: its FULLNAT replies go to the local address, kernel's or not
+    b.bind(reply).loadWord(IP_DESTINATION).anyOf(localAddresses(tables), accept).anyOf(kernelLocal(tables), drop)
+        .jump(accept);
+    b.bind(fullNatReply).loadWord(IP_DESTINATION).anyOf(localAddresses(tables), accept).jump(drop);
     b.bind(accept).accept();
     b.bind(drop).drop();
     return b.length() > ClassicBpf.MAX_INSTRUCTIONS ? null : b.build();
@@ -64,6 +70,16 @@ public final class SocketFilterProgram {
 
   static int[] replySources(Collection<ForwardingTable> tables) {
     return tables.stream().flatMapToInt(t -> Arrays.stream(t.natRealServers().values())).distinct().toArray();
+  }
+
+  static int[] fullNatSources(Collection<ForwardingTable> tables) {
+    return tables.stream().flatMapToInt(t -> Arrays.stream(t.fullNatRealServers().values())).distinct().toArray();
+  }
+
+  /** The local addresses of tables with FULLNAT services. */
+  static int[] localAddresses(Collection<ForwardingTable> tables) {
+    return tables.stream().filter(t -> t.localAddress() != 0 && t.fullNatRealServers().values().length > 0)
+        .mapToInt(ForwardingTable::localAddress).distinct().toArray();
   }
 
   static int[] kernelLocal(Collection<ForwardingTable> tables) {

@@ -17,6 +17,7 @@ import io.lvsoperator.dataplane.io.OffloadedFrames;
 import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.lvs.conn.ConnectionTable;
 import io.lvsoperator.dataplane.lvs.conn.FragmentTable;
+import io.lvsoperator.dataplane.lvs.conn.LocalPorts;
 import io.lvsoperator.dataplane.lvs.conn.TcpState;
 import io.lvsoperator.dataplane.lvs.conn.TcpStateMachine;
 import io.lvsoperator.dataplane.lvs.service.Destination;
@@ -24,6 +25,7 @@ import io.lvsoperator.dataplane.lvs.service.VirtualService;
 import io.lvsoperator.dataplane.lvs.sync.SyncReceiver;
 import io.lvsoperator.dataplane.lvs.sync.SyncSender;
 import io.lvsoperator.dataplane.lvs.xmit.DirectRoutingTransmitter;
+import io.lvsoperator.dataplane.lvs.xmit.FullNatTransmitter;
 import io.lvsoperator.dataplane.lvs.xmit.NatTransmitter;
 import io.lvsoperator.dataplane.lvs.xmit.TunnelTransmitter;
 import io.lvsoperator.dataplane.neigh.ArpResponder;
@@ -77,7 +79,10 @@ public final class Engine implements FrameHandler {
   private final NeighbourOutput output;
   private final ArpResponder arp;
   private final DirectRoutingTransmitter dr;
+  private static final int FULLNAT = ForwardingMode.FULLNAT.ordinal();
   private final NatTransmitter nat;
+  private final FullNatTransmitter fullNat;
+  private final LocalPorts localPorts;
   private final TunnelTransmitter tun;
   private final PacketPort port;
   private final Announcer announcer;
@@ -100,6 +105,12 @@ public final class Engine implements FrameHandler {
   private long evictedConfirmedSeen;
 
   public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock) {
+    this(port, tables, connectionCapacity, clock, new LocalPorts());
+  }
+
+  /** @param localPorts the ports FULLNAT connections leave from */
+  public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock,
+      LocalPorts localPorts) {
     this.port = port;
     this.tables = tables;
     this.clock = clock;
@@ -111,6 +122,8 @@ public final class Engine implements FrameHandler {
     this.arp = new ArpResponder(neighbours, output, counters);
     this.dr = new DirectRoutingTransmitter(output, counters);
     this.nat = new NatTransmitter(output, counters);
+    this.fullNat = new FullNatTransmitter(output, counters);
+    this.localPorts = localPorts;
     this.tun = new TunnelTransmitter(output, counters, MAX_FRAME);
     this.announcer = new Announcer(counters);
     this.sync = new SyncSender(output, counters, MAX_FRAME);
@@ -186,6 +199,9 @@ public final class Engine implements FrameHandler {
     int protocol = Ipv4Header.protocol(f, l3);
     if (t.vips().contains(dst)) {
       toVip(f, frameLength, l3, ihl, total, src, dst, protocol, t, now);
+    } else if (dst == t.localAddress() && t.fullNatRealServers().contains(src) && fullNatReply(f, frameLength, l3, ihl,
+        total, src, dst, protocol, t, now)) {
+      return;
     } else if (t.owned().contains(dst)) {
       toDirector(f, frameLength, l3, ihl, total, src, protocol, t, now);
     } else if ((protocol == Ipv4Header.PROTO_TCP || protocol == Ipv4Header.PROTO_UDP
@@ -270,8 +286,7 @@ public final class Engine implements FrameHandler {
         return;
       }
     } else if (tcp) {
-      int direction = connections.method(c) == ForwardingMode.NAT.ordinal()
-          ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY;
+      int direction = sees(connections.method(c)) ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY;
       TcpState next = TcpStateMachine.next(direction, connections.state(c), flags);
       long timeout = t.timeouts().tcp(next);
       if (next == TcpState.ESTABLISHED && !connections.confirmed(c)) {
@@ -300,6 +315,12 @@ public final class Engine implements FrameHandler {
     int method = connections.method(c);
     RouteTable routes = t.routes();
     if (fragment != 0) {
+      if (method == FULLNAT) {
+        // the later fragments would need the source rewritten too, which a fragment's entry
+        // does not record: counted, and the sender's path MTU discovery or retry goes on
+        counters.drop(DropReason.IP_FRAGMENT);
+        return;
+      }
       // the first fragment: the rest of the datagram follows it to the same real server
       fragments.note(FragmentTable.INBOUND, src, dst, protocol, Ipv4Header.id(f, l3), d.address(), method,
           FRAGMENT_TTL_NANOS, now);
@@ -308,6 +329,9 @@ public final class Engine implements FrameHandler {
       dr.transmit(f, frameLength, d.address(), routes, now, rx);
     } else if (method == ForwardingMode.NAT.ordinal()) {
       nat.inbound(f, frameLength, l3, l4, protocol, d.address(), connections.realPort(c), routes, now, rx);
+    } else if (method == FULLNAT) {
+      fullNat.inbound(f, frameLength, l3, l4, protocol, connections.localIp(c), connections.localPort(c), d.address(),
+          connections.realPort(c), routes, now, rx);
     } else {
       tun.transmit(f, l3, d.address(), t.iface().mtu(), routes, now, rx);
     }
@@ -338,15 +362,27 @@ public final class Engine implements FrameHandler {
     }
     int rport = d.port() == 0 ? dport : d.port();
     boolean natMode = svc.mode() == ForwardingMode.NAT;
+    boolean fullNatMode = svc.mode() == ForwardingMode.FULLNAT;
+    int lip = src;
+    int lport = sport;
+    if (fullNatMode) {
+      lip = t.localAddress();
+      lport = lip == 0 ? -1 : localPorts.pick(connections, protocol, d.address(), rport, lip, now);
+      if (lport < 0) {
+        counters.drop(DropReason.FULLNAT_PORTS_EXHAUSTED);
+        return ConnectionTable.NONE;
+      }
+    }
     TcpState state = tcp
-        ? TcpStateMachine.next(natMode ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY, TcpState.NONE, flags)
+        ? TcpStateMachine.next(natMode || fullNatMode ? TcpStateMachine.DIR_INPUT : TcpStateMachine.DIR_INPUT_ONLY,
+            TcpState.NONE, flags)
         : TcpState.NONE;
     // an adopted flow lives as long as a half-open one until it shows it is real (data): a blind
     // flood of ACKs cannot fill the table for long
     long timeout = adopted ? t.timeouts().tcp(TcpState.SYN_RECV)
         : tcp ? t.timeouts().tcp(state) : t.timeouts().udp();
-    int c = connections.insert(protocol, src, sport, dst, dport, d, rport, svc.mode().ordinal(), state, timeout,
-        natMode, now);
+    int c = connections.insert(protocol, src, sport, dst, dport, d, rport, lip, lport, svc.mode().ordinal(), state,
+        timeout, natMode || fullNatMode, now);
     countEviction();
     counters.inc(adopted ? Counter.CONNECTIONS_ADOPTED : Counter.CONNECTIONS_CREATED);
     return c;
@@ -534,6 +570,9 @@ public final class Engine implements FrameHandler {
     } else if (method == ForwardingMode.NAT.ordinal()) {
       nat.inboundIcmpError(f, frameLength, l3, o, e, el4, total - ihl, d.address(), connections.realPort(c), routes,
           now);
+    } else if (method == FULLNAT) {
+      fullNat.inboundIcmpError(f, frameLength, l3, o, e, el4, total - ihl, connections.localIp(c),
+          connections.localPort(c), d.address(), connections.realPort(c), routes, now);
     } else {
       tun.transmit(f, l3, d.address(), t.iface().mtu(), routes, now, rx);
     }
@@ -572,6 +611,78 @@ public final class Engine implements FrameHandler {
     counters.inc(Counter.ICMP_ERRORS_FORWARDED);
     nat.outboundIcmpError(f, frameLength, l3, o, e, el4, total - ihl, connections.virtualIp(c),
         connections.virtualPort(c), t.routes(), now);
+  }
+
+  /**
+   * A frame from a FULLNAT real server to the local address: a reply of a connection (to a port
+   * of the local range) or an ICMP error about one. False, having changed nothing, when it is
+   * neither (the real server talking to the node itself): the caller goes on as for any frame.
+   */
+  private boolean fullNatReply(byte[] f, int frameLength, int l3, int ihl, int total, int src, int dst, int protocol,
+      ForwardingTable t, long now) {
+    if (protocol == Ipv4Header.PROTO_ICMP) {
+      return icmpFromFullNatRealServer(f, frameLength, l3, ihl, total, t, now);
+    }
+    int l4 = l3 + ihl;
+    if ((protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP)
+        || total - ihl < Transport.minimumLength(protocol) || !localPorts.contains(Transport.destinationPort(f, l4))) {
+      return false;
+    }
+    if (!headerOk(f, l3)) {
+      return true;
+    }
+    if ((Ipv4Header.flagsAndOffset(f, l3) & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) {
+      counters.drop(DropReason.IP_FRAGMENT);
+      return true;
+    }
+    int c = connections.lookupOut(protocol, src, Transport.sourcePort(f, l4), dst, Transport.destinationPort(f, l4),
+        now);
+    if (c == ConnectionTable.NONE || connections.method(c) != FULLNAT) {
+      // a connection that expired, or one a director before this one made: nothing to translate to
+      counters.drop(DropReason.NO_CONNECTION);
+      return true;
+    }
+    if (protocol == Ipv4Header.PROTO_TCP) {
+      TcpState next = TcpStateMachine.next(TcpStateMachine.DIR_OUTPUT, connections.state(c), Transport.tcpFlags(f, l4));
+      connections.update(c, next, t.timeouts().tcp(next), now);
+    } else {
+      connections.update(c, TcpState.NONE, t.timeouts().udp(), now);
+    }
+    Destination d = connections.destination(c);
+    d.stats().packets++;
+    d.stats().bytes += total;
+    fullNat.outbound(f, frameLength, l3, l4, protocol, connections.virtualIp(c), connections.virtualPort(c),
+        connections.clientIp(c), connections.clientPort(c), t.routes(), now, rx);
+    return true;
+  }
+
+  /** An ICMP error from a FULLNAT real server about a request it got (LIP:lport -> RIP:rport). */
+  private boolean icmpFromFullNatRealServer(byte[] f, int frameLength, int l3, int ihl, int total, ForwardingTable t,
+      long now) {
+    int o = l3 + ihl;
+    if (total - ihl < Icmp.HEADER_LENGTH || !Icmp.isError(Icmp.type(f, o))) {
+      return false; // a ping between the real server and the node: the node's business
+    }
+    int e = quotedPacket(f, l3, ihl, total);
+    if (e < 0) {
+      return true;
+    }
+    int el4 = e + Ipv4Header.headerLength(f, e);
+    int c = connections.lookupOut(Ipv4Header.protocol(f, e), Ipv4Header.destination(f, e),
+        Transport.destinationPort(f, el4), Ipv4Header.source(f, e), Transport.sourcePort(f, el4), now);
+    if (c == ConnectionTable.NONE || connections.method(c) != FULLNAT) {
+      counters.drop(DropReason.NO_CONNECTION);
+      return true;
+    }
+    counters.inc(Counter.ICMP_ERRORS_FORWARDED);
+    fullNat.outboundIcmpError(f, frameLength, l3, o, e, el4, total - ihl, connections.virtualIp(c),
+        connections.virtualPort(c), connections.clientIp(c), connections.clientPort(c), t.routes(), now);
+    return true;
+  }
+
+  /** Whether a connection of this method sees both directions (the TCP state machine's view). */
+  private static boolean sees(int method) {
+    return method == ForwardingMode.NAT.ordinal() || method == FULLNAT;
   }
 
   /**

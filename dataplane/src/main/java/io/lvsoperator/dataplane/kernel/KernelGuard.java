@@ -1,5 +1,6 @@
 package io.lvsoperator.dataplane.kernel;
 
+import io.lvsoperator.dataplane.lvs.conn.LocalPorts;
 import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.NatReplySource;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * and leak untranslated NAT replies). ARP is not filtered: the kernel has no VIP and so never
  * answers for one.
  *
+ * <p>With FULLNAT services whose local address is the node's own, the replies to the local port
+ * range are dropped too: they are the dataplane's, and the kernel would reset them.
+ *
  * <p>The table carries {@code flags owner}: it belongs to this process's {@link NftSession} and
  * the kernel removes it when the process ends, however it ends (SIGKILL, OOM). A table a killed
  * dataplane of an older version left behind is replaced in the first transaction; a table that a
@@ -39,12 +43,19 @@ public final class KernelGuard implements AutoCloseable {
   private final String interfaceName;
   private final String table;
   private final String shield;
+  private final String fullNatPorts;
   private final NftSession nft = new NftSession(Duration.ofSeconds(10));
   /** The nft start in which our table was created (0: none): it exists while that nft runs. */
   private volatile long ownedIn;
 
   public KernelGuard(String interfaceName) {
+    this(interfaceName, new LocalPorts(LocalPorts.DEFAULT_FIRST, LocalPorts.DEFAULT_LAST, 1));
+  }
+
+  /** @param localPorts the ports FULLNAT connections leave from: their replies are the dataplane's */
+  public KernelGuard(String interfaceName, LocalPorts localPorts) {
     this.interfaceName = interfaceName;
+    this.fullNatPorts = localPorts.first() + "-" + localPorts.last();
     this.table = "lvs_dataplane_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
     this.shield = "lvs_nat_shield_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
   }
@@ -116,6 +127,13 @@ public final class KernelGuard implements AutoCloseable {
     sb.append("    type filter hook ingress device \"").append(interfaceName).append("\" priority -500; policy accept;\n");
     sb.append("    ip daddr @vips counter drop\n");
     sb.append("    ip daddr @dips counter drop\n");
+    if (t.localAddress() != 0 && t.fullNatRealServers().values().length > 0 && t.iface().kernelOwns(t.localAddress())) {
+      // FULLNAT replies come to the node's own address on ports it never uses itself: the
+      // kernel, which knows no such connection, would reset them
+      String lip = Ipv4.format(t.localAddress());
+      sb.append("    ip daddr ").append(lip).append(" tcp dport ").append(fullNatPorts).append(" counter drop\n");
+      sb.append("    ip daddr ").append(lip).append(" udp dport ").append(fullNatPorts).append(" counter drop\n");
+    }
     sb.append("  }\n}\n");
     // the shield: declared first so that its delete cannot fail, gone when there is no NAT
     sb.append("table netdev ").append(shield).append(" {}\n");

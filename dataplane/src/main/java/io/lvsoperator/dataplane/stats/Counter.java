@@ -24,11 +24,13 @@ public enum Counter {
   FORWARDED_DR,
   FORWARDED_NAT,
   FORWARDED_TUN,
+  FORWARDED_FULLNAT,
   /** GSO/GRO super-frames received (each stands for several packets) and handed on whole. */
   GSO_FRAMES,
   /** Packets cut from super-frames in software (TUN: the kernel cannot segment IP-in-IP from us). */
   GSO_SEGMENTED,
   NAT_REPLIES,
+  FULLNAT_REPLIES,
   CONNECTIONS_CREATED,
   CONNECTIONS_EXPIRED,
   CONNECTIONS_EVICTED,

@@ -11,6 +11,8 @@ public enum DropReason {
   NO_SERVICE,
   NO_CONNECTION,
   NO_DESTINATION,
+  /** FULLNAT: no port of the local range is free towards that real server (raise the range, add real servers). */
+  FULLNAT_PORTS_EXHAUSTED,
   NO_ROUTE,
   NEIGHBOUR_QUEUE_FULL,
   NEIGHBOUR_UNRESOLVED,

@@ -244,9 +244,11 @@ class DirectorNetworkIT {
       int accepted = lines(rs, "tcp-accept ") - acceptedBefore.get(rs);
       assertThat(syns.get(rs).stopAndCount()).as("client SYNs seen on %s's eth0", rs).isEqualTo(accepted)
           .isEqualTo(expected.get(rs));
+      boolean fullNat = mode == ForwardingMode.FULLNAT;
       assertThat(servers.get(rs).output().lines().filter(l -> l.startsWith("tcp-accept ")).skip(
-          acceptedBefore.get(rs))).as("%s sees the client's own address (no source NAT)", rs)
-          .allMatch(l -> l.startsWith("tcp-accept " + CLIENT + ":"));
+          acceptedBefore.get(rs))).as(fullNat ? "%s sees the director's address (full-NAT)"
+              : "%s sees the client's own address (no source NAT)", rs)
+          .allMatch(l -> l.startsWith("tcp-accept " + (fullNat ? DIP : CLIENT) + ":"));
       assertThat(lines(rs, "udp ") - udpBefore.get(rs)).as("datagrams %s answered", rs).isEqualTo(expected.get(rs));
     }
     // 3. nothing untranslated reaches the client
@@ -615,8 +617,10 @@ class DirectorNetworkIT {
   private void startDirector(ForwardingMode mode, DirectorInterface iface, String io, String admin, int tableEntries)
       throws Exception {
     lab.directorInterface(iface == DirectorInterface.NODE_LIKE);
+    // FULLNAT's real servers keep their own default route (the router): their replies go to the
+    // director's address on the link, as pods answer through their CNI
     lab.realServerGateway(mode == ForwardingMode.NAT ? DIP : GATEWAY);
-    if (mode != ForwardingMode.NAT) {
+    if (!mode.translates()) {
       for (String rs : REAL_SERVERS) {
         kernelBefore.put(rs, kernelView(rs));
         LabProcess helper = ns.spawn(rs, rs + "-realserver-" + mode, DirectorLab.dataplane("realserver",

@@ -30,8 +30,8 @@ import java.util.Map;
  * VirtualService, so a Service and a VirtualService contend for addresses by the same rules. Pure.
  */
 public final class ServiceTranslator {
-  /** NAT until full-NAT exists (issue 14): the pods' replies must pass the director. */
-  public static final ForwardingMode DEFAULT_MODE = ForwardingMode.NAT;
+  /** Pods answer through their CNI, not through the director: only full-NAT brings replies back. */
+  public static final ForwardingMode DEFAULT_MODE = ForwardingMode.FULLNAT;
 
   /** The VirtualService, or why there is none ({@code problems} non-empty). */
   public record Translation(VirtualService virtualService, List<String> problems) {}
@@ -46,7 +46,7 @@ public final class ServiceTranslator {
       try {
         mode = ForwardingMode.valueOf(a.get(LoadBalancers.MODE).trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        problems.add(LoadBalancers.MODE + ": \"" + a.get(LoadBalancers.MODE) + "\" is not DR, NAT or TUN");
+        problems.add(LoadBalancers.MODE + ": \"" + a.get(LoadBalancers.MODE) + "\" is not FULLNAT, NAT, DR or TUN");
       }
     }
     SchedulerName scheduler = null;
@@ -98,7 +98,7 @@ public final class ServiceTranslator {
       Integer target = targetPort(p, slices);
       // DR and TUN cannot change the port: a target port that differs is refused by the
       // VirtualService's validation, named as the Service writes it
-      Integer targetPort = target == null || (mode != ForwardingMode.NAT && target.equals(p.getPort())) ? null : target;
+      Integer targetPort = target == null || (!mode.translates() && target.equals(p.getPort())) ? null : target;
       ports.add(new PortSpec(p.getPort(), Protocol.valueOf(protocol), targetPort));
     }
     if (!problems.isEmpty()) {

@@ -14,14 +14,14 @@ public final class ServiceRenderer {
   private ServiceRenderer() {}
 
   public static List<ServiceSpec> render(String name, VirtualServiceSpec spec, List<Backend> backends) {
-    ForwardingMode mode = spec.getMode() == null ? ForwardingMode.DR : spec.getMode();
+    ForwardingMode mode = spec.effectiveMode();
     Integer persistence = spec.getPersistence() == null ? null : spec.getPersistence().timeoutSeconds();
     List<ServiceSpec> out = new ArrayList<>();
     for (PortSpec p : spec.getPorts()) {
       List<RealServerSpec> reals = new ArrayList<>();
       for (Backend b : backends) {
         // DR and TUN cannot change the port: the real server answers on the VIP's
-        Integer port = mode == ForwardingMode.NAT ? (p.targetPort() != null ? p.targetPort() : b.port()) : null;
+        Integer port = mode.translates() ? (p.targetPort() != null ? p.targetPort() : b.port()) : null;
         reals.add(new RealServerSpec(b.address(), port, b.weight()));
       }
       out.add(new ServiceSpec(name, spec.getVip(), p.port(), p.protocol() == null ? Protocol.TCP : p.protocol(), mode,

@@ -38,7 +38,7 @@ public final class VirtualServiceValidator {
     } else {
       tenantAddress("spec.vip", spec.getVip(), reserved, out);
     }
-    ForwardingMode mode = spec.getMode() == null ? ForwardingMode.DR : spec.getMode();
+    ForwardingMode mode = spec.effectiveMode();
     if (spec.getNatGateway() != null) {
       if (!Ipv4.isValid(spec.getNatGateway())) {
         out.add("spec.natGateway: \"" + spec.getNatGateway() + "\" is not an IPv4 address");
@@ -64,8 +64,8 @@ public final class VirtualServiceValidator {
         if (p.targetPort() != null) {
           if (p.targetPort() < 1 || p.targetPort() > 65535) {
             out.add(path + ".targetPort: " + p.targetPort() + " is not within 1-65535");
-          } else if (mode != ForwardingMode.NAT && !p.targetPort().equals(p.port())) {
-            out.add(path + ".targetPort: " + mode + " cannot change the port; only NAT can");
+          } else if (!mode.translates() && !p.targetPort().equals(p.port())) {
+            out.add(path + ".targetPort: " + mode + " cannot change the port; only NAT and FULLNAT can");
           }
         }
         if (!seen.add(p.port() + "/" + p.protocol())) {
@@ -93,10 +93,10 @@ public final class VirtualServiceValidator {
         if (r.port() != null && (r.port() < 1 || r.port() > 65535)) {
           out.add(path + ".port: " + r.port() + " is not within 1-65535");
         }
-        if (r.port() != null && mode != ForwardingMode.NAT && changesPort(spec, r.port())) {
+        if (r.port() != null && !mode.translates() && changesPort(spec, r.port())) {
           // a real server on the VIP's own port is what keepalived and ipvsadm configurations write
           out.add(path + ".port: " + mode + " cannot change the port (" + vipPorts(spec) + " -> " + r.port()
-              + "); only NAT can");
+              + "); only NAT and FULLNAT can");
         }
         if (r.weight() < 0 || r.weight() > 65535) {
           out.add(path + ".weight: " + r.weight() + " is not within 0-65535");

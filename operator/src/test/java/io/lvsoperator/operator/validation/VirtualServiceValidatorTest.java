@@ -36,11 +36,11 @@ class VirtualServiceValidatorTest {
       s.setMode(mode);
       s.setRealServers(List.of(new RealServerSpec("198.18.0.11", 80, 1), new RealServerSpec("198.18.0.12", 8080, 1)));
       assertThat(VirtualServiceValidator.validate(s)).as("%s", mode).containsExactly(
-          "spec.realServers[1].port: " + mode + " cannot change the port (80 -> 8080); only NAT can");
+          "spec.realServers[1].port: " + mode + " cannot change the port (80 -> 8080); only NAT and FULLNAT can");
       s.setPorts(List.of(new PortSpec(80, Protocol.TCP, null), new PortSpec(443, Protocol.TCP, null)));
       s.setRealServers(List.of(new RealServerSpec("198.18.0.11", 80, 1)));
       assertThat(VirtualServiceValidator.validate(s)).as("%s, two ports", mode).containsExactly(
-          "spec.realServers[0].port: " + mode + " cannot change the port (80, 443 -> 80); only NAT can");
+          "spec.realServers[0].port: " + mode + " cannot change the port (80, 443 -> 80); only NAT and FULLNAT can");
     }
   }
 
@@ -53,9 +53,9 @@ class VirtualServiceValidatorTest {
     assertThat(VirtualServiceValidator.validate(s)).containsExactlyInAnyOrder(
         "spec.vip: \"198.18.0\" is not an IPv4 address",
         "spec.ports[0].port: 70000 is not within 0-65535",
-        "spec.ports[1].targetPort: DR cannot change the port; only NAT can",
+        "spec.ports[1].targetPort: DR cannot change the port; only NAT and FULLNAT can",
         "spec.realServers[0].address: \"nope\" is not an IPv4 address",
-        "spec.realServers[0].port: DR cannot change the port (70000, 53 -> 8080); only NAT can",
+        "spec.realServers[0].port: DR cannot change the port (70000, 53 -> 8080); only NAT and FULLNAT can",
         "spec.realServers[0].weight: -1 is not within 0-65535");
   }
 

@@ -5,9 +5,11 @@ import io.lvsoperator.dataplane.lvs.service.DestinationStats;
 import java.util.Arrays;
 
 /**
- * The connection table: entries in parallel primitive arrays (about 70 bytes each with the hash
+ * The connection table: entries in parallel primitive arrays (about 76 bytes each with the hash
  * chains, so a million fit well under 128 MiB), found in O(1) through two chained hash indexes:
- * "in" by the client's 5-tuple, "out" by the real server's side for NAT replies. Bounded: when
+ * "in" by the client's 5-tuple, "out" by the real server's side for NAT and FULLNAT replies (its
+ * address and port and its peer's: the client in NAT, the director's local address and port in
+ * FULLNAT). Bounded: when
  * full, the entry closest to expiry among a few sampled is evicted. Idle entries expire lazily on
  * lookup and through an incremental sweep. Engine thread only.
  *
@@ -51,6 +53,9 @@ public final class ConnectionTable {
   private final char[] clientPort;
   private final char[] virtualPort;
   private final char[] realPort;
+  /** The real server's peer: the client (NAT), or the director's local address and port (FULLNAT). */
+  private final int[] localIp;
+  private final char[] localPort;
   private final long[] expiresAt;
   private final Destination[] dest;
   /** The state last sent to the peers (docs/architecture.md, "Connection sync"), -1 never. */
@@ -94,6 +99,8 @@ public final class ConnectionTable {
     clientPort = new char[capacity];
     virtualPort = new char[capacity];
     realPort = new char[capacity];
+    localIp = new int[capacity];
+    localPort = new char[capacity];
     expiresAt = new long[capacity];
     dest = new Destination[capacity];
     syncedState = new byte[capacity];
@@ -138,11 +145,14 @@ public final class ConnectionTable {
     return NONE;
   }
 
-  /** The NAT entry a reply from RIP:rport to CIP:cport belongs to, or {@link #NONE}. */
-  public int lookupOut(int protocol, int rip, int rport, int cip, int cport, long now) {
-    int i = outHead[hash(protocol, rip, rport, cip, cport) & bucketMask];
+  /**
+   * The entry a reply from RIP:rport to its peer belongs to (the client in NAT, the director's
+   * local address and port in FULLNAT), or {@link #NONE}.
+   */
+  public int lookupOut(int protocol, int rip, int rport, int peerIp, int peerPort, long now) {
+    int i = outHead[hash(protocol, rip, rport, peerIp, peerPort) & bucketMask];
     while (i != NONE) {
-      if (realIp[i] == rip && clientIp[i] == cip && realPort[i] == rport && clientPort[i] == cport
+      if (realIp[i] == rip && localIp[i] == peerIp && realPort[i] == rport && localPort[i] == peerPort
           && proto[i] == protocol) {
         if (expiresAt[i] - now <= 0) {
           remove(i);
@@ -163,6 +173,14 @@ public final class ConnectionTable {
   public int insert(
       int protocol, int cip, int cport, int vip, int vport, Destination d, int rport, int xmitMethod,
       TcpState initial, long timeoutNanos, boolean indexOut, long now) {
+    return insert(protocol, cip, cport, vip, vport, d, rport, cip, cport, xmitMethod, initial, timeoutNanos, indexOut,
+        now);
+  }
+
+  /** As above, the real server seeing {@code lip:lport} as its peer (FULLNAT). */
+  public int insert(
+      int protocol, int cip, int cport, int vip, int vport, Destination d, int rport, int lip, int lport,
+      int xmitMethod, TcpState initial, long timeoutNanos, boolean indexOut, long now) {
     if (freeTop == 0) {
       evictOne(now);
     }
@@ -174,6 +192,8 @@ public final class ConnectionTable {
     virtualPort[i] = (char) vport;
     realIp[i] = d.address();
     realPort[i] = (char) rport;
+    localIp[i] = lip;
+    localPort[i] = (char) lport;
     dest[i] = d;
     method[i] = (byte) xmitMethod;
     state[i] = (byte) initial.ordinal();
@@ -185,7 +205,7 @@ public final class ConnectionTable {
     inNext[i] = inHead[b];
     inHead[b] = i;
     if (indexOut) {
-      int o = hash(protocol, d.address(), rport, cip, cport) & bucketMask;
+      int o = hash(protocol, d.address(), rport, lip, lport) & bucketMask;
       outNext[i] = outHead[o];
       outHead[o] = i;
       flags[i] |= FLAG_OUT_INDEXED;
@@ -302,7 +322,7 @@ public final class ConnectionTable {
   public void remove(int i) {
     unlink(inHead, inNext, hash(proto[i], clientIp[i], clientPort[i], virtualIp[i], virtualPort[i]) & bucketMask, i);
     if ((flags[i] & FLAG_OUT_INDEXED) != 0) {
-      unlink(outHead, outNext, hash(proto[i], realIp[i], realPort[i], clientIp[i], clientPort[i]) & bucketMask, i);
+      unlink(outHead, outNext, hash(proto[i], realIp[i], realPort[i], localIp[i], localPort[i]) & bucketMask, i);
     }
     if (proto[i] != TEMPLATE) {
       DestinationStats s = dest[i].stats();
@@ -381,6 +401,15 @@ public final class ConnectionTable {
 
   public int realPort(int i) {
     return realPort[i];
+  }
+
+  /** The real server's peer address: the client's, or the director's local one (FULLNAT). */
+  public int localIp(int i) {
+    return localIp[i];
+  }
+
+  public int localPort(int i) {
+    return localPort[i];
   }
 
   public int virtualIp(int i) {

@@ -88,13 +88,15 @@ public final class SyncSender {
     return enabled;
   }
 
+  private static final int FULLNAT = ForwardingMode.FULLNAT.ordinal();
+
   /**
    * Entry {@code c} was just used and its timer restarted: sends it when its peers' copy is out
    * of date. The services of {@code services} name a persistence template to send along.
    */
   public void note(ConnectionTable table, int c, ServiceTable services, long now) {
-    if (!enabled || !table.confirmed(c)) {
-      return;
+    if (!enabled || !table.confirmed(c) || table.method(c) == FULLNAT) {
+      return; // IPVS sync has no field for FULLNAT's local address and port: such entries stay here
     }
     long timeout = table.expiresAt(c) - now;
     if (!table.syncDue(c, timeout / 2, now)) {
@@ -143,7 +145,7 @@ public final class SyncSender {
     for (int n = 0; n < DUMP_SLOTS_PER_TICK && dumpLeft > 0; n++) {
       int i = dumpHand;
       if (table.live(i) && table.expiresAt(i) - now > 0 && announced.contains(table.virtualIp(i))
-          && (table.confirmed(i) || table.protocol(i) == ConnectionTable.TEMPLATE)) {
+          && (table.confirmed(i) || table.protocol(i) == ConnectionTable.TEMPLATE) && table.method(i) != FULLNAT) {
         int protocol = table.protocol(i);
         if (protocol == ConnectionTable.TEMPLATE) {
           VirtualService svc = templateService(table, i, services);
