@@ -3,7 +3,8 @@
 #
 #   lab.sh [--once]            a Kubernetes API, the operator, two director nodes running the
 #                              dataplane, three real servers, a client behind a router; applies the
-#                              VirtualServices of lab/virtualservices/ with kubectl, sends traffic
+#                              VirtualServices of lab/virtualservices/ and a Service of type
+#                              LoadBalancer (lab/loadbalancer/) with kubectl, sends traffic
 #                              through each VIP and shows the statuses. Stays up until Ctrl-C
 #                              (--once: exits after its checks, with status 1 if one failed).
 #   lab.sh scenario NAME|all   replays a lesson of the write-up the product grew from, with an

@@ -7,8 +7,8 @@
 #
 # The API is fabric8's mock server in CRUD mode (with the discovery documents kubectl needs), the
 # operator and both dataplanes (in --kubernetes mode) talk to it like to a real cluster. The
-# VirtualServices in lab/virtualservices/ are applied with kubectl; the client then sends traffic
-# through each VIP.
+# VirtualServices in lab/virtualservices/ are applied with kubectl, then lab/loadbalancer/ (a
+# VipPool and a Service of type LoadBalancer); the client sends traffic through each VIP.
 
 CLUSTER_WORK="/run/$PREFIX"
 API_URL="http://198.18.0.5:6443"
@@ -189,9 +189,29 @@ cluster_traffic() {
   show_spread "TUN $TUN_VIP:80   TCP" "$(spread spread "$TUN_VIP" 80 6)" "one=6" "sh: one client, one server"
 }
 
+lb_ip() { kk get svc web -o 'jsonpath={.status.loadBalancer.ingress[0].ip}'; }
+has_lb_ip() { [ -n "$(lb_ip)" ]; }
+
+# a VipPool and a Service of type LoadBalancer (lab/loadbalancer/): its external IP, and traffic
+cluster_loadbalancer() {
+  section "kubectl apply --validate=false -f dataplane/lab/loadbalancer/   (a VipPool; a Service of type LoadBalancer)"
+  kk apply --validate=false -f "$LAB/loadbalancer/" | sed 's/^/  /'
+  if wait_for 60 "an external IP for Service web" has_lb_ip; then
+    LB_VIP="$(lb_ip)"
+    show_spread "FULLNAT $LB_VIP:80 TCP (Service web)" "$(spread spread "$LB_VIP" 80 9)" "rs1=3 rs2=3 rs3=3" \
+      "rr; the real servers see the director's address"
+  else
+    FAILED=1
+  fi
+  # the columns kubectl prints on a real cluster (the lab's API server has no server-side printing)
+  section "kubectl get svc web; kubectl get vippool"
+  kk get svc web -o custom-columns='NAME:.metadata.name,TYPE:.spec.type,CLASS:.spec.loadBalancerClass,EXTERNAL-IP:.status.loadBalancer.ingress[*].ip,IP-MODE:.status.loadBalancer.ingress[*].ipMode,PORT(S):.spec.ports[*].port' | sed 's/^/  /'
+  kk get vippool -o custom-columns='NAME:.metadata.name,ADDRESSES:.spec.addresses,ASSIGNED:.status.assigned,AVAILABLE:.status.available,ACCEPTED:.status.conditions[?(@.type=="Accepted")].status' | sed 's/^/  /'
+}
+
 cluster_show_status() {
   section "kubectl get virtualservices   (lab.sh kubectl ... runs kubectl against the lab)"
-  kk get virtualservices -o custom-columns='NAME:.metadata.name,VIP:.spec.vip,MODE:.spec.mode,SCHEDULER:.spec.scheduler,PORTS:.status.ports,DIRECTOR:.status.director,READY:.status.ready,STATUS:.status.conditions[?(@.type=="Ready")].status'
+  kk get virtualservices -o custom-columns='NAME:.metadata.name,VIP:.status.vip,MODE:.spec.mode,SCHEDULER:.spec.scheduler,PORTS:.status.ports,DIRECTOR:.status.director,READY:.status.ready,STATUS:.status.conditions[?(@.type=="Ready")].status'
   section "kubectl get directorconfig,directors   (the shared configuration, and what each director applied)"
   kk get directorconfig -o custom-columns='NAME:.metadata.name,GENERATION:.spec.generation,PARTS:.spec.partRevisions'
   kk get directors -o custom-columns='NAME:.metadata.name,APPLIED:.status.appliedGeneration,MAC:.status.mac,READY:.status.conditions[?(@.type=="Ready")].status'
@@ -201,7 +221,7 @@ cluster_show_status() {
   statuses="$(kk get virtualservices -o 'jsonpath={range .items[*]}{.metadata.name}={.status.ready},{.status.conditions[?(@.type=="Ready")].status} {end}')"
   nat_gateway_follows_vip
   local vs
-  for vs in web-dr web-nat web-tun; do
+  for vs in web-dr web-nat web-tun web-lb; do
     [[ " $statuses " == *" $vs=3/3,True "* ]] && check "$vs Ready, 3/3 real servers" yes || check "$vs Ready, 3/3 real servers ($statuses)" no
   done
 }
@@ -226,6 +246,8 @@ cluster_failover() {
   nat_gateway_follows_vip
   show_spread "NAT $NAT_VIP:8080 TCP" "$(spread spread "$NAT_VIP" 8080 9)" "rs1=3 rs2=3 rs3=3" "rr, now through $to"
   show_spread "DR  $DR_VIP:80   TCP" "$(spread spread "$DR_VIP" 80 8)" "rs1=4 rs2=2 rs3=2" "wrr 2:1:1"
+  [ -z "${LB_VIP:-}" ] || show_spread "FULLNAT $LB_VIP:80 TCP (Service web)" "$(spread spread "$LB_VIP" 80 9)" \
+    "rs1=3 rs2=3 rs3=3" "rr, new connections from the director left"
 }
 
 cluster_show_endpoints() {
@@ -261,6 +283,7 @@ cluster_main() {
   fi
   wait_for 60 "three Ready VirtualServices" all_ready || FAILED=1
   cluster_traffic
+  cluster_loadbalancer
   cluster_show_status
   cluster_failover
   cluster_show_endpoints

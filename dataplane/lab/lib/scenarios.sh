@@ -194,6 +194,8 @@ scenario_director() {
       lesson="look at the director's frames: CIP > VIP:80 arrives, CIP > RIP:8080 leaves; rs1 answers its gateway, the DIP, and the director turns RIP:8080 > CIP back into VIP:80 > CIP" ;;
     DR) about="DR: the director changes only the destination MAC; rs1 answers the client itself"
       lesson="look at the director's frames: CIP > VIP arrives at the director's MAC and leaves to rs1's MAC with the same IPs; rs1 holds the VIP on lo and answers VIP > CIP straight to the router" ;;
+    FULLNAT) rs_port=8080; about="FULLNAT: the director rewrites both ends, CIP > VIP:80 becomes DIP > RIP:8080, and the reply back"
+      lesson="look at the director's frames: CIP > VIP:80 arrives, DIP:port > RIP:8080 leaves (the port is the director's, from 61000-65535); rs1, whose gateway is the router, answers the DIP on its own link, and the director turns RIP:8080 > DIP:port back into VIP:80 > CIP. rs1 never sees the client's address: that is the price, and why it works on any network (a pod's CNI)" ;;
     TUN) about="TUN: the director wraps the packet in an outer IP header DIP > RIP; rs1 answers itself"
       lesson="look at the director's frames: CIP > VIP arrives and leaves inside an outer header DIP > RIP (IP-in-IP); rs1 unwraps it and answers VIP > CIP straight to the router" ;;
   esac
@@ -213,7 +215,8 @@ scenario_director() {
   ip -n "$PREFIX-dir" link set eth0 up
   nsx cli ip route add default via 198.19.1.1
   nsx rtr sysctl -qw net.ipv4.ip_forward=1
-  # NAT replies must pass the director: rs1's gateway is the DIP; DR and TUN replies go to the router
+  # NAT replies must pass the director: rs1's gateway is the DIP; DR and TUN replies go to the
+  # router, and so would FULLNAT's if they were not addressed to the DIP itself
   nsx rs1 ip route add default via "$([ "$mode" = NAT ] && echo 198.18.0.2 || echo 198.18.0.1)"
   cat >"$WORK/director.yaml" <<YAML
 generation: 1
@@ -226,7 +229,7 @@ services:
      realServers: [{address: 198.18.0.11, port: $rs_port}]}
 YAML
   spawn rs1 "$WORK/server.log" python3 "$LAB/server.py" --name rs1 --tcp-port "$rs_port"
-  if [ "$mode" != NAT ]; then
+  if [ "$mode" = DR ] || [ "$mode" = TUN ]; then
     spawn rs1 "$WORK/realserver.log" "${DATAPLANE[@]}" realserver --interface eth0 --mode "$lower" --vip 198.18.0.100
     wait_for 30 "the real-server helper" grep -q "198.18.0.100" "$WORK/realserver.log"
   fi
@@ -263,6 +266,14 @@ YAML
         bash -c "grep -Eq 'rs1 +rs1 > director +RIP\.8080 > CIP\.[0-9]+: TCP \[S\.\]' '$t'"
       proof "the director sent VIP:80 > CIP to the router" \
         bash -c "grep -Eq 'director +director > router +VIP\.80 > CIP\.[0-9]+: TCP \[S\.\]' '$t'" ;;
+    FULLNAT)
+      proof "the director sent DIP:port > RIP:8080 to rs1" \
+        bash -c "grep -Eq 'director +director > rs1 +DIP\.6[0-9]+ > RIP\.8080: TCP \[S\]' '$t'"
+      proof "rs1 answered RIP:8080 > DIP:port to the director, though its gateway is the router" \
+        bash -c "grep -Eq 'rs1 +rs1 > director +RIP\.8080 > DIP\.6[0-9]+: TCP \[S\.\]' '$t'"
+      proof "the director sent VIP:80 > CIP to the router" \
+        bash -c "grep -Eq 'director +director > router +VIP\.80 > CIP\.[0-9]+: TCP \[S\.\]' '$t'"
+      proof "the client's address never reached rs1" bash -c "! grep -Eq '> rs1 +CIP' '$t'" ;;
     TUN)
       proof "the director sent DIP > RIP carrying CIP > VIP:80" \
         bash -c "grep -Eq 'director +director > rs1 +DIP > RIP: CIP\.[0-9]+ > VIP\.80: TCP \[S\]' '$t'"
@@ -273,7 +284,7 @@ YAML
   scenario_end "$lower"
 }
 
-SCENARIOS=(arp route snat nat dr tun)
+SCENARIOS=(arp route snat nat dr tun fullnat)
 scenario_main() {
   local name="${1:-}" failed=0 s
   [ $# -gt 0 ] && shift
@@ -284,6 +295,7 @@ scenario_main() {
     nat) scenario_director NAT ;;
     dr) scenario_director DR ;;
     tun) scenario_director TUN ;;
+    fullnat) scenario_director FULLNAT ;;
     chaos) chaos_main ;;
     failover) failover_main "$@" ;;
     all) for s in "${SCENARIOS[@]}"; do scenario_main "$s" || failed=1; done; return "$failed" ;;

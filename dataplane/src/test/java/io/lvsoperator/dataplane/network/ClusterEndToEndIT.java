@@ -175,6 +175,70 @@ class ClusterEndToEndIT {
   }
 
   /**
+   * Issue 14: a Service of type LoadBalancer, in full-NAT (its default), to "pods" whose default
+   * route is the router, not the director (as pods answer through their CNI): the Service gets
+   * the pool's address as its ingress, the traffic spreads over its endpoints, and the pods see
+   * the director's address as their client.
+   */
+  @Test
+  void aServiceOfTypeLoadBalancerReachesPodsThatDoNotRouteThroughTheDirector() throws Exception {
+    lab.realServerGateway(GATEWAY);
+    post("/apis/lvsoperator.io/v1alpha1/vippools", """
+        {"apiVersion": "lvsoperator.io/v1alpha1", "kind": "VipPool", "metadata": {"name": "public"},
+         "spec": {"addresses": ["%s"]}}""".formatted(VIP));
+    try {
+      post("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", """
+          {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+           "metadata": {"name": "web-1", "namespace": "default", "labels": {"kubernetes.io/service-name": "web"}},
+           "addressType": "IPv4", "ports": [{"name": "http", "port": 80, "protocol": "TCP"}],
+           "endpoints": [{"addresses": ["198.18.0.11"], "conditions": {"ready": true}},
+                         {"addresses": ["198.18.0.12"], "conditions": {"ready": true}}]}""");
+      post("/api/v1/namespaces/default/services", """
+          {"apiVersion": "v1", "kind": "Service",
+           "metadata": {"name": "web", "namespace": "default", "annotations": {"lvsoperator.io/scheduler": "rr"}},
+           "spec": {"type": "LoadBalancer", "loadBalancerClass": "lvsoperator.io/lvs",
+                    "ports": [{"name": "http", "port": 9092, "protocol": "TCP", "targetPort": "http"}]}}""");
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        JsonNode ingress = get("/api/v1/namespaces/default/services/web").path("status").path("loadBalancer")
+            .path("ingress").path(0);
+        assertThat(ingress.path("ip").asText()).isEqualTo(VIP);
+        assertThat(ingress.path("ipMode").asText()).isEqualTo("VIP");
+      });
+      int before0 = accepted(servers[0]);
+      int before1 = accepted(servers[1]);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        JsonNode spread = JSON.readTree(ns.exec("cli", "python3", LAB_SCRIPTS.resolve("client.py").toString(),
+            "spread", "--host", VIP, "--port", "9092", "--count", "10", "--timeout", "1", "--deadline", "20").trim());
+        assertThat(spread.path("errors").asInt(-1)).as("%s", spread).isZero();
+        assertThat(spread.path("rs1").asInt()).as("%s", spread).isEqualTo(5);
+        assertThat(spread.path("rs2").asInt()).as("%s", spread).isEqualTo(5);
+      });
+      // full-NAT: the pods' clients are the director's address
+      for (LabProcess server : servers) {
+        assertThat(server.output().lines().filter(l -> l.startsWith("tcp-accept ")).skip(
+            server == servers[0] ? before0 : before1)).isNotEmpty().allMatch(l -> l.startsWith("tcp-accept " + DIP + ":"));
+      }
+      JsonNode made = get("/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/web-lb");
+      assertThat(made.path("spec").path("mode").asText()).isEqualTo("FULLNAT");
+      assertThat(made.path("status").path("pool").asText()).isEqualTo("public");
+      // the Service goes: so do its VirtualService and the address
+      ns.exec("api", "curl", "-sf", "-X", "DELETE", API_URL + "/api/v1/namespaces/default/services/web");
+      await().atMost(Duration.ofSeconds(30)).until(() -> ns.execQuiet("api", "curl", "-s", "-o", "/dev/null", "-w",
+          "%{http_code}", API_URL + "/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/web-lb")
+          .equals("404"));
+    } finally {
+      ns.exec("api", "curl", "-s", "-X", "DELETE", API_URL + "/api/v1/namespaces/default/services/web");
+      ns.exec("api", "curl", "-s", "-X", "DELETE",
+          API_URL + "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/web-1");
+      ns.exec("api", "curl", "-sf", "-X", "DELETE", API_URL + "/apis/lvsoperator.io/v1alpha1/vippools/public");
+    }
+  }
+
+  private static int accepted(LabProcess server) {
+    return (int) server.output().lines().filter(l -> l.startsWith("tcp-accept ")).count();
+  }
+
+  /**
    * The chart's dashboard and alert expressions against a real Prometheus scraping the operator
    * and the dataplane: every expression parses, and what it measures has series.
    */
@@ -257,7 +321,7 @@ class ClusterEndToEndIT {
   @EnumSource(ForwardingMode.class)
   void aVirtualServiceBecomesTrafficHealthFollowsAndDeletionStopsIt(ForwardingMode mode) throws Exception {
     lab.realServerGateway(mode == ForwardingMode.NAT ? DIP : GATEWAY);
-    if (mode != ForwardingMode.NAT) {
+    if (!mode.translates()) {
       for (String rs : DirectorLab.REAL_SERVERS) {
         LabProcess helper = ns.spawn(rs, rs + "-realserver", DirectorLab.dataplane("realserver", "--interface", "eth0",
             "--mode", mode.name().toLowerCase(), "--vip", VIP).toArray(String[]::new));

@@ -91,7 +91,7 @@ class LabScriptIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"arp", "route", "snat", "nat", "dr", "tun"})
+  @ValueSource(strings = {"arp", "route", "snat", "nat", "dr", "tun", "fullnat"})
   void aScenarioProvesItsPoint(String scenario) throws Exception {
     Run run = lab("scenario", scenario);
     assertThat(run.output()).doesNotContain("FAIL");
@@ -105,6 +105,7 @@ class LabScriptIT {
       case "nat" -> "director > rs1 +CIP\\.[0-9]+ > RIP\\.8080: TCP \\[S\\]";
       case "dr" -> "director > rs1 +CIP\\.[0-9]+ > VIP\\.80: TCP \\[S\\]";
       case "tun" -> "director > rs1 +DIP > RIP: CIP\\.[0-9]+ > VIP\\.80: TCP \\[S\\]";
+      case "fullnat" -> "director > rs1 +DIP\\.6[0-9]+ > RIP\\.8080: TCP \\[S\\]";
       default -> throw new IllegalArgumentException(scenario);
     };
     assertThat(run.output()).containsPattern(point);

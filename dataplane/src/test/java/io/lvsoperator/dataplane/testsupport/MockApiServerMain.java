@@ -43,7 +43,8 @@ public final class MockApiServerMain {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
         dispatcher, false);
     server.init(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));
-    KubectlDiscovery.forLab(VirtualService.class, Director.class, DirectorConfig.class, DirectorConfigPart.class)
+    KubectlDiscovery.forLab(VirtualService.class, Director.class, DirectorConfig.class, DirectorConfigPart.class,
+        VipPool.class)
         .registerOn(server);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
