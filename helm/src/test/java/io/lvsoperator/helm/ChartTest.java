@@ -179,7 +179,7 @@ class ChartTest {
     assertThat(alerts.stream().map(a -> String.valueOf(((Map<?, ?>) a).get("alert"))).toList()).containsExactly(
         "LvsDirectorDown",
         "LvsVipWithoutReadyDirector", "LvsRealServerUnhealthy", "LvsConnectionTableNearFull", "LvsDropRateHigh",
-        "LvsConnectionSyncOverBound", "LvsVipPoolExhausted");
+        "LvsConnectionSyncOverBound", "LvsVipPoolExhausted", "LvsFullNatPortsExhausted");
     var dashboard = objects.stream().filter(o -> o.getKind().equals("ConfigMap")).findFirst().orElseThrow();
     assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
     JsonNode json = new ObjectMapper().readTree(

@@ -214,4 +214,38 @@ class VipPoolIT {
     assertThat(cluster.config("node-a").services()).extracting(ServiceSpec::vip)
         .containsExactlyInAnyOrder(b, c, vipOf("default", "d"));
   }
+
+  /** A pool's nodeSelector: only the directors on the nodes it selects announce its addresses. */
+  @Test
+  void onlyTheNodesAPoolSelectsAnnounceItsAddresses() {
+    cluster.dataplane("node-b");
+    cluster.dataplane("node-c");
+    for (String n : List.of("node-a", "node-b", "node-c")) {
+      cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(n)
+          .addToLabels("zone", n.equals("node-a") ? "east" : "west").endMetadata().build()).create();
+    }
+    VipPoolSpec spec = new VipPoolSpec();
+    spec.setAddresses(List.of("198.18.104.0/29"));
+    spec.setNodeSelector(new LabelSelectorBuilder().addToMatchLabels("zone", "west").build());
+    VipPool p = new VipPool();
+    p.setMetadata(new ObjectMetaBuilder().withName("west").build());
+    p.setSpec(spec);
+    cluster.client().resources(VipPool.class).resource(p).create();
+    for (String name : List.of("w1", "w2", "w3")) {
+      create("default", name, null);
+    }
+    await().atMost(WAIT).untilAsserted(() -> {
+      var orders = cluster.parts().stream().flatMap(x -> x.getSpec().announce().stream()).toList();
+      assertThat(orders).hasSize(3).allSatisfy(a -> assertThat(a.directors())
+          .containsExactlyInAnyOrder("node-b", "node-c"));
+    });
+    // node-a joins the zone: the orders take it in
+    cluster.client().nodes().withName("node-a").edit(n -> {
+      n.getMetadata().getLabels().put("zone", "west");
+      return n;
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.parts().stream()
+        .flatMap(x -> x.getSpec().announce().stream()).toList())
+        .anySatisfy(a -> assertThat(a.directors()).contains("node-a")));
+  }
 }

@@ -30,6 +30,18 @@ public class VipPoolSpec {
   @JsonPropertyDescription("VirtualServices that may use the pool, by their own labels; absent means every one")
   private LabelSelector serviceSelector;
 
+  @JsonPropertyDescription("Director nodes that may announce the pool's addresses, by the Node's labels (a zone,"
+      + " a rack, the nodes on that network); absent means every director")
+  private LabelSelector nodeSelector;
+
+  public LabelSelector getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(LabelSelector nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
   public List<String> getAddresses() {
     return addresses;
   }

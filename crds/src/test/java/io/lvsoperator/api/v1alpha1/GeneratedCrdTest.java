@@ -84,6 +84,7 @@ class GeneratedCrdTest {
     assertThat(spec.at("/required").toString()).contains("addresses");
     assertThat(spec.at("/properties/addresses/maxItems").asInt()).isEqualTo(VipPoolSpec.MAX_RANGES);
     assertThat(spec.at("/properties/namespaceSelector/properties").has("matchExpressions")).isTrue();
+    assertThat(spec.at("/properties/nodeSelector/properties").has("matchLabels")).isTrue();
     spec.at("/properties").fields().forEachRemaining(f ->
         assertThat(f.getValue().path("description").asText()).as("description of spec.%s", f.getKey()).isNotBlank());
     assertThat(crd("virtualservices.lvsoperator.io-v1.yml")

@@ -3,7 +3,6 @@ package io.lvsoperator.dataplane.engine;
 import static io.lvsoperator.dataplane.testsupport.Frames.arp;
 import static io.lvsoperator.dataplane.testsupport.Frames.icmpError;
 import static io.lvsoperator.dataplane.testsupport.Frames.ip;
-import static io.lvsoperator.dataplane.testsupport.Frames.mac;
 import static io.lvsoperator.dataplane.testsupport.Frames.tcp;
 import static io.lvsoperator.dataplane.testsupport.Frames.udp;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,13 +36,14 @@ import org.junit.jupiter.api.Test;
 
 /** FULLNAT through the whole pipeline (issue 14): exact frames in, exact frames out. */
 class EngineFullNatIT {
-  static final long OUR = mac("02:00:00:00:00:01");
-  static final long ROUTER = mac("02:00:00:00:00:fe");
-  static final long RS1 = mac("02:00:00:00:00:11");
-  static final long RS2 = mac("02:00:00:00:00:12");
-  static final String CIP = "198.19.1.10";
-  static final String VIP = "198.18.0.100";
-  static final String DIP = "198.18.0.2";
+  // the pipeline test's hosts and addresses
+  static final long OUR = EnginePipelineIT.OUR;
+  static final long ROUTER = EnginePipelineIT.ROUTER;
+  static final long RS1 = EnginePipelineIT.RS1;
+  static final long RS2 = EnginePipelineIT.RS2;
+  static final String CIP = EnginePipelineIT.CIP;
+  static final String VIP = EnginePipelineIT.VIP;
+  static final String DIP = EnginePipelineIT.DIP;
   static final String RIP1 = "198.18.0.11";
 
   static final String CONFIG = """

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
+import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -149,10 +151,12 @@ public final class LoadBalancerReconciler implements Reconciler<Service> {
     }
     if (!Serialization.asJson(wanted.getSpec()).equals(Serialization.asJson(made.getSpec()))
         || !Objects.equals(wanted.getMetadata().getLabels(), made.getMetadata().getLabels())) {
-      VirtualService update = made;
+      // a new object: the informer's copy is not ours to change
+      VirtualService update = new VirtualService();
+      update.setMetadata(new ObjectMetaBuilder(made.getMetadata()).withLabels(wanted.getMetadata().getLabels())
+          .withOwnerReferences(wanted.getMetadata().getOwnerReferences()).build());
       update.setSpec(wanted.getSpec());
-      update.getMetadata().setLabels(wanted.getMetadata().getLabels());
-      update.getMetadata().setOwnerReferences(wanted.getMetadata().getOwnerReferences());
+      update.setStatus(made.getStatus());
       made = client.resources(VirtualService.class).inNamespace(ns).resource(update).update();
       LOG.info("service {}: VirtualService {} updated", key, name);
     }
@@ -189,7 +193,9 @@ public final class LoadBalancerReconciler implements Reconciler<Service> {
     }
     Service patch = new Service();
     patch.setMetadata(service.getMetadata());
-    ServiceStatus status = service.getStatus() == null ? new ServiceStatus() : service.getStatus();
+    // a copy: the informer's is not ours to change
+    ServiceStatus status = service.getStatus() == null ? new ServiceStatus()
+        : new ServiceStatusBuilder(service.getStatus()).build();
     status.setLoadBalancer(new LoadBalancerStatus(want));
     patch.setStatus(status);
     LOG.info("service {}: ingress {}", key(service), want.isEmpty() ? "none" : want.get(0).getIp());

@@ -99,6 +99,7 @@ public final class PoolBook {
     }
     violations.addAll(LabelSelectors.validate("spec.namespaceSelector", spec.getNamespaceSelector()));
     violations.addAll(LabelSelectors.validate("spec.serviceSelector", spec.getServiceSelector()));
+    violations.addAll(LabelSelectors.validate("spec.nodeSelector", spec.getNodeSelector()));
     if (!violations.isEmpty()) {
       return new Pool(name, ranges, spec, Reason.InvalidSpec, String.join("; ", violations));
     }
@@ -143,6 +144,15 @@ public final class PoolBook {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the director on a node with {@code nodeLabels} may announce {@code address}: yes unless
+   * the accepted pool holding it has a nodeSelector that does not select the node.
+   */
+  public boolean mayAnnounce(int address, Map<String, String> nodeLabels) {
+    Pool p = poolOf(address);
+    return p == null || !p.accepted() || LabelSelectors.matches(p.spec().getNodeSelector(), nodeLabels);
   }
 
   /** No VipPool exists: VirtualServices name their VIPs freely, as before pools existed. */

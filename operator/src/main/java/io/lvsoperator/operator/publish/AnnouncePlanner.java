@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiPredicate;
 
 /**
  * Decides, per address, the directors that may announce it, owner first. Addresses that must be
@@ -30,6 +32,18 @@ public final class AnnouncePlanner {
    */
   public static Map<String, List<String>> plan(Collection<ServiceCatalog.Entry> services, Set<String> live,
       Map<String, List<String>> current, int standbys) {
+    return plan(services, live, current, standbys, ANYWHERE);
+  }
+
+  /** Every director may announce every address (no VipPool restricts its nodes). */
+  public static final BiPredicate<String, String> ANYWHERE = (address, node) -> true;
+
+  /**
+   * As above, each group placed only on directors that may announce every address of it (a
+   * VipPool's nodeSelector); a group no live director may announce gets an empty order.
+   */
+  public static Map<String, List<String>> plan(Collection<ServiceCatalog.Entry> services, Set<String> live,
+      Map<String, List<String>> current, int standbys, BiPredicate<String, String> mayAnnounce) {
     AnnounceGroups groups = new AnnounceGroups();
     for (ServiceCatalog.Entry e : services) {
       groups.add(e.vip());
@@ -49,17 +63,33 @@ public final class AnnouncePlanner {
     Map<String, Integer> load = new HashMap<>();
     live.forEach(n -> load.put(n, 0));
     Map<Set<String>, String> owners = new HashMap<>();
+    Map<Set<String>, Set<String>> eligible = new HashMap<>();
     List<Set<String>> unplaced = new ArrayList<>();
-    int length = Math.min(live.size(), standbys + 1);
     for (Set<String> group : all) {
-      List<String> kept = keepable(group, current, live, length);
+      Set<String> may = live;
+      if (mayAnnounce != ANYWHERE) {
+        may = new TreeSet<>();
+        for (String n : live) {
+          if (group.stream().allMatch(a -> mayAnnounce.test(a, n))) {
+            may.add(n);
+          }
+        }
+      }
+      eligible.put(group, may);
+      if (may.isEmpty()) {
+        group.forEach(a -> out.put(a, List.of()));
+        continue;
+      }
+      int length = Math.min(may.size(), standbys + 1);
+      List<String> kept = keepable(group, current, may, length);
       if (kept != null) {
         group.forEach(a -> out.put(a, kept));
         load.merge(kept.get(0), 1, Integer::sum);
         continue;
       }
+      Set<String> allowed = may;
       String owner = group.stream().map(a -> current.getOrDefault(a, List.of()))
-          .filter(o -> !o.isEmpty() && live.contains(o.get(0))).map(o -> o.get(0)).findFirst().orElse(null);
+          .filter(o -> !o.isEmpty() && allowed.contains(o.get(0))).map(o -> o.get(0)).findFirst().orElse(null);
       if (owner == null) {
         unplaced.add(group);
       } else {
@@ -68,8 +98,8 @@ public final class AnnouncePlanner {
       }
     }
     for (Set<String> group : unplaced) {
-      String least = live.stream().min(Comparator.comparing((String n) -> load.get(n)).thenComparing(n -> n))
-          .orElseThrow();
+      String least = eligible.get(group).stream()
+          .min(Comparator.comparing((String n) -> load.get(n)).thenComparing(n -> n)).orElseThrow();
       owners.put(group, least);
       load.merge(least, 1, Integer::sum);
     }
@@ -81,7 +111,7 @@ public final class AnnouncePlanner {
       String name = group.iterator().next();
       List<String> order = new ArrayList<>();
       order.add(owner);
-      live.stream().filter(n -> !n.equals(owner))
+      eligible.get(group).stream().filter(n -> !n.equals(owner))
           .sorted(Comparator.comparingLong((String n) -> SharedConfig.rendezvous(name, n)).reversed()
               .thenComparing(n -> n))
           .limit(standbys).forEach(order::add);

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,7 @@ public final class ConfigPublisher implements AutoCloseable {
   private final Settings settings;
   private final Supplier<Set<String>> existingKeys;
   private final Listener listener;
+  private final Supplier<BiPredicate<String, String>> mayAnnounce;
   private final SharedConfigLayout layout;
   private final Object signal = new Object();
   private boolean pending;
@@ -91,6 +93,14 @@ public final class ConfigPublisher implements AutoCloseable {
    */
   public ConfigPublisher(KubernetesClient client, ServiceCatalog catalog, DirectorRegistry directors,
       Settings settings, Supplier<Set<String>> existingKeys, Listener listener) {
+    this(client, catalog, directors, settings, existingKeys, listener, () -> AnnouncePlanner.ANYWHERE);
+  }
+
+  /** @param mayAnnounce which director may announce which address now (VipPools' nodeSelectors) */
+  public ConfigPublisher(KubernetesClient client, ServiceCatalog catalog, DirectorRegistry directors,
+      Settings settings, Supplier<Set<String>> existingKeys, Listener listener,
+      Supplier<BiPredicate<String, String>> mayAnnounce) {
+    this.mayAnnounce = mayAnnounce;
     this.client = client;
     this.catalog = catalog;
     this.directors = directors;
@@ -309,7 +319,7 @@ public final class ConfigPublisher implements AutoCloseable {
       }
       Map<String, List<String>> before = layout.announce();
       Map<String, List<String>> planned = AnnouncePlanner.plan(catalog.all(), directors.live(), before,
-          settings.standbys());
+          settings.standbys(), mayAnnounce.get());
       Set<String> moved = new TreeSet<>();
       for (String address : before.keySet()) {
         if (!planned.containsKey(address)) {

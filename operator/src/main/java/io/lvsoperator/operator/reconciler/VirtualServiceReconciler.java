@@ -32,6 +32,7 @@ import io.lvsoperator.operator.event.Reason;
 import io.lvsoperator.operator.pools.AddressAllocator;
 import io.lvsoperator.operator.pools.PoolBook;
 import io.lvsoperator.operator.pools.VipResolver;
+import io.lvsoperator.operator.publish.AnnouncePlanner;
 import io.lvsoperator.operator.publish.ConfigPublisher;
 import io.lvsoperator.operator.publish.ServiceCatalog;
 import io.lvsoperator.operator.render.BackendResolver;
@@ -54,6 +55,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -126,7 +128,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     this.publisher = new ConfigPublisher(client, catalog, registry, new ConfigPublisher.Settings(
         options.interfaceName(), options.maxPartBytes(), options.standbys(), options.publishWindow(),
         options.servicesPerDirectorObject(), options.advertisementIntervalMillis(), options.holdSeconds()),
-        this::existingKeys, this::published);
+        this::existingKeys, this::published, this::mayAnnounce);
     this.controlPlane = new ControlPlane(registry, publisher, catalog, tracker, this::sweep);
   }
 
@@ -196,16 +198,19 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         .withSecondaryToPrimaryMapper(node -> {
           reserved = null;
           pools = null;
+          publisher.changed(); // its labels may let it announce other pools' addresses
           return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
         })
         .withOnUpdateFilter((now, before) -> !Objects.equals(ReservedAddresses.of(List.of(now), List.of()),
-            ReservedAddresses.of(List.of(before), List.of())))
+            ReservedAddresses.of(List.of(before), List.of()))
+            || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()))
         .build(), context);
     // a pool's change may allow or refuse any VirtualService's address: rare, and it concerns everyone
     poolSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(VipPool.class, VirtualService.class)
         .withName("vippools")
         .withSecondaryToPrimaryMapper(pool -> {
           pools = null;
+          publisher.changed(); // the nodes that may announce an address may have changed
           return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
         })
         // the spec only: the pools' status is rewritten as addresses are taken, which concerns nobody
@@ -222,6 +227,18 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             before.getMetadata().getLabels()))
         .build(), context);
     return List.of(slices, nodes, poolSource, namespaces, controlPlane);
+  }
+
+  /** Which director may announce which address: the pools' nodeSelectors against the Nodes' labels. */
+  private BiPredicate<String, String> mayAnnounce() {
+    PoolBook book = poolSource == null ? PoolBook.EMPTY : pools();
+    if (book.pools().stream().noneMatch(p -> p.accepted() && p.spec().getNodeSelector() != null)) {
+      return AnnouncePlanner.ANYWHERE;
+    }
+    Map<String, Map<String, String>> labels = new java.util.HashMap<>();
+    return (address, node) -> !Ipv4.isValid(address) || book.mayAnnounce(Ipv4.parse(address),
+        labels.computeIfAbsent(node, n -> nodes.get(new ResourceID(n)).map(x -> x.getMetadata().getLabels())
+            .filter(Objects::nonNull).orElse(Map.of())));
   }
 
   private PoolBook pools() {

@@ -100,4 +100,27 @@ class AnnouncePlannerTest {
     assertThat(orders.get("198.18.0.2")).containsExactly("a", "b");
     assertThat(orders.get("198.18.0.3").get(0)).isEqualTo("b");
   }
+
+  /** Issue 14: a VipPool's nodeSelector: its addresses go only to the directors it selects. */
+  @Test
+  void addressesGoOnlyToDirectorsThatMayAnnounceThemAndNowhereWhenNoneMay() {
+    // 198.18.1.x may be announced by b and c only; 198.18.2.1 by nobody live
+    java.util.function.BiPredicate<String, String> may = (address, node) ->
+        address.startsWith("198.18.1.") ? !node.equals("a") : !address.equals("198.18.2.1");
+    var s = List.of(dr("x", "198.18.1.1"), dr("y", "198.18.1.2"), dr("z", "198.18.0.3"), dr("w", "198.18.2.1"));
+    var orders = AnnouncePlanner.plan(s, THREE, Map.of(), 2, may);
+    assertThat(orders.get("198.18.1.1")).hasSize(2).doesNotContain("a");
+    assertThat(orders.get("198.18.1.2")).hasSize(2).doesNotContain("a");
+    assertThat(orders.get("198.18.0.3")).hasSize(3);
+    assertThat(orders.get("198.18.2.1")).isEmpty();
+    // an order that was fine before the selector changed is planned again
+    var before = Map.of("198.18.1.1", List.of("a", "b", "c"));
+    assertThat(AnnouncePlanner.plan(List.of(dr("x", "198.18.1.1")), THREE, before, 2, may).get("198.18.1.1"))
+        .containsExactlyInAnyOrder("b", "c");
+    // a NAT VIP and its gateway: only a director that may announce both
+    java.util.function.BiPredicate<String, String> gatewayOnC = (address, node) ->
+        !address.equals("198.18.0.254") || node.equals("c");
+    assertThat(AnnouncePlanner.plan(List.of(natVia("n", "198.18.0.9", "198.18.0.254")), THREE, Map.of(), 2,
+        gatewayOnC).get("198.18.0.9")).containsExactly("c");
+  }
 }
