@@ -315,15 +315,10 @@ public final class Engine implements FrameHandler {
     int method = connections.method(c);
     RouteTable routes = t.routes();
     if (fragment != 0) {
-      if (method == FULLNAT) {
-        // the later fragments would need the source rewritten too, which a fragment's entry
-        // does not record: counted, and the sender's path MTU discovery or retry goes on
-        counters.drop(DropReason.IP_FRAGMENT);
-        return;
-      }
-      // the first fragment: the rest of the datagram follows it to the same real server
-      fragments.note(FragmentTable.INBOUND, src, dst, protocol, Ipv4Header.id(f, l3), d.address(), method,
-          FRAGMENT_TTL_NANOS, now);
+      // the first fragment: the rest of the datagram follows it to the same real server (in
+      // FULLNAT from the same local address)
+      fragments.note(FragmentTable.INBOUND, src, dst, protocol, Ipv4Header.id(f, l3), d.address(),
+          method == FULLNAT ? connections.localIp(c) : 0, method, FRAGMENT_TTL_NANOS, now);
     }
     if (method == ForwardingMode.DR.ordinal()) {
       dr.transmit(f, frameLength, d.address(), routes, now, rx);
@@ -516,7 +511,10 @@ public final class Engine implements FrameHandler {
     int to = fragments.target(slot);
     int method = fragments.method(slot);
     RouteTable routes = t.routes();
-    if (direction == FragmentTable.OUTBOUND) {
+    if (method == FULLNAT) {
+      fullNat.fragment(f, frameLength, l3, fragments.source(slot), to, direction == FragmentTable.OUTBOUND, routes,
+          now);
+    } else if (direction == FragmentTable.OUTBOUND) {
       nat.outboundFragment(f, frameLength, l3, to, routes, now);
     } else if (method == ForwardingMode.DR.ordinal()) {
       dr.transmit(f, frameLength, to, routes, now, rx);
@@ -624,15 +622,22 @@ public final class Engine implements FrameHandler {
       return icmpFromFullNatRealServer(f, frameLength, l3, ihl, total, t, now);
     }
     int l4 = l3 + ihl;
-    if ((protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP)
-        || total - ihl < Transport.minimumLength(protocol) || !localPorts.contains(Transport.destinationPort(f, l4))) {
+    if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP) {
+      return false;
+    }
+    int fragment = Ipv4Header.flagsAndOffset(f, l3) & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK);
+    if ((fragment & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
+      // no ports in it: ours only if its first fragment was a reply we translated
+      if (fragments.find(FragmentTable.OUTBOUND, src, dst, protocol, Ipv4Header.id(f, l3), now) < 0) {
+        return false;
+      }
+      laterFragment(FragmentTable.OUTBOUND, f, frameLength, l3, src, dst, protocol, t, now);
+      return true;
+    }
+    if (total - ihl < Transport.minimumLength(protocol) || !localPorts.contains(Transport.destinationPort(f, l4))) {
       return false;
     }
     if (!headerOk(f, l3)) {
-      return true;
-    }
-    if ((Ipv4Header.flagsAndOffset(f, l3) & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) {
-      counters.drop(DropReason.IP_FRAGMENT);
       return true;
     }
     int c = connections.lookupOut(protocol, src, Transport.sourcePort(f, l4), dst, Transport.destinationPort(f, l4),
@@ -651,6 +656,11 @@ public final class Engine implements FrameHandler {
     Destination d = connections.destination(c);
     d.stats().packets++;
     d.stats().bytes += total;
+    if (fragment != 0) {
+      // the first fragment of a reply: the rest follows it back to the client, from the VIP
+      fragments.note(FragmentTable.OUTBOUND, src, dst, protocol, Ipv4Header.id(f, l3), connections.clientIp(c),
+          connections.virtualIp(c), FULLNAT, FRAGMENT_TTL_NANOS, now);
+    }
     fullNat.outbound(f, frameLength, l3, l4, protocol, connections.virtualIp(c), connections.virtualPort(c),
         connections.clientIp(c), connections.clientPort(c), t.routes(), now, rx);
     return true;

@@ -215,4 +215,56 @@ class EngineFullNatIT {
     assertThat(send(tcp(OUR, RS1, RIP1, 40000, DIP, 10250, Transport.TCP_SYN, 0))).isEmpty();
     assertThat(engine.counters().get(Counter.IGNORED)).isEqualTo(ignoredBefore + 1);
   }
+
+  /** A datagram too big for one frame, both ways: every fragment leaves from the right addresses. */
+  @Test
+  void fragmentedDatagramsGoBothWays() throws Exception {
+    start(new LocalPorts());
+    byte[][] query = Frames.fragments(udp(OUR, ROUTER, CIP, 5353, VIP, 53, 2000), 1480);
+    byte[] first = send(query[0]).get(0);
+    int lport = Transport.sourcePort(first, 34);
+    byte[] second = send(query[1]).get(0);
+    for (byte[] in : List.of(first, second)) {
+      assertThat(Ethernet.destination(in)).isEqualTo(RS1);
+      assertThat(Ipv4Header.source(in, 14)).isEqualTo(ip(DIP));
+      assertThat(Ipv4Header.destination(in, 14)).isEqualTo(ip(RIP1));
+      assertThat(Ipv4Header.checksumValid(in, 14)).isTrue();
+    }
+    assertThat(Ipv4Header.id(second, 14)).isEqualTo(Ipv4Header.id(first, 14));
+
+    byte[][] answer = Frames.fragments(udp(OUR, RS1, RIP1, 53, DIP, lport, 2500), 1480);
+    byte[] out1 = send(answer[0]).get(0);
+    byte[] out2 = send(answer[1]).get(0);
+    for (byte[] out : List.of(out1, out2)) {
+      assertThat(Ethernet.destination(out)).isEqualTo(ROUTER);
+      assertThat(Ipv4Header.source(out, 14)).isEqualTo(ip(VIP));
+      assertThat(Ipv4Header.destination(out, 14)).isEqualTo(ip(CIP));
+      assertThat(Ipv4Header.ttl(out, 14)).isEqualTo(63);
+      assertThat(Ipv4Header.checksumValid(out, 14)).isTrue();
+    }
+    assertThat(Transport.destinationPort(out1, 34)).isEqualTo(5353);
+    // reassembled, the answer's UDP checksum holds over its new addresses and ports
+    byte[] whole = reassemble(out1, out2);
+    assertThat(Frames.checksumsValid(whole)).isTrue();
+    assertThat(engine.counters().drops(DropReason.IP_FRAGMENT)).isZero();
+    // a later fragment whose first was never seen is not ours: left to the node
+    byte[][] stray = Frames.fragments(udp(OUR, RS1, RIP1, 53, DIP, lport, 2500), 1480);
+    Bytes.put16(stray[1], 18, 4242); // another datagram's ID
+    Bytes.put16(stray[1], 24, 0);
+    Bytes.put16(stray[1], 24, io.lvsoperator.dataplane.codec.Checksums.compute(stray[1], 14, 20));
+    assertThat(send(stray[1])).isEmpty();
+  }
+
+  /** The two fragments of one datagram as one frame (offsets in 8-byte units, no options). */
+  private static byte[] reassemble(byte[] first, byte[] second) {
+    int firstPayload = Ipv4Header.totalLength(first, 14) - 20;
+    int secondPayload = Ipv4Header.totalLength(second, 14) - 20;
+    byte[] whole = new byte[14 + 20 + firstPayload + secondPayload];
+    System.arraycopy(first, 0, whole, 0, 34 + firstPayload);
+    System.arraycopy(second, 34, whole, 34 + firstPayload, secondPayload);
+    Ipv4Header.write(whole, 14, 0, 20 + firstPayload + secondPayload, Ipv4Header.id(first, 14), 0,
+        Ipv4Header.ttl(first, 14), Ipv4Header.PROTO_UDP, Ipv4Header.source(first, 14),
+        Ipv4Header.destination(first, 14));
+    return whole;
+  }
 }

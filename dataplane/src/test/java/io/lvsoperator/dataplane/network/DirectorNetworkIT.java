@@ -366,7 +366,7 @@ class DirectorNetworkIT {
       assertThat(big.path("errors").asInt(-1)).as("downloads through a 1400-byte hop: %s", big).isZero();
       assertThat(big.path("bytes").asLong()).isEqualTo(600_000);
       assertThat(metric("lvs_icmp_errors_forwarded_total")).as("fragmentation-needed passed on").isPositive();
-      if (mode == ForwardingMode.NAT) {
+      if (mode.translates()) {
         // the client's own link is the small one now (a veth drops frames above its MTU on receipt)
         ns.exec("cli", "ip", "link", "set", "eth0", "mtu", "1400");
         JsonNode udp = bigClient("udpbig", UDP_PORT, 3000, 3);

@@ -3,7 +3,8 @@ package io.lvsoperator.dataplane.lvs.conn;
 /**
  * Where the later fragments of a datagram go. Only a datagram's first fragment carries its ports,
  * so the engine schedules or translates that one as any packet and notes here where the others
- * must follow: to the same real server (inbound), or back to the same VIP (NAT replies). Keyed by
+ * must follow: to the same real server (inbound), or back to the same VIP (NAT replies), and, in
+ * FULLNAT, the source they must leave with (the local address inbound, the VIP outbound). Keyed by
  * what every fragment carries (source, destination, protocol, IP ID) and the direction; entries
  * live a few seconds. Fixed-size open addressing with a seeded hash and a bounded probe: when no
  * slot is free the oldest of the probed ones is replaced, so a flood of fragments costs no memory
@@ -23,6 +24,7 @@ public final class FragmentTable {
   private final long[] addresses;
   private final int[] rest;
   private final int[] target;
+  private final int[] source;
   private final byte[] method;
   private final long[] expiresAt;
   private final boolean[] used;
@@ -34,6 +36,7 @@ public final class FragmentTable {
     addresses = new long[slots];
     rest = new int[slots];
     target = new int[slots];
+    source = new int[slots];
     method = new byte[slots];
     expiresAt = new long[slots];
     used = new boolean[slots];
@@ -57,6 +60,12 @@ public final class FragmentTable {
   /** Notes that the datagram's other fragments go to {@code to} by {@code xmitMethod}. */
   public void note(int direction, int src, int dst, int protocol, int id, int to, int xmitMethod, long ttlNanos,
       long now) {
+    note(direction, src, dst, protocol, id, to, 0, xmitMethod, ttlNanos, now);
+  }
+
+  /** As above, leaving from {@code from} (FULLNAT rewrites the source too). */
+  public void note(int direction, int src, int dst, int protocol, int id, int to, int from, int xmitMethod,
+      long ttlNanos, long now) {
     long a = addresses(src, dst);
     int r = rest(protocol, id, direction);
     int slot = home(a, r);
@@ -75,6 +84,7 @@ public final class FragmentTable {
     addresses[victim] = a;
     rest[victim] = r;
     target[victim] = to;
+    source[victim] = from;
     method[victim] = (byte) xmitMethod;
     expiresAt[victim] = now + ttlNanos;
   }
@@ -95,6 +105,11 @@ public final class FragmentTable {
 
   public int target(int slot) {
     return target[slot];
+  }
+
+  /** The source the fragments leave with (FULLNAT), 0 when it stays. */
+  public int source(int slot) {
+    return source[slot];
   }
 
   public int method(int slot) {

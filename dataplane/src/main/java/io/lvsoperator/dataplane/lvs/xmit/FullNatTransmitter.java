@@ -74,6 +74,26 @@ public final class FullNatTransmitter {
   }
 
   /**
+   * A later fragment of a datagram whose first went {@code from -> to}: only the IP addresses
+   * change (no ports in it); a reply's (outbound) is routed, so its TTL drops.
+   */
+  public void fragment(byte[] f, int frameLength, int l3, int from, int to, boolean outbound, RouteTable routes,
+      long now) {
+    if (outbound) {
+      if (Ipv4Header.ttl(f, l3) <= 1) {
+        counters.drop(DropReason.TTL_EXPIRED);
+        return;
+      }
+      Ipv4Header.decrementTtl(f, l3);
+    }
+    Ipv4Header.setSource(f, l3, from);
+    Ipv4Header.setDestination(f, l3, to);
+    if (output.send(f, frameLength, to, !outbound, routes, now)) {
+      counters.inc(outbound ? Counter.FULLNAT_REPLIES : Counter.FORWARDED_FULLNAT);
+    }
+  }
+
+  /**
    * An ICMP error to the VIP about a reply VIP:vport -> CIP:cport (a router on the client's path
    * says fragmentation needed): to the real server, about the packet as it sent it
    * (RIP:rport -> LIP:lport), from the local address.
