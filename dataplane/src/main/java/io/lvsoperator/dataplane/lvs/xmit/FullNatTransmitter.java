@@ -40,11 +40,9 @@ public final class FullNatTransmitter {
   /** Real server's reply to the client. */
   public void outbound(byte[] f, int frameLength, int l3, int l4, int protocol, int vip, int vport, int cip, int cport,
       RouteTable routes, long now, Offload offload) {
-    if (Ipv4Header.ttl(f, l3) <= 1) {
-      counters.drop(DropReason.TTL_EXPIRED);
+    if (!routed(f, l3)) {
       return;
     }
-    Ipv4Header.decrementTtl(f, l3);
     rewrite(f, l3, l4, protocol, vip, vport, cip, cport, offload);
     if (output.send(f, frameLength, cip, false, routes, now, offload)) {
       counters.inc(Counter.FULLNAT_REPLIES);
@@ -79,12 +77,8 @@ public final class FullNatTransmitter {
    */
   public void fragment(byte[] f, int frameLength, int l3, int from, int to, boolean outbound, RouteTable routes,
       long now) {
-    if (outbound) {
-      if (Ipv4Header.ttl(f, l3) <= 1) {
-        counters.drop(DropReason.TTL_EXPIRED);
-        return;
-      }
-      Ipv4Header.decrementTtl(f, l3);
+    if (outbound && !routed(f, l3)) {
+      return;
     }
     Ipv4Header.setSource(f, l3, from);
     Ipv4Header.setDestination(f, l3, to);
@@ -100,13 +94,7 @@ public final class FullNatTransmitter {
    */
   public void inboundIcmpError(byte[] f, int frameLength, int l3, int icmp, int quoted, int quotedL4,
       int icmpLength, int lip, int lport, int rip, int rport, RouteTable routes, long now) {
-    Ipv4Header.setSource(f, l3, lip);
-    Ipv4Header.setDestination(f, l3, rip);
-    Ipv4Header.setSource(f, quoted, rip);
-    Ipv4Header.setDestination(f, quoted, lip);
-    Bytes.put16(f, quotedL4, rport);
-    Bytes.put16(f, quotedL4 + 2, lport);
-    Icmp.recomputeChecksum(f, icmp, icmpLength);
+    rewriteError(f, l3, icmp, quoted, quotedL4, icmpLength, lip, rip, rport, lport);
     if (output.send(f, frameLength, rip, true, routes, now)) {
       counters.inc(Counter.FORWARDED_FULLNAT);
     }
@@ -119,20 +107,37 @@ public final class FullNatTransmitter {
    */
   public void outboundIcmpError(byte[] f, int frameLength, int l3, int icmp, int quoted, int quotedL4,
       int icmpLength, int vip, int vport, int cip, int cport, RouteTable routes, long now) {
-    if (Ipv4Header.ttl(f, l3) <= 1) {
-      counters.drop(DropReason.TTL_EXPIRED);
+    if (!routed(f, l3)) {
       return;
     }
-    Ipv4Header.decrementTtl(f, l3);
-    Ipv4Header.setSource(f, l3, vip);
-    Ipv4Header.setDestination(f, l3, cip);
-    Ipv4Header.setSource(f, quoted, cip);
-    Ipv4Header.setDestination(f, quoted, vip);
-    Bytes.put16(f, quotedL4, cport);
-    Bytes.put16(f, quotedL4 + 2, vport);
-    Icmp.recomputeChecksum(f, icmp, icmpLength);
+    rewriteError(f, l3, icmp, quoted, quotedL4, icmpLength, vip, cip, cport, vport);
     if (output.send(f, frameLength, cip, routes, now)) {
       counters.inc(Counter.FULLNAT_REPLIES);
     }
+  }
+
+  /** A packet the director routes: false (counted) when its TTL runs out, else one less. */
+  private boolean routed(byte[] f, int l3) {
+    if (Ipv4Header.ttl(f, l3) <= 1) {
+      counters.drop(DropReason.TTL_EXPIRED);
+      return false;
+    }
+    Ipv4Header.decrementTtl(f, l3);
+    return true;
+  }
+
+  /**
+   * An ICMP error now {@code src -> dst}, quoting the packet {@code dst:sport -> src:dport} as
+   * the one it goes to sent it.
+   */
+  private static void rewriteError(byte[] f, int l3, int icmp, int quoted, int quotedL4, int icmpLength, int src,
+      int dst, int sport, int dport) {
+    Ipv4Header.setSource(f, l3, src);
+    Ipv4Header.setDestination(f, l3, dst);
+    Ipv4Header.setSource(f, quoted, dst);
+    Ipv4Header.setDestination(f, quoted, src);
+    Bytes.put16(f, quotedL4, sport);
+    Bytes.put16(f, quotedL4 + 2, dport);
+    Icmp.recomputeChecksum(f, icmp, icmpLength);
   }
 }
