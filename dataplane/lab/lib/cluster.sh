@@ -199,7 +199,7 @@ cluster_loadbalancer() {
   if wait_for 60 "an external IP for Service web" has_lb_ip; then
     LB_VIP="$(lb_ip)"
     show_spread "FULLNAT $LB_VIP:80 TCP (Service web)" "$(spread spread "$LB_VIP" 80 9)" "rs1=3 rs2=3 rs3=3" \
-      "rr; the real servers see the director's address"
+      "rr; full-NAT from the VIP: the real servers see the VIP as their client"
   else
     FAILED=1
   fi

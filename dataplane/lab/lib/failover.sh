@@ -1,5 +1,6 @@
 # `lab.sh scenario failover [--quick] [--json]` (sourced by lab.sh): the lab of cluster.sh with
-# every VirtualService on the Maglev scheduler, and for each mode (DR, NAT, TUN) each fault of
+# every VirtualService on the Maglev scheduler, and for each mode (DR, NAT, TUN, and FULLNAT through
+# the Service of type LoadBalancer of lab/loadbalancer/, from its VIP) each fault of
 # issue 11 struck at the director announcing the VIP, while a client holds long-lived connections
 # through it (each asking every 50 ms and checking the answer) and opens new ones at a steady
 # rate, and an ARP probe from the router asks who has the VIP every 20 ms. lab/failover.py turns
@@ -124,7 +125,7 @@ failover_main() {
   # FAILOVER_MODES / FAILOVER_ONLY (fault names) / FAILOVER_HELD narrow a run down, to look at one case
   [ -n "${FAILOVER_ONLY:-}" ] && read -r -a FAILOVER_FAULTS <<<"$FAILOVER_ONLY"
   FAILOVER_HELD="${FAILOVER_HELD_OVERRIDE:-$FAILOVER_HELD}"
-  local modes=(DR NAT TUN)
+  local modes=(DR NAT TUN FULLNAT)
   [ -n "${FAILOVER_MODES:-}" ] && read -r -a modes <<<"$FAILOVER_MODES"
   [ ! -e "$CLUSTER_WORK" ] || die "$CLUSTER_WORK exists: a lab is running or was left behind (remove it with: $0 clean)"
   mkdir -p "$CLUSTER_WORK"
@@ -143,6 +144,12 @@ failover_main() {
   done
   wait_for 60 "three Ready VirtualServices" all_ready || { FAILED=1; return 1; }
   wait_for 30 "a first answer" answers || { FAILED=1; return 1; }
+  if [[ " ${modes[*]} " == *" FULLNAT "* ]]; then
+    kk apply --validate=false -f "$LAB/loadbalancer/" >/dev/null
+    kk annotate svc web --overwrite "lvsoperator.io/scheduler=$scheduler" >/dev/null
+    wait_for 60 "an external IP for Service web" has_lb_ip || { FAILED=1; return 1; }
+    LB_VIP="$(lb_ip)"
+  fi
   local fault mode
   for fault in "${FAILOVER_FAULTS[@]}"; do
     section "fault: $fault"
@@ -151,6 +158,7 @@ failover_main() {
         DR) run_fault DR "$DR_VIP" 80 "$fault" ;;
         NAT) run_fault NAT "$NAT_VIP" 8080 "$fault" ;;
         TUN) run_fault TUN "$TUN_VIP" 80 "$fault" ;;
+        FULLNAT) run_fault FULLNAT "$LB_VIP" 80 "$fault" ;;
       esac
     done
   done

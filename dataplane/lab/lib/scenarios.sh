@@ -194,8 +194,8 @@ scenario_director() {
       lesson="look at the director's frames: CIP > VIP:80 arrives, CIP > RIP:8080 leaves; rs1 answers its gateway, the DIP, and the director turns RIP:8080 > CIP back into VIP:80 > CIP" ;;
     DR) about="DR: the director changes only the destination MAC; rs1 answers the client itself"
       lesson="look at the director's frames: CIP > VIP arrives at the director's MAC and leaves to rs1's MAC with the same IPs; rs1 holds the VIP on lo and answers VIP > CIP straight to the router" ;;
-    FULLNAT) rs_port=8080; about="FULLNAT: the director rewrites both ends, CIP > VIP:80 becomes DIP > RIP:8080, and the reply back"
-      lesson="look at the director's frames: CIP > VIP:80 arrives, DIP:port > RIP:8080 leaves (the port is the director's, from 61000-65535); rs1, whose gateway is the router, answers the DIP on its own link, and the director turns RIP:8080 > DIP:port back into VIP:80 > CIP. rs1 never sees the client's address: that is the price, and why it works on any network (a pod's CNI)" ;;
+    FULLNAT) rs_port=8080; about="FULLNAT: the director rewrites both ends, CIP > VIP:80 becomes VIP:port > RIP:8080, and the reply back"
+      lesson="look at the director's frames: CIP > VIP:80 arrives, VIP:port > RIP:8080 leaves (the port is the director's, from 61000-65535); rs1, whose gateway is the router, asks who has the VIP on its own link and answers it, and the director turns RIP:8080 > VIP:port back into VIP:80 > CIP. rs1 never sees the client's address: that is the price, and why it works on any network (a pod's CNI). The source is the VIP (fullNatSource: VIP, the default), so the replies follow the VIP to whichever director takes it over; fullNatSource: NODE uses the DIP instead" ;;
     TUN) about="TUN: the director wraps the packet in an outer IP header DIP > RIP; rs1 answers itself"
       lesson="look at the director's frames: CIP > VIP arrives and leaves inside an outer header DIP > RIP (IP-in-IP); rs1 unwraps it and answers VIP > CIP straight to the router" ;;
   esac
@@ -216,7 +216,7 @@ scenario_director() {
   nsx cli ip route add default via 198.19.1.1
   nsx rtr sysctl -qw net.ipv4.ip_forward=1
   # NAT replies must pass the director: rs1's gateway is the DIP; DR and TUN replies go to the
-  # router, and so would FULLNAT's if they were not addressed to the DIP itself
+  # router, and so would FULLNAT's if they were not addressed to the VIP itself
   nsx rs1 ip route add default via "$([ "$mode" = NAT ] && echo 198.18.0.2 || echo 198.18.0.1)"
   cat >"$WORK/director.yaml" <<YAML
 generation: 1
@@ -267,10 +267,12 @@ YAML
       proof "the director sent VIP:80 > CIP to the router" \
         bash -c "grep -Eq 'director +director > router +VIP\.80 > CIP\.[0-9]+: TCP \[S\.\]' '$t'" ;;
     FULLNAT)
-      proof "the director sent DIP:port > RIP:8080 to rs1" \
-        bash -c "grep -Eq 'director +director > rs1 +DIP\.6[0-9]+ > RIP\.8080: TCP \[S\]' '$t'"
-      proof "rs1 answered RIP:8080 > DIP:port to the director, though its gateway is the router" \
-        bash -c "grep -Eq 'rs1 +rs1 > director +RIP\.8080 > DIP\.6[0-9]+: TCP \[S\.\]' '$t'"
+      proof "the director sent VIP:port > RIP:8080 to rs1" \
+        bash -c "grep -Eq 'director +director > rs1 +VIP\.6[0-9]+ > RIP\.8080: TCP \[S\]' '$t'"
+      proof "rs1 asked who has the VIP and the director answered" \
+        bash -c "grep -Eq 'director +director > rs1 +ARP Reply VIP is-at 02:00:00:00:00:02' '$t'"
+      proof "rs1 answered RIP:8080 > VIP:port to the director, though its gateway is the router" \
+        bash -c "grep -Eq 'rs1 +rs1 > director +RIP\.8080 > VIP\.6[0-9]+: TCP \[S\.\]' '$t'"
       proof "the director sent VIP:80 > CIP to the router" \
         bash -c "grep -Eq 'director +director > router +VIP\.80 > CIP\.[0-9]+: TCP \[S\.\]' '$t'"
       proof "the client's address never reached rs1" bash -c "! grep -Eq '> rs1 +CIP' '$t'" ;;

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.api.v1alpha1.FullNatSource;
 import io.lvsoperator.api.v1alpha1.RealServerSpec;
 import io.lvsoperator.api.v1alpha1.SchedulerName;
 import io.lvsoperator.api.v1alpha1.ServiceSpec;
@@ -99,6 +100,7 @@ class LoadBalancerIT {
       assertThat(svc.vip()).isEqualTo("198.18.100.0");
       assertThat(svc.port()).isEqualTo(80);
       assertThat(svc.mode()).isEqualTo(ForwardingMode.FULLNAT);
+      assertThat(svc.fullNatSource()).as("the default: replies follow the VIP").isEqualTo(FullNatSource.VIP);
       assertThat(svc.realServers()).extracting(RealServerSpec::address, RealServerSpec::port)
           .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("198.18.64.11", 8080),
               org.assertj.core.groups.Tuple.tuple("198.18.64.12", 8080));
@@ -192,6 +194,14 @@ class LoadBalancerIT {
         .startsWith("Warning InvalidSpec: lvsoperator.io/mode: \"FAST\" is not FULLNAT, NAT, DR or TUN")));
     assertThat(cluster.config("node-a").services()).singleElement()
         .satisfies(svc -> assertThat(svc.mode()).isEqualTo(ForwardingMode.DR));
+    // full-NAT from the node's address, for real servers that cannot reach the VIP
+    cluster.client().services().inNamespace("default").withName("web").edit(x -> {
+      x.getMetadata().getAnnotations().put(LoadBalancers.MODE, "fullnat");
+      x.getMetadata().getAnnotations().put(LoadBalancers.FULLNAT_SOURCE, "node");
+      return x;
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.config("node-a").services()).singleElement()
+        .satisfies(svc -> assertThat(svc.fullNatSource()).isEqualTo(FullNatSource.NODE)));
     // no longer a load balancer: the VirtualService and the address go
     cluster.client().services().inNamespace("default").withName("web").edit(x -> {
       x.getSpec().setType("ClusterIP");

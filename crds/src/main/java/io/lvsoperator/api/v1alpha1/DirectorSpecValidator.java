@@ -160,6 +160,9 @@ public final class DirectorSpecValidator {
     } else if (s.port() < 0 || s.port() > 65535) {
       out.add(path + ".port: " + s.port() + " is not within 0-65535");
     }
+    if (s.fullNatSource() != null && s.mode() != ForwardingMode.FULLNAT) {
+      out.add(path + ".fullNatSource: only FULLNAT chooses a source address (mode is " + s.mode() + ")");
+    }
     if (s.persistenceSeconds() < 0 || s.persistenceSeconds() > MAX_PERSISTENCE_SECONDS) {
       out.add(path + ".persistenceSeconds: must be within 0-" + MAX_PERSISTENCE_SECONDS);
     }

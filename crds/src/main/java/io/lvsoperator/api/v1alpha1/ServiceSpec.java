@@ -1,5 +1,6 @@
 package io.lvsoperator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
@@ -9,7 +10,10 @@ public record ServiceSpec(
     @JsonPropertyDescription("Virtual IPv4 address clients connect to") String vip,
     @JsonPropertyDescription("Service port; 0 means every port of the VIP") Integer port,
     @JsonPropertyDescription("TCP or UDP (default TCP)") Protocol protocol,
-    @JsonPropertyDescription("DR, NAT or TUN (default DR)") ForwardingMode mode,
+    @JsonPropertyDescription("DR, NAT, TUN or FULLNAT (default DR)") ForwardingMode mode,
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyDescription("FULLNAT only: VIP (default) or NODE, the source address real servers answer to")
+        FullNatSource fullNatSource,
     @JsonPropertyDescription("rr, wrr, lc, wlc, sh or mh (default wlc, as ipvsadm)")
         SchedulerName scheduler,
     @JsonPropertyDescription("Client-IP affinity timeout in seconds; 0 turns it off")
@@ -21,9 +25,19 @@ public record ServiceSpec(
   public ServiceSpec {
     protocol = protocol == null ? Protocol.TCP : protocol;
     mode = mode == null ? ForwardingMode.DR : mode;
+    if (mode == ForwardingMode.FULLNAT && fullNatSource == null) {
+      fullNatSource = FullNatSource.VIP;
+    }
     scheduler = scheduler == null ? SchedulerName.WLC : scheduler;
     persistenceSeconds = persistenceSeconds == null ? 0 : persistenceSeconds;
     realServers = realServers == null ? List.of() : List.copyOf(realServers);
+  }
+
+  /** A service of another mode than FULLNAT, which has no source address to choose. */
+  public ServiceSpec(String name, String vip, Integer port, Protocol protocol, ForwardingMode mode,
+      SchedulerName scheduler, Integer persistenceSeconds, HealthCheckSpec healthCheck,
+      List<RealServerSpec> realServers) {
+    this(name, vip, port, protocol, mode, null, scheduler, persistenceSeconds, healthCheck, realServers);
   }
 
   /** The name used in logs and metrics: the given one, else vip:port/protocol. */

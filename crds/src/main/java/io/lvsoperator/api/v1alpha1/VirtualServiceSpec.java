@@ -35,6 +35,12 @@ public class VirtualServiceSpec {
       + " FULLNAT with backends from a Service (pods answer through their CNI), else DR")
   private ForwardingMode mode;
 
+  @JsonPropertyDescription("FULLNAT only: the source address real servers see and answer to. VIP (default):"
+      + " replies follow the VIP to whichever director announces it, so connections survive a failover; the"
+      + " real servers must reach the VIP as clients do. NODE: the director node's address; replies come back"
+      + " on any network, but connections end when the VIP moves")
+  private FullNatSource fullNatSource;
+
   @Pattern(IPV4_PATTERN)
   @JsonPropertyDescription("NAT only: the default gateway of the real servers (a floating DIP). The director"
       + " that owns the VIP answers ARP for it, so replies follow the VIP when it moves; VirtualServices that"
@@ -63,6 +69,7 @@ public class VirtualServiceSpec {
     c.vip = vip;
     c.ports = ports;
     c.mode = mode;
+    c.fullNatSource = fullNatSource;
     c.natGateway = natGateway;
     c.scheduler = scheduler;
     c.persistence = persistence;
@@ -99,6 +106,14 @@ public class VirtualServiceSpec {
 
   public void setMode(ForwardingMode mode) {
     this.mode = mode;
+  }
+
+  public FullNatSource getFullNatSource() {
+    return fullNatSource;
+  }
+
+  public void setFullNatSource(FullNatSource fullNatSource) {
+    this.fullNatSource = fullNatSource;
   }
 
   public String getNatGateway() {

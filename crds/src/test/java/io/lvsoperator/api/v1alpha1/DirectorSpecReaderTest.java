@@ -388,6 +388,17 @@ class DirectorSpecReaderTest {
   }
 
   @Test
+  void fullNatLeavesFromTheVipUnlessTheNodeIsAskedForAndOnlyFullNatChooses() throws Exception {
+    String fullNat = MINIMAL.replace("port: 80", "port: 80\n    mode: FULLNAT");
+    assertThat(DirectorSpecReader.parse(fullNat).services().get(0).fullNatSource()).isEqualTo(FullNatSource.VIP);
+    assertThat(DirectorSpecReader.parse(fullNat.replace("mode: FULLNAT", "mode: FULLNAT\n    fullNatSource: NODE"))
+        .services().get(0).fullNatSource()).isEqualTo(FullNatSource.NODE);
+    assertThat(DirectorSpecReader.parse(MINIMAL).services().get(0).fullNatSource()).isNull();
+    assertThat(violations(MINIMAL.replace("port: 80", "port: 80\n    fullNatSource: VIP"))).containsExactly(
+        "services[0].fullNatSource: only FULLNAT chooses a source address (mode is DR)");
+  }
+
+  @Test
   void natMayChangeThePort() throws Exception {
     DirectorSpec spec = DirectorSpecReader.parse(MINIMAL.replace("port: 80", "port: 80\n    mode: NAT")
         .replace("- address: 198.18.0.11", "- {address: 198.18.0.11, port: 8080}"));

@@ -4,6 +4,7 @@ import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.api.net.Ipv4Prefix;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.api.v1alpha1.FullNatSource;
 import io.lvsoperator.api.v1alpha1.InvalidConfigurationException;
 import io.lvsoperator.api.v1alpha1.RealServerSpec;
 import io.lvsoperator.api.v1alpha1.RouteSpec;
@@ -98,6 +99,7 @@ public final class ConfigCompiler {
     maglev.begin();
     Set<NatReplySource> natSources = new LinkedHashSet<>();
     Set<Integer> fullNatRips = new LinkedHashSet<>();
+    Set<Integer> fullNatVipRips = new LinkedHashSet<>();
     List<ServiceSpec> specs = spec.services();
     List<List<Destination>> destinations = new ArrayList<>(specs.size());
     for (ServiceSpec s : specs) {
@@ -111,7 +113,7 @@ public final class ConfigCompiler {
         if (s.mode() == ForwardingMode.NAT) {
           natSources.add(new NatReplySource(rip, port, protocol));
         } else if (s.mode() == ForwardingMode.FULLNAT) {
-          fullNatRips.add(rip);
+          (s.fullNatSource() == FullNatSource.NODE ? fullNatRips : fullNatVipRips).add(rip);
         }
       }
       destinations.add(dests);
@@ -120,11 +122,17 @@ public final class ConfigCompiler {
     Scheduler[] schedulers = new Scheduler[specs.size()];
     IntStream.range(0, specs.size()).parallel().forEach(i ->
         schedulers[i] = Schedulers.create(specs.get(i).scheduler(), destinations.get(i), maglev));
+    int localAddress = addresses.get(0).address();
     List<VirtualService> services = new ArrayList<>(specs.size());
     for (int i = 0; i < specs.size(); i++) {
       ServiceSpec s = specs.get(i);
-      services.add(new VirtualService(s.displayName(), Ipv4.parse(s.vip()), s.port(), s.protocol().ipProtocolNumber(),
-          s.mode(), schedulers[i], TimeUnit.SECONDS.toNanos(s.persistenceSeconds()), destinations.get(i)));
+      int vip = Ipv4.parse(s.vip());
+      int lip = 0;
+      if (s.mode() == ForwardingMode.FULLNAT) {
+        lip = s.fullNatSource() == FullNatSource.NODE ? localAddress : vip;
+      }
+      services.add(new VirtualService(s.displayName(), vip, s.port(), s.protocol().ipProtocolNumber(),
+          s.mode(), schedulers[i], TimeUnit.SECONDS.toNanos(s.persistenceSeconds()), destinations.get(i), lip));
     }
     if (previous != null) {
       for (NatReplySource src : previous.natReplySources()) {
@@ -137,7 +145,7 @@ public final class ConfigCompiler {
         if (s.mode() == ForwardingMode.FULLNAT) {
           for (Destination d : s.destinations()) {
             if (d.stats().activeConnections + d.stats().inactiveConnections > 0) {
-              fullNatRips.add(d.address());
+              (s.localAddress() == s.vip() ? fullNatVipRips : fullNatRips).add(d.address());
             }
           }
         }
@@ -149,7 +157,7 @@ public final class ConfigCompiler {
         new IntSet(owned), new IntSet(dips),
         new IntSet(iface.kernelAddresses().stream().map(Ipv4Prefix::address).toList()),
         new IntSet(natRips), new IntSet(fullNatRips),
-        addresses.isEmpty() ? 0 : addresses.get(0).address(), List.copyOf(natSources), routeTable, List.copyOf(services),
+        localAddress, new IntSet(fullNatVipRips), List.copyOf(natSources), routeTable, List.copyOf(services),
         new ServiceTable(services), new NatOrigins(services), new Timeouts(spec.connectionTable()), announce);
   }
 

@@ -29,9 +29,12 @@ import java.util.List;
  * @param natOrigins the NAT service a real server's reply belongs to when no entry knows (adoption)
  * @param announce which of {@code vipList} it announces, and when (failover)
  * @param natRealServers RIPs of NAT services, whose replies we must translate
- * @param fullNatRealServers RIPs of FULLNAT services, whose replies come to {@code localAddress}
- * @param localAddress the address FULLNAT connections leave from (the first effective DIP: the
- *     node's own address in a cluster), 0 when there is none
+ * @param fullNatRealServers RIPs of FULLNAT services with source NODE, whose replies come to
+ *     {@code localAddress}
+ * @param localAddress the address the FULLNAT connections of source NODE leave from (the first
+ *     effective DIP: the node's own address in a cluster), 0 when there is none
+ * @param fullNatVipRealServers RIPs of FULLNAT services with source VIP, whose replies come to
+ *     the VIP
  * @param natReplySources the same with ports: the configured NAT real servers and removed ones
  *     that still have connections (they drain, as IPVS keeps such a dest until its last one ends)
  */
@@ -47,6 +50,7 @@ public record ForwardingTable(
     IntSet natRealServers,
     IntSet fullNatRealServers,
     int localAddress,
+    IntSet fullNatVipRealServers,
     List<NatReplySource> natReplySources,
     RouteTable routes,
     List<VirtualService> serviceList,

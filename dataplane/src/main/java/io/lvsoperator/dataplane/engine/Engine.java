@@ -198,9 +198,13 @@ public final class Engine implements FrameHandler {
     int src = Ipv4Header.source(f, l3);
     int protocol = Ipv4Header.protocol(f, l3);
     if (t.vips().contains(dst)) {
-      toVip(f, frameLength, l3, ihl, total, src, dst, protocol, t, now);
+      // a FULLNAT real server answering the VIP it was reached from, or a client of the VIP
+      if (!t.fullNatVipRealServers().contains(src)
+          || !fullNatReply(f, frameLength, l3, ihl, total, src, dst, protocol, false, t, now)) {
+        toVip(f, frameLength, l3, ihl, total, src, dst, protocol, t, now);
+      }
     } else if (dst == t.localAddress() && t.fullNatRealServers().contains(src) && fullNatReply(f, frameLength, l3, ihl,
-        total, src, dst, protocol, t, now)) {
+        total, src, dst, protocol, true, t, now)) {
       return;
     } else if (t.owned().contains(dst)) {
       toDirector(f, frameLength, l3, ihl, total, src, protocol, t, now);
@@ -361,8 +365,18 @@ public final class Engine implements FrameHandler {
     int lip = src;
     int lport = sport;
     if (fullNatMode) {
-      lip = t.localAddress();
-      lport = lip == 0 ? -1 : localPorts.pick(connections, protocol, d.address(), rport, lip, now);
+      lip = svc.localAddress();
+      if (adopted) {
+        // only the port every director tries first for this flow, from the VIP, can be the one
+        // its real server knows; were it taken here, any other would be news to the real server
+        lport = localPorts.flowPort(src, sport, rport);
+        if (lip != svc.vip() || !localPorts.free(connections, protocol, d.address(), rport, lip, lport, now)) {
+          counters.drop(DropReason.NO_CONNECTION);
+          return ConnectionTable.NONE;
+        }
+      } else {
+        lport = localPorts.pick(connections, protocol, d.address(), rport, lip, src, sport, now);
+      }
       if (lport < 0) {
         counters.drop(DropReason.FULLNAT_PORTS_EXHAUSTED);
         return ConnectionTable.NONE;
@@ -612,14 +626,16 @@ public final class Engine implements FrameHandler {
   }
 
   /**
-   * A frame from a FULLNAT real server to the local address: a reply of a connection (to a port
-   * of the local range) or an ICMP error about one. False, having changed nothing, when it is
-   * neither (the real server talking to the node itself): the caller goes on as for any frame.
+   * A frame from a FULLNAT real server to a local address (the node's, or with source VIP the
+   * VIP): a reply of a connection (to a port of the local range) or an ICMP error about one.
+   * False, having changed nothing, when it is neither (the real server talking to the node, or a
+   * client of the VIP): the caller goes on as for any frame. {@code toNode}: a reply to a port of
+   * the range that no entry knows is dropped here, as nothing else would take it.
    */
   private boolean fullNatReply(byte[] f, int frameLength, int l3, int ihl, int total, int src, int dst, int protocol,
-      ForwardingTable t, long now) {
+      boolean toNode, ForwardingTable t, long now) {
     if (protocol == Ipv4Header.PROTO_ICMP) {
-      return icmpFromFullNatRealServer(f, frameLength, l3, ihl, total, t, now);
+      return icmpFromFullNatRealServer(f, frameLength, l3, ihl, total, toNode, t, now);
     }
     int l4 = l3 + ihl;
     if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP) {
@@ -637,14 +653,17 @@ public final class Engine implements FrameHandler {
     if (total - ihl < Transport.minimumLength(protocol) || !localPorts.contains(Transport.destinationPort(f, l4))) {
       return false;
     }
-    if (!headerOk(f, l3)) {
-      return true;
-    }
     int c = connections.lookupOut(protocol, src, Transport.sourcePort(f, l4), dst, Transport.destinationPort(f, l4),
         now);
     if (c == ConnectionTable.NONE || connections.method(c) != FULLNAT) {
+      if (!toNode) {
+        return false; // to the VIP: a client's, as far as anyone knows
+      }
       // a connection that expired, or one a director before this one made: nothing to translate to
       counters.drop(DropReason.NO_CONNECTION);
+      return true;
+    }
+    if (!headerOk(f, l3)) {
       return true;
     }
     if (protocol == Ipv4Header.PROTO_TCP) {
@@ -653,6 +672,7 @@ public final class Engine implements FrameHandler {
     } else {
       connections.update(c, TcpState.NONE, t.timeouts().udp(), now);
     }
+    sync.note(connections, c, t.services(), now);
     Destination d = connections.destination(c);
     d.stats().packets++;
     d.stats().bytes += total;
@@ -667,11 +687,15 @@ public final class Engine implements FrameHandler {
   }
 
   /** An ICMP error from a FULLNAT real server about a request it got (LIP:lport -> RIP:rport). */
-  private boolean icmpFromFullNatRealServer(byte[] f, int frameLength, int l3, int ihl, int total, ForwardingTable t,
-      long now) {
+  private boolean icmpFromFullNatRealServer(byte[] f, int frameLength, int l3, int ihl, int total, boolean toNode,
+      ForwardingTable t, long now) {
     int o = l3 + ihl;
     if (total - ihl < Icmp.HEADER_LENGTH || !Icmp.isError(Icmp.type(f, o))) {
-      return false; // a ping between the real server and the node: the node's business
+      return false; // a ping between the real server and the node (or the VIP): not a reply
+    }
+    if (!toNode && (total - ihl < Icmp.HEADER_LENGTH + Ipv4Header.MIN_LENGTH
+        || Ipv4Header.source(f, o + Icmp.HEADER_LENGTH) != Ipv4Header.destination(f, l3))) {
+      return false; // to the VIP, about something else than a request the VIP sent: the VIP's ICMP
     }
     int e = quotedPacket(f, l3, ihl, total);
     if (e < 0) {
@@ -681,6 +705,9 @@ public final class Engine implements FrameHandler {
     int c = connections.lookupOut(Ipv4Header.protocol(f, e), Ipv4Header.destination(f, e),
         Transport.destinationPort(f, el4), Ipv4Header.source(f, e), Transport.sourcePort(f, el4), now);
     if (c == ConnectionTable.NONE || connections.method(c) != FULLNAT) {
+      if (!toNode) {
+        return false;
+      }
       counters.drop(DropReason.NO_CONNECTION);
       return true;
     }

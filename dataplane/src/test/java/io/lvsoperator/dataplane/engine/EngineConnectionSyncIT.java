@@ -53,6 +53,10 @@ class EngineConnectionSyncIT {
              realServers: [{address: 198.18.0.11, port: 80}, {address: 198.18.0.12, port: 80}]}
           - {name: default/dr, vip: 198.18.0.100, port: 80, mode: DR, scheduler: rr,
              realServers: [{address: 198.18.0.11}, {address: 198.18.0.12}]}
+          - {name: default/fullnat, vip: 198.18.0.100, port: 443, mode: FULLNAT, scheduler: rr,
+             realServers: [{address: 198.18.0.11, port: 8443}, {address: 198.18.0.12, port: 8443}]}
+          - {name: default/fullnat-mh, vip: 198.18.0.100, port: 444, mode: FULLNAT, scheduler: mh,
+             realServers: [{address: 198.18.0.11, port: 8444}, {address: 198.18.0.12, port: 8444}]}
         failover:
           node: %s
           peers: [{name: a, address: 198.18.0.2, routerId: 1}, {name: b, address: 198.18.0.3, routerId: 2}]
@@ -182,6 +186,82 @@ class EngineConnectionSyncIT {
     assertThat(b.count(Counter.PERSISTENCE_HITS)).isEqualTo(1);
   }
 
+  /**
+   * Full-NAT from the VIP (the default source): the entry goes with its local port, and the peer
+   * that takes the VIP over forwards the client's packets from the same VIP:port and turns the
+   * real server's replies, which now come to it with the VIP, back to the client.
+   */
+  @Test
+  void aFullNatConnectionGoesOnThroughThePeerBothWays() throws Exception {
+    Director a = new Director("a", mac("02:00:00:00:00:01"), "198.18.0.2");
+    Director b = new Director("b", mac("02:00:00:00:00:02"), "198.18.0.3");
+    List<byte[]> viaA = a.send(connection(a.mac, 43000, 443));
+    byte[] request = viaA.get(viaA.size() - 1);
+    int l4 = Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH;
+    assertThat(Ipv4Header.source(request, Ethernet.HEADER_LENGTH)).as("the VIP is the source").isEqualTo(ip(VIP));
+    int lport = Transport.sourcePort(request, l4);
+    assertThat(lport).isBetween(61000, 65535);
+    List<byte[]> messages = syncMessages(run(100, a));
+    assertThat(messages).singleElement().satisfies(f -> {
+      int e = IpvsSync.first(l4 + Transport.UDP_LENGTH);
+      assertThat(IpvsSync.entrySize(f, e)).isEqualTo(IpvsSync.FULLNAT_ENTRY_LENGTH);
+      assertThat(IpvsSync.localPort(f, IpvsSync.localOption(f, e))).isEqualTo(lport);
+    });
+
+    b.send(messages.get(0));
+    assertThat(b.count(Counter.SYNC_ENTRIES_INSTALLED)).isEqualTo(1);
+    byte[] onward = b.send(tcp(b.mac, CLIENT, "198.19.0.9", 43000, VIP, 443, Transport.TCP_ACK, 10)).get(0);
+    assertThat(Ethernet.destination(onward)).isEqualTo(Ethernet.destination(request));
+    assertThat(Ipv4Header.source(onward, Ethernet.HEADER_LENGTH)).isEqualTo(ip(VIP));
+    assertThat(Transport.sourcePort(onward, l4)).isEqualTo(lport);
+    assertThat(Transport.destinationPort(onward, l4)).isEqualTo(8443);
+
+    boolean rs1 = Ethernet.destination(request) == RS1;
+    byte[] reply = b.send(tcp(b.mac, rs1 ? RS1 : RS2, rs1 ? "198.18.0.11" : "198.18.0.12", 8443, VIP, lport,
+        Transport.TCP_ACK, 4)).get(0);
+    assertThat(Ipv4Header.source(reply, Ethernet.HEADER_LENGTH)).isEqualTo(ip(VIP));
+    assertThat(Transport.sourcePort(reply, l4)).isEqualTo(443);
+    assertThat(Ipv4Header.destination(reply, Ethernet.HEADER_LENGTH)).isEqualTo(ip("198.19.0.9"));
+    assertThat(Transport.destinationPort(reply, l4)).isEqualTo(43000);
+    assertThat(Transport.checksumValid(reply, Ethernet.HEADER_LENGTH, l4, Ipv4Header.PROTO_TCP,
+        reply.length - l4)).isTrue();
+    assertThat(b.engine.counters().drops(DropReason.NO_CONNECTION)).isZero();
+
+    // b picks its own ports around the one it was given: a new connection never reuses it
+    for (int cport = 44000; cport < 44040; cport++) {
+      byte[] fresh = b.send(tcp(b.mac, CLIENT, "198.19.0.9", cport, VIP, 443, Transport.TCP_SYN, 0)).get(0);
+      if (Ethernet.destination(fresh) == Ethernet.destination(request)) {
+        assertThat(Transport.sourcePort(fresh, l4)).isNotEqualTo(lport);
+      }
+    }
+  }
+
+  /**
+   * A FULLNAT flow too young to have been synced, on a hash scheduler: the director taking it
+   * over schedules it alike and gives it the same local port (the flow's own, tried first by
+   * every director), so the real server's connection goes on.
+   */
+  @Test
+  void aFullNatFlowNeverSyncedIsAdoptedWithTheSameLocalPort() throws Exception {
+    Director a = new Director("a", mac("02:00:00:00:00:01"), "198.18.0.2");
+    Director b = new Director("b", mac("02:00:00:00:00:02"), "198.18.0.3");
+    int l4 = Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH;
+    for (int cport = 46000; cport < 46020; cport++) {
+      List<byte[]> viaA = a.send(connection(a.mac, cport, 444));
+      byte[] request = viaA.get(viaA.size() - 1);
+      byte[] viaB = b.send(tcp(b.mac, CLIENT, "198.19.0.9", cport, VIP, 444, Transport.TCP_ACK, 10)).get(0);
+      assertThat(Ethernet.destination(viaB)).as("client port %d: the same real server", cport)
+          .isEqualTo(Ethernet.destination(request));
+      assertThat(Transport.sourcePort(viaB, l4)).as("client port %d: the same local port", cport)
+          .isEqualTo(Transport.sourcePort(request, l4));
+    }
+    assertThat(b.count(Counter.CONNECTIONS_ADOPTED)).isEqualTo(20);
+    // round robin cannot be recomputed: nothing is adopted
+    a.send(connection(a.mac, 47000, 443));
+    assertThat(b.send(tcp(b.mac, CLIENT, "198.19.0.9", 47000, VIP, 443, Transport.TCP_ACK, 10))).isEmpty();
+    assertThat(b.engine.counters().drops(DropReason.NO_CONNECTION)).isEqualTo(1);
+  }
+
   @Test
   void aStateChangeIsSentAgainAndMessagesFromStrangersOrBrokenOnesAreDropped() throws Exception {
     Director a = new Director("a", mac("02:00:00:00:00:01"), "198.18.0.2");
@@ -193,9 +273,9 @@ class EngineConnectionSyncIT {
     a.send(tcp(a.mac, CLIENT, "198.19.0.9", 40000, VIP, 80, Transport.TCP_FIN | Transport.TCP_ACK, 0));
     List<byte[]> closing = syncMessages(run(50, a));
     assertThat(closing).singleElement().satisfies(f -> assertThat(IpvsSync.state(f,
-        IpvsSync.entry(Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH + Transport.UDP_LENGTH, 0))).isNotEqualTo(
-        IpvsSync.state(established, IpvsSync.entry(Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH
-            + Transport.UDP_LENGTH, 0))));
+        IpvsSync.first(Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH + Transport.UDP_LENGTH))).isNotEqualTo(
+        IpvsSync.state(established, IpvsSync.first(Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH
+            + Transport.UDP_LENGTH))));
 
     // from an address no peer has: a stranger on the segment cannot plant connections
     byte[] forged = established.clone();

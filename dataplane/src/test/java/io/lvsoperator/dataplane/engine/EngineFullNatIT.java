@@ -32,9 +32,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import io.lvsoperator.api.v1alpha1.FullNatSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** FULLNAT through the whole pipeline (issue 14): exact frames in, exact frames out. */
+/**
+ * FULLNAT through the whole pipeline (issue 14): exact frames in, exact frames out, from either
+ * source: the VIP (the default) or the director's own address.
+ */
 class EngineFullNatIT {
   // the pipeline test's hosts and addresses
   static final long OUR = EnginePipelineIT.OUR;
@@ -70,6 +76,16 @@ class EngineFullNatIT {
     start(ports, CONFIG, List.of());
   }
 
+  /** Every service leaving from {@code source}; returns the address the real servers see. */
+  String start(FullNatSource source) throws Exception {
+    start(new LocalPorts(), withSource(CONFIG, source), List.of());
+    return source == FullNatSource.VIP ? VIP : DIP;
+  }
+
+  static String withSource(String config, FullNatSource source) {
+    return config.replace("mode: FULLNAT,", "mode: FULLNAT, fullNatSource: " + source + ",");
+  }
+
   /** @param kernel the interface's kernel addresses: a node's, when the configuration names none */
   void start(LocalPorts ports, String config, List<Ipv4Prefix> kernel) throws Exception {
     engine = new Engine(port, tables, 1024, clock::get, ports);
@@ -89,20 +105,21 @@ class EngineFullNatIT {
     return port.drainSent();
   }
 
-  @Test
-  void aTcpConnectionLeavesFromTheLocalAddressAndItsRepliesReturnFromTheVip() throws Exception {
-    start(new LocalPorts());
+  @ParameterizedTest
+  @EnumSource(FullNatSource.class)
+  void aTcpConnectionLeavesFromTheLocalAddressAndItsRepliesReturnFromTheVip(FullNatSource source) throws Exception {
+    String lip = start(source);
     byte[] in = send(tcp(OUR, ROUTER, CIP, 40000, VIP, 80, Transport.TCP_SYN, 0)).get(0);
     assertThat(Ethernet.destination(in)).isEqualTo(RS1);
-    assertThat(Ipv4Header.source(in, 14)).isEqualTo(ip(DIP));
+    assertThat(Ipv4Header.source(in, 14)).isEqualTo(ip(lip));
     assertThat(Ipv4Header.destination(in, 14)).isEqualTo(ip(RIP1));
     int lport = Transport.sourcePort(in, 34);
     assertThat(lport).isBetween(LocalPorts.DEFAULT_FIRST, LocalPorts.DEFAULT_LAST);
     assertThat(Transport.destinationPort(in, 34)).isEqualTo(8080);
     assertThat(Frames.checksumsValid(in)).isTrue();
 
-    // the real server answers its peer, the director, which it can reach on any network
-    byte[] out = send(tcp(OUR, RS1, RIP1, 8080, DIP, lport, Transport.TCP_SYN | Transport.TCP_ACK, 0)).get(0);
+    // the real server answers its peer: the VIP's director, or this one on any network
+    byte[] out = send(tcp(OUR, RS1, RIP1, 8080, lip, lport, Transport.TCP_SYN | Transport.TCP_ACK, 0)).get(0);
     assertThat(Ethernet.destination(out)).isEqualTo(ROUTER);
     assertThat(Ipv4Header.source(out, 14)).isEqualTo(ip(VIP));
     assertThat(Transport.sourcePort(out, 34)).isEqualTo(80);
@@ -115,13 +132,29 @@ class EngineFullNatIT {
     byte[] data = send(tcp(OUR, ROUTER, CIP, 40000, VIP, 80, Transport.TCP_ACK, 100)).get(0);
     assertThat(Transport.sourcePort(data, 34)).isEqualTo(lport);
     assertThat(Frames.checksumsValid(data)).isTrue();
-    assertThat(send(tcp(OUR, RS1, RIP1, 8080, DIP, lport, Transport.TCP_ACK, 200))).hasSize(1);
+    assertThat(send(tcp(OUR, RS1, RIP1, 8080, lip, lport, Transport.TCP_ACK, 200))).hasSize(1);
     assertThat(engine.counters().get(Counter.FORWARDED_FULLNAT)).isEqualTo(2);
     assertThat(engine.counters().get(Counter.FULLNAT_REPLIES)).isEqualTo(2);
-    // a reply to a port no connection holds is nobody's
-    assertThat(send(tcp(OUR, RS1, RIP1, 8080, DIP, lport == 65535 ? 61000 : lport + 1, Transport.TCP_ACK, 0)))
+    // a reply to a port no connection holds is nobody's (to the VIP: a port no service has)
+    assertThat(send(tcp(OUR, RS1, RIP1, 8080, lip, lport == 65535 ? 61000 : lport + 1, Transport.TCP_ACK, 0)))
         .isEmpty();
-    assertThat(engine.counters().drops(DropReason.NO_CONNECTION)).isEqualTo(1);
+    assertThat(engine.counters().drops(source == FullNatSource.VIP ? DropReason.NO_SERVICE : DropReason.NO_CONNECTION))
+        .isEqualTo(1);
+  }
+
+  /**
+   * With source VIP a real server's frames to the VIP are replies only when an entry says so: its
+   * own connection to the VIP, as any client's, is served (and never given a port such a
+   * connection holds).
+   */
+  @Test
+  void aRealServerOfTheVipIsAlsoOneOfItsClients() throws Exception {
+    start(FullNatSource.VIP);
+    byte[] asClient = send(tcp(OUR, RS1, RIP1, 40000, VIP, 80, Transport.TCP_SYN, 0)).get(0);
+    assertThat(Ipv4Header.source(asClient, 14)).isEqualTo(ip(VIP));
+    assertThat(Transport.destinationPort(asClient, 34)).isEqualTo(8080);
+    assertThat(engine.counters().get(Counter.FORWARDED_FULLNAT)).isEqualTo(1);
+    assertThat(engine.counters().get(Counter.FULLNAT_REPLIES)).isZero();
   }
 
   @Test
@@ -150,21 +183,22 @@ class EngineFullNatIT {
     assertThat(Transport.sourcePort(in, 34)).isBetween(61000, 61003);
   }
 
-  @Test
-  void udpAndIcmpErrorsBothWays() throws Exception {
-    start(new LocalPorts());
+  @ParameterizedTest
+  @EnumSource(FullNatSource.class)
+  void udpAndIcmpErrorsBothWays(FullNatSource source) throws Exception {
+    String lip = start(source);
     byte[] query = udp(OUR, ROUTER, CIP, 5353, VIP, 53, 40);
     byte[] in = send(query).get(0);
     int lport = Transport.sourcePort(in, 34);
-    assertThat(Ipv4Header.source(in, 14)).isEqualTo(ip(DIP));
+    assertThat(Ipv4Header.source(in, 14)).isEqualTo(ip(lip));
     assertThat(Frames.checksumsValid(in)).isTrue();
-    byte[] answer = send(udp(OUR, RS1, RIP1, 53, DIP, lport, 80)).get(0);
+    byte[] answer = send(udp(OUR, RS1, RIP1, 53, lip, lport, 80)).get(0);
     assertThat(Ipv4Header.source(answer, 14)).isEqualTo(ip(VIP));
     assertThat(Transport.destinationPort(answer, 34)).isEqualTo(5353);
     assertThat(Frames.checksumsValid(answer)).isTrue();
 
     // the real server's port unreachable about LIP:lport -> RIP:53 reaches the client about its own query
-    byte[] unreachable = icmpError(OUR, RS1, RIP1, DIP, Icmp.TYPE_DEST_UNREACHABLE, 3, 0, in, 8);
+    byte[] unreachable = icmpError(OUR, RS1, RIP1, lip, Icmp.TYPE_DEST_UNREACHABLE, 3, 0, in, 8);
     byte[] told = send(unreachable).get(0);
     assertThat(Ipv4Header.source(told, 14)).isEqualTo(ip(VIP));
     assertThat(Ipv4Header.destination(told, 14)).isEqualTo(ip(CIP));
@@ -184,7 +218,7 @@ class EngineFullNatIT {
     assertThat(Ethernet.destination(toServer)).isEqualTo(RS1);
     assertThat(Ipv4Header.destination(toServer, 14)).isEqualTo(ip(RIP1));
     assertThat(Ipv4Header.source(toServer, quoted)).isEqualTo(ip(RIP1));
-    assertThat(Ipv4Header.destination(toServer, quoted)).isEqualTo(ip(DIP));
+    assertThat(Ipv4Header.destination(toServer, quoted)).isEqualTo(ip(lip));
     assertThat(Bytes.u16(toServer, quoted + 20)).isEqualTo(53);
     assertThat(Bytes.u16(toServer, quoted + 22)).isEqualTo(lport);
     assertThat(Frames.checksumsValid(toServer)).isTrue();
@@ -197,8 +231,8 @@ class EngineFullNatIT {
    */
   @Test
   void onANodeTheNodesAddressIsTheLocalAddressAndTheFilterPassesItsReplies() throws Exception {
-    start(new LocalPorts(), CONFIG.replace("addresses: [198.18.0.2/24]", "addresses: []"),
-        List.of(Ipv4Prefix.parse("198.18.0.2/24")));
+    start(new LocalPorts(), withSource(CONFIG, FullNatSource.NODE).replace("addresses: [198.18.0.2/24]",
+        "addresses: []"), List.of(Ipv4Prefix.parse("198.18.0.2/24")));
     var program = SocketFilterProgram.precise(List.of(tables.get()));
     byte[] syn = tcp(OUR, ROUTER, CIP, 40000, VIP, 80, Transport.TCP_SYN, 0);
     assertThat(BpfMachine.run(program, syn)).isNotZero();
@@ -217,22 +251,23 @@ class EngineFullNatIT {
   }
 
   /** A datagram too big for one frame, both ways: every fragment leaves from the right addresses. */
-  @Test
-  void fragmentedDatagramsGoBothWays() throws Exception {
-    start(new LocalPorts());
+  @ParameterizedTest
+  @EnumSource(FullNatSource.class)
+  void fragmentedDatagramsGoBothWays(FullNatSource source) throws Exception {
+    String lip = start(source);
     byte[][] query = Frames.fragments(udp(OUR, ROUTER, CIP, 5353, VIP, 53, 2000), 1480);
     byte[] first = send(query[0]).get(0);
     int lport = Transport.sourcePort(first, 34);
     byte[] second = send(query[1]).get(0);
     for (byte[] in : List.of(first, second)) {
       assertThat(Ethernet.destination(in)).isEqualTo(RS1);
-      assertThat(Ipv4Header.source(in, 14)).isEqualTo(ip(DIP));
+      assertThat(Ipv4Header.source(in, 14)).isEqualTo(ip(lip));
       assertThat(Ipv4Header.destination(in, 14)).isEqualTo(ip(RIP1));
       assertThat(Ipv4Header.checksumValid(in, 14)).isTrue();
     }
     assertThat(Ipv4Header.id(second, 14)).isEqualTo(Ipv4Header.id(first, 14));
 
-    byte[][] answer = Frames.fragments(udp(OUR, RS1, RIP1, 53, DIP, lport, 2500), 1480);
+    byte[][] answer = Frames.fragments(udp(OUR, RS1, RIP1, 53, lip, lport, 2500), 1480);
     byte[] out1 = send(answer[0]).get(0);
     byte[] out2 = send(answer[1]).get(0);
     for (byte[] out : List.of(out1, out2)) {
@@ -248,7 +283,7 @@ class EngineFullNatIT {
     assertThat(Frames.checksumsValid(whole)).isTrue();
     assertThat(engine.counters().drops(DropReason.IP_FRAGMENT)).isZero();
     // a later fragment whose first was never seen is not ours: left to the node
-    byte[][] stray = Frames.fragments(udp(OUR, RS1, RIP1, 53, DIP, lport, 2500), 1480);
+    byte[][] stray = Frames.fragments(udp(OUR, RS1, RIP1, 53, lip, lport, 2500), 1480);
     Bytes.put16(stray[1], 18, 4242); // another datagram's ID
     Bytes.put16(stray[1], 24, 0);
     Bytes.put16(stray[1], 24, io.lvsoperator.dataplane.codec.Checksums.compute(stray[1], 14, 20));

@@ -213,10 +213,11 @@ class ClusterEndToEndIT {
         assertThat(spread.path("rs1").asInt()).as("%s", spread).isEqualTo(5);
         assertThat(spread.path("rs2").asInt()).as("%s", spread).isEqualTo(5);
       });
-      // full-NAT: the pods' clients are the director's address
+      // full-NAT from the VIP (the default): the pods' client is the VIP, which they answer on
+      // their own link
       for (LabProcess server : servers) {
         assertThat(server.output().lines().filter(l -> l.startsWith("tcp-accept ")).skip(
-            server == servers[0] ? before0 : before1)).isNotEmpty().allMatch(l -> l.startsWith("tcp-accept " + DIP + ":"));
+            server == servers[0] ? before0 : before1)).isNotEmpty().allMatch(l -> l.startsWith("tcp-accept " + VIP + ":"));
       }
       JsonNode made = get("/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/web-lb");
       assertThat(made.path("spec").path("mode").asText()).isEqualTo("FULLNAT");

@@ -125,6 +125,11 @@ class DirectorNetworkIT {
   private Path config;
   private long generation;
   private int tableEntries;
+  /**
+   * FULLNAT's source: the node's address on a node-like interface with the default I/O (where the
+   * kernel guard keeps the kernel off its ports), else the VIP (the default).
+   */
+  private String fullNatSource = "VIP";
   private int udpSourcePort = 40000;
 
   /** On failure, before the per-test processes stop: what the director and the lab looked like. */
@@ -246,9 +251,10 @@ class DirectorNetworkIT {
           .isEqualTo(expected.get(rs));
       boolean fullNat = mode == ForwardingMode.FULLNAT;
       assertThat(servers.get(rs).output().lines().filter(l -> l.startsWith("tcp-accept ")).skip(
-          acceptedBefore.get(rs))).as(fullNat ? "%s sees the director's address (full-NAT)"
-              : "%s sees the client's own address (no source NAT)", rs)
-          .allMatch(l -> l.startsWith("tcp-accept " + (fullNat ? DIP : CLIENT) + ":"));
+          acceptedBefore.get(rs))).as(fullNat ? "%s sees the director's address or the VIP (full-NAT, %s)"
+              : "%s sees the client's own address (no source NAT)", rs, fullNatSource)
+          .allMatch(l -> l.startsWith("tcp-accept " + (fullNat ? fullNatSource.equals("NODE") ? DIP : VIP : CLIENT)
+              + ":"));
       assertThat(lines(rs, "udp ") - udpBefore.get(rs)).as("datagrams %s answered", rs).isEqualTo(expected.get(rs));
     }
     // 3. nothing untranslated reaches the client
@@ -635,6 +641,7 @@ class DirectorNetworkIT {
     assertThat(ns.exec("dir", "nft", "list", "ruleset").trim()).as("director's nftables before the start").isEmpty();
     kernelBefore.put("dir", kernelView("dir"));
     this.tableEntries = tableEntries;
+    this.fullNatSource = iface == DirectorInterface.NODE_LIKE && io.equals("auto") ? "NODE" : "VIP";
     spawnDirector(mode, iface, io, admin);
   }
 
@@ -720,13 +727,16 @@ class DirectorNetworkIT {
     return y.toString();
   }
 
-  private static void service(StringBuilder y, String name, String protocol, int port, ForwardingMode mode,
+  private void service(StringBuilder y, String name, String protocol, int port, ForwardingMode mode,
       boolean withRs2) {
     y.append("  - name: ").append(name).append('\n');
     y.append("    vip: ").append(VIP).append('\n');
     y.append("    port: ").append(port).append('\n');
     y.append("    protocol: ").append(protocol).append('\n');
     y.append("    mode: ").append(mode).append('\n');
+    if (mode == ForwardingMode.FULLNAT) {
+      y.append("    fullNatSource: ").append(fullNatSource).append('\n');
+    }
     y.append("    scheduler: wrr\n");
     y.append("    realServers:\n");
     y.append("      - {address: ").append(rip("rs1")).append(", port: ").append(port).append(", weight: 2}\n");

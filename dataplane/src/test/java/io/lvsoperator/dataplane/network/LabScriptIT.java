@@ -105,7 +105,7 @@ class LabScriptIT {
       case "nat" -> "director > rs1 +CIP\\.[0-9]+ > RIP\\.8080: TCP \\[S\\]";
       case "dr" -> "director > rs1 +CIP\\.[0-9]+ > VIP\\.80: TCP \\[S\\]";
       case "tun" -> "director > rs1 +DIP > RIP: CIP\\.[0-9]+ > VIP\\.80: TCP \\[S\\]";
-      case "fullnat" -> "director > rs1 +DIP\\.6[0-9]+ > RIP\\.8080: TCP \\[S\\]";
+      case "fullnat" -> "director > rs1 +VIP\\.6[0-9]+ > RIP\\.8080: TCP \\[S\\]";
       default -> throw new IllegalArgumentException(scenario);
     };
     assertThat(run.output()).containsPattern(point);
@@ -114,25 +114,26 @@ class LabScriptIT {
 
   /**
    * `lab.sh scenario failover --quick --json`: the director announcing each VIP killed with
-   * SIGKILL under held connections; in every mode the VIP moves within a second and the held
-   * connections go on.
+   * SIGKILL under held connections; in every mode (FULLNAT through a Service of type
+   * LoadBalancer) the VIP moves within a second and the held connections go on.
    */
   @Test
   void theFailoverScenarioMeetsItsTargetsInEveryMode() throws Exception {
     Run run = lab("scenario", "failover", "--quick", "--json");
     assertThat(run.output()).doesNotContain("FAIL");
     assertThat(run.exit()).as("exit status").isZero();
-    assertThat(run.output()).contains("failover: 3 of 3 faults within the targets");
+    assertThat(run.output()).contains("failover: 4 of 4 faults within the targets");
     String last = run.output().strip().lines().reduce((a, b) -> b).orElseThrow();
     JsonNode rows = new ObjectMapper().readTree(last);
-    assertThat(rows).hasSize(3);
+    assertThat(rows).hasSize(4);
     for (JsonNode r : rows) {
       assertThat(r.path("fault").asText()).isEqualTo("kill-9");
       assertThat(r.path("recoverMs").asInt(Integer.MAX_VALUE)).as("%s", r).isLessThan(1000);
       assertThat(r.path("survivedPercent").asDouble()).as("%s", r).isGreaterThanOrEqualTo(99.0);
       assertThat(r.path("heldConnections").asInt()).as("%s", r).isEqualTo(50);
     }
-    assertThat(rows.findValuesAsText("mode")).containsExactly("DR", "NAT", "TUN");
+    // FULLNAT through the Service of type LoadBalancer, from its VIP: held through the sync alone
+    assertThat(rows.findValuesAsText("mode")).containsExactly("DR", "NAT", "TUN", "FULLNAT");
     assertThat(labNamespaces()).isEmpty();
   }
 

@@ -13,6 +13,7 @@ public final class LoadBalancers {
   /** The address asked for; {@code spec.loadBalancerIP} (deprecated by Kubernetes) works too. */
   public static final String VIP = PREFIX + "vip";
   public static final String MODE = PREFIX + "mode";
+  public static final String FULLNAT_SOURCE = PREFIX + "fullnat-source";
   public static final String SCHEDULER = PREFIX + "scheduler";
   public static final String PERSISTENCE = PREFIX + "persistence-timeout";
   public static final String HEALTH_CHECK = PREFIX + "health-check";

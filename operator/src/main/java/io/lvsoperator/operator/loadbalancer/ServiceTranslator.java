@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.api.v1alpha1.FullNatSource;
 import io.lvsoperator.api.v1alpha1.HealthCheckSpec;
 import io.lvsoperator.api.v1alpha1.PersistenceSpec;
 import io.lvsoperator.api.v1alpha1.PortSpec;
@@ -47,6 +48,15 @@ public final class ServiceTranslator {
         mode = ForwardingMode.valueOf(a.get(LoadBalancers.MODE).trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         problems.add(LoadBalancers.MODE + ": \"" + a.get(LoadBalancers.MODE) + "\" is not FULLNAT, NAT, DR or TUN");
+      }
+    }
+    FullNatSource source = null;
+    if (a.containsKey(LoadBalancers.FULLNAT_SOURCE)) {
+      try {
+        source = FullNatSource.valueOf(a.get(LoadBalancers.FULLNAT_SOURCE).trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problems.add(LoadBalancers.FULLNAT_SOURCE + ": \"" + a.get(LoadBalancers.FULLNAT_SOURCE) + "\" is not VIP or"
+            + " NODE");
       }
     }
     SchedulerName scheduler = null;
@@ -108,6 +118,7 @@ public final class ServiceTranslator {
     spec.setVip(vip == null ? null : vip.trim());
     spec.setPorts(ports);
     spec.setMode(mode);
+    spec.setFullNatSource(source);
     spec.setScheduler(scheduler);
     spec.setPersistence(persistence);
     spec.setHealthCheck(health);

@@ -51,6 +51,10 @@ public final class VirtualServiceValidator {
         tenantAddress("spec.natGateway", spec.getNatGateway(), reserved, out);
       }
     }
+    if (spec.getFullNatSource() != null && mode != ForwardingMode.FULLNAT) {
+      out.add("spec.fullNatSource: only FULLNAT rewrites the client's address; " + mode + " real servers see the"
+          + " client's own");
+    }
     if (spec.getPorts() == null || spec.getPorts().isEmpty()) {
       out.add("spec.ports: at least one port is required");
     } else {

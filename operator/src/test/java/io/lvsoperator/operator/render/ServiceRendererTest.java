@@ -3,6 +3,7 @@ package io.lvsoperator.operator.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.api.v1alpha1.FullNatSource;
 import io.lvsoperator.api.v1alpha1.PortSpec;
 import io.lvsoperator.api.v1alpha1.Protocol;
 import io.lvsoperator.api.v1alpha1.ServiceSpec;
@@ -29,5 +30,16 @@ class ServiceRendererTest {
     assertThat(target.realServers().get(0).portOr(target.port())).isEqualTo(9090);
     assertThat(dr.realServers().get(0).portOr(dr.port())).isEqualTo(80);
     assertThat(dr.name()).isEqualTo("default/d");
+    assertThat(dr.fullNatSource()).isNull();
+  }
+
+  @Test
+  void fullNatLeavesFromTheVipUnlessTheNodeIsAskedFor() {
+    List<Backend> b = List.of(new Backend("10.0.0.5", 8080, 1, Backend.READY));
+    assertThat(ServiceRenderer.render("default/f", spec(ForwardingMode.FULLNAT, null), b).get(0).fullNatSource())
+        .isEqualTo(FullNatSource.VIP);
+    VirtualServiceSpec node = spec(ForwardingMode.FULLNAT, null);
+    node.setFullNatSource(FullNatSource.NODE);
+    assertThat(ServiceRenderer.render("default/f", node, b).get(0).fullNatSource()).isEqualTo(FullNatSource.NODE);
   }
 }

@@ -3,6 +3,7 @@ package io.lvsoperator.operator.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvsoperator.api.v1alpha1.ForwardingMode;
+import io.lvsoperator.api.v1alpha1.FullNatSource;
 import io.lvsoperator.api.v1alpha1.PortSpec;
 import io.lvsoperator.api.v1alpha1.Protocol;
 import io.lvsoperator.api.v1alpha1.RealServerSpec;
@@ -79,6 +80,18 @@ class VirtualServiceValidatorTest {
         "spec.natGateway: 10.100.0.1 is inside the reserved range 10.96.0.0/12 (--reserved-cidrs)",
         "spec.realServers[0].address: 10.244.1.9 is inside the pod range 10.244.1.0/24 of node node-a",
         "spec.realServers[1].address: 0.0.0.0 is an unspecified (\"this network\") address");
+  }
+
+  @Test
+  void onlyFullNatChoosesASourceAddress() {
+    VirtualServiceSpec fullNat = valid();
+    fullNat.setMode(ForwardingMode.FULLNAT);
+    fullNat.setFullNatSource(FullNatSource.NODE);
+    assertThat(VirtualServiceValidator.validate(fullNat)).isEmpty();
+    VirtualServiceSpec dr = valid();
+    dr.setFullNatSource(FullNatSource.VIP);
+    assertThat(VirtualServiceValidator.validate(dr)).containsExactly(
+        "spec.fullNatSource: only FULLNAT rewrites the client's address; DR real servers see the client's own");
   }
 
   @Test

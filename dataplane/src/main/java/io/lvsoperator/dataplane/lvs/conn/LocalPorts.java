@@ -1,11 +1,15 @@
 package io.lvsoperator.dataplane.lvs.conn;
 
+import io.lvsoperator.dataplane.lvs.sched.Hashing;
+
 /**
  * The director's source port for a new FULLNAT connection (docs/architecture.md, "Full-NAT"): a
  * port of the range that no entry holds towards that real server and port, so each real server
- * may have as many connections from one local address as the range has ports. The connection
+ * may have as many connections from one local address (a VIP, or the node's) as the range has
+ * ports. The connection
  * table's "out" index is the only record: a port is free again when its entry is gone, with no
- * bookkeeping to get out of step. Ports are tried at random (a fixed number of times, no
+ * bookkeeping to get out of step. The flow's own port (a hash of the client's address and port,
+ * the same on every director) is tried first, then random ones (a fixed number of times, no
  * allocation); a range nearly full for one real server may therefore refuse a connection before
  * it is exactly full, which the engine counts. Engine thread only.
  */
@@ -44,19 +48,46 @@ public final class LocalPorts {
     return port >= first && port < first + size;
   }
 
-  /** A port of the range free towards {@code rip:rport} from {@code lip}, or -1. */
-  public int pick(ConnectionTable table, int protocol, int rip, int rport, int lip, long now) {
-    for (int n = 0; n < TRIES; n++) {
+  /**
+   * A port of the range free towards {@code rip:rport} from {@code lip} for the client
+   * {@code cip:cport}, or -1: its {@link #flowPort} first, then random ones.
+   */
+  public int pick(ConnectionTable table, int protocol, int rip, int rport, int lip, int cip, int cport, long now) {
+    int port = flowPort(cip, cport, rport);
+    if (free(table, protocol, rip, rport, lip, port, now)) {
+      return port;
+    }
+    for (int n = 1; n < TRIES; n++) {
       int x = state; // xorshift32
       x ^= x << 13;
       x ^= x >>> 17;
       x ^= x << 5;
       state = x;
-      int port = first + (int) ((x & 0xffffffffL) % size);
-      if (table.lookupOut(protocol, rip, rport, lip, port, now) == ConnectionTable.NONE) {
+      port = first + (int) ((x & 0xffffffffL) % size);
+      if (free(table, protocol, rip, rport, lip, port, now)) {
         return port;
       }
     }
     return -1;
+  }
+
+  /**
+   * The port every director tries first for this client's connection to that real server port:
+   * a director taking a VIP over computes the port of a flow too young to have been synced, and
+   * its real server goes on talking to the same one (docs/architecture.md, "Full-NAT"). As
+   * unpredictable as the client's own port.
+   */
+  public int flowPort(int cip, int cport, int rport) {
+    return first + (int) ((Hashing.mix(Hashing.mix(cip) ^ (cport << 16 | rport)) & 0xffffffffL) % size);
+  }
+
+  /**
+   * Whether no entry holds {@code port} towards {@code rip:rport} from {@code lip}, nor is a
+   * connection of that real server as a client of lip (with source VIP, lip is a VIP) from rport
+   * to it: its packets would pass for replies.
+   */
+  public boolean free(ConnectionTable table, int protocol, int rip, int rport, int lip, int port, long now) {
+    return table.lookupOut(protocol, rip, rport, lip, port, now) == ConnectionTable.NONE
+        && table.lookupIn(protocol, rip, rport, lip, port, now) == ConnectionTable.NONE;
   }
 }

@@ -1,10 +1,13 @@
 package io.lvsoperator.dataplane.lvs.sched;
 
-/** Integer mixing for the hashing schedulers: the murmur3 finalizer, same on every director. */
-final class Hashing {
+/**
+ * Integer mixing for the hashing schedulers and full-NAT's first local port: the murmur3
+ * finalizer, same on every director.
+ */
+public final class Hashing {
   private Hashing() {}
 
-  static int mix(int h) {
+  public static int mix(int h) {
     h ^= h >>> 16;
     h *= 0x85EBCA6B;
     h ^= h >>> 13;

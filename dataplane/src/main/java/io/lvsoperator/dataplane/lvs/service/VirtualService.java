@@ -14,10 +14,18 @@ public final class VirtualService {
   private final Scheduler scheduler;
   private final long persistenceNanos;
   private final List<Destination> destinations;
+  private final int localAddress;
 
   public VirtualService(
       String name, int vip, int port, int protocol, ForwardingMode mode, Scheduler scheduler,
       long persistenceNanos, List<Destination> destinations) {
+    this(name, vip, port, protocol, mode, scheduler, persistenceNanos, destinations, 0);
+  }
+
+  /** @param localAddress FULLNAT: the address its connections leave from (the VIP or the DIP), else 0 */
+  public VirtualService(
+      String name, int vip, int port, int protocol, ForwardingMode mode, Scheduler scheduler,
+      long persistenceNanos, List<Destination> destinations, int localAddress) {
     this.name = name;
     this.vip = vip;
     this.port = port;
@@ -26,6 +34,7 @@ public final class VirtualService {
     this.scheduler = scheduler;
     this.persistenceNanos = persistenceNanos;
     this.destinations = List.copyOf(destinations);
+    this.localAddress = localAddress;
   }
 
   public String name() {
@@ -57,6 +66,11 @@ public final class VirtualService {
     return persistenceNanos;
   }
 
+  /** FULLNAT: the source address of its connections, where the real servers answer; else 0. */
+  public int localAddress() {
+    return localAddress;
+  }
+
   public List<Destination> destinations() {
     return destinations;
   }
@@ -71,5 +85,4 @@ public final class VirtualService {
     }
     return null;
   }
-
 }

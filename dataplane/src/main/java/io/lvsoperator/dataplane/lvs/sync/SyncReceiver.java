@@ -22,7 +22,9 @@ import io.lvsoperator.dataplane.stats.EngineCounters;
  * server this director does not have (a configuration not yet the same everywhere) is counted
  * and skipped. An entry this director holds already takes the sender's real server and state:
  * the sender forwarded that flow. Installed entries count as real (confirmed), as they were where
- * they came from. Engine thread only; nothing allocated.
+ * they came from. A full-NAT entry brings the local address and port its real server answers to
+ * (with source VIP, the VIP: the replies come to whoever announces it). Engine thread only;
+ * nothing allocated.
  */
 public final class SyncReceiver {
   /** The longest timeout an entry is installed with, whatever the message says. */
@@ -69,8 +71,8 @@ public final class SyncReceiver {
     }
     counters.inc(Counter.SYNC_MESSAGES_RECEIVED);
     int count = IpvsSync.count(f, m);
-    for (int i = 0; i < count; i++) {
-      if (install(f, IpvsSync.entry(m, i), services, table, now)) {
+    for (int i = 0, e = IpvsSync.first(m); i < count; i++, e = IpvsSync.next(f, m, e)) {
+      if (install(f, e, services, table, now)) {
         counters.inc(Counter.SYNC_ENTRIES_INSTALLED);
       } else {
         counters.drop(DropReason.SYNC_UNKNOWN_SERVICE);
@@ -86,11 +88,14 @@ public final class SyncReceiver {
     int rip = IpvsSync.realAddress(f, e);
     int rport = IpvsSync.realPort(f, e);
     int cip = IpvsSync.clientAddress(f, e);
-    if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP) {
+    int local = IpvsSync.localOption(f, e);
+    if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP || local == -2) {
       return false;
     }
     VirtualService svc = services.lookup(protocol, vip, vport);
-    if (svc == null || svc.mode() != mode(flags & IpvsSync.FWD_MASK)) {
+    boolean template = (flags & IpvsSync.FLAG_TEMPLATE) != 0;
+    ForwardingMode mode = local >= 0 && !template ? ForwardingMode.FULLNAT : mode(flags & IpvsSync.FWD_MASK);
+    if (svc == null || svc.mode() != mode && !(template && svc.mode() == ForwardingMode.FULLNAT)) {
       return false;
     }
     Destination d = svc.destinationFor(rip, rport);
@@ -103,7 +108,7 @@ public final class SyncReceiver {
     long seconds = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, IpvsSync.timeoutSeconds(f, e) & 0xffffffffL));
     long timeout = seconds * 1_000_000_000L;
     int method = svc.mode().ordinal();
-    if ((flags & IpvsSync.FLAG_TEMPLATE) != 0) {
+    if (template) {
       int tpl = table.lookupIn(ConnectionTable.TEMPLATE, cip, 0, vip, svc.port(), now);
       if (tpl != ConnectionTable.NONE && table.destination(tpl) == d) {
         table.update(tpl, TcpState.NONE, timeout, now);
@@ -120,15 +125,27 @@ public final class SyncReceiver {
     int cport = IpvsSync.clientPort(f, e);
     TcpState state = protocol == Ipv4Header.PROTO_TCP
         ? TcpState.of(Math.min(IpvsSync.state(f, e), TcpState.LAST_ACK.ordinal())) : TcpState.NONE;
+    // the real server's peer: the client, or in FULLNAT the local address and port it was given
+    int lip = local >= 0 ? IpvsSync.localAddress(f, local) : cip;
+    int lport = local >= 0 ? IpvsSync.localPort(f, local) : cport;
     int c = table.lookupIn(protocol, cip, cport, vip, vport, now);
-    if (c != ConnectionTable.NONE && table.destination(c) == d && table.realPort(c) == rport) {
+    if (c != ConnectionTable.NONE && table.destination(c) == d && table.realPort(c) == rport
+        && table.localIp(c) == lip && table.localPort(c) == lport) {
       table.update(c, state, timeout, now);
     } else {
       if (c != ConnectionTable.NONE) {
         table.remove(c);
       }
-      c = table.insert(protocol, cip, cport, vip, vport, d, rport, method, state, timeout,
-          svc.mode() == ForwardingMode.NAT, now);
+      if (local >= 0) {
+        // that local port towards that real server is the sender's now: an entry of ours that
+        // holds it is older (the sender forwarded that flow since)
+        int held = table.lookupOut(protocol, rip, rport, lip, lport, now);
+        if (held != ConnectionTable.NONE) {
+          table.remove(held);
+        }
+      }
+      c = table.insert(protocol, cip, cport, vip, vport, d, rport, lip, lport, method, state, timeout,
+          svc.mode().translates(), now);
     }
     table.confirm(c);
     table.synced(c, now);

@@ -47,9 +47,12 @@ public final class SyncSender {
   private boolean enabled;
   private int selfAddress;
   private int syncId;
-  private int perMessage;
+  /** Bytes of entries a message may hold (the MTU's room, at most what the size field says). */
+  private int budget;
   private long mac;
   private int pending;
+  /** Bytes of the entries written since the header. */
+  private int used;
   private long firstPendingAt;
   private long tokens = BURST;
   private long refillAt;
@@ -68,16 +71,17 @@ public final class SyncSender {
    */
   public void configure(boolean enabled, int selfAddress, int syncId, int mtu, long mac) {
     if (pending > 0 && (!enabled || selfAddress != this.selfAddress)) {
-      pending = 0; // written for a configuration that no longer holds
+      clear(); // written for a configuration that no longer holds
     }
     this.enabled = enabled && selfAddress != 0;
     this.selfAddress = selfAddress;
     this.syncId = syncId;
     this.mac = mac;
     int ipLength = Math.min(mtu, frame.length - L3);
-    this.perMessage = IpvsSync.capacity(ipLength - Ipv4Header.MIN_LENGTH - Transport.UDP_LENGTH);
-    if (pending >= perMessage) {
-      pending = 0;
+    this.budget = Math.min(0xffff, ipLength - Ipv4Header.MIN_LENGTH - Transport.UDP_LENGTH)
+        - IpvsSync.HEADER_LENGTH;
+    if (used > budget) {
+      clear();
     }
     if (!this.enabled) {
       dumpLeft = 0;
@@ -88,15 +92,13 @@ public final class SyncSender {
     return enabled;
   }
 
-  private static final int FULLNAT = ForwardingMode.FULLNAT.ordinal();
-
   /**
    * Entry {@code c} was just used and its timer restarted: sends it when its peers' copy is out
    * of date. The services of {@code services} name a persistence template to send along.
    */
   public void note(ConnectionTable table, int c, ServiceTable services, long now) {
-    if (!enabled || !table.confirmed(c) || table.method(c) == FULLNAT) {
-      return; // IPVS sync has no field for FULLNAT's local address and port: such entries stay here
+    if (!enabled || !table.confirmed(c)) {
+      return;
     }
     long timeout = table.expiresAt(c) - now;
     if (!table.syncDue(c, timeout / 2, now)) {
@@ -145,7 +147,7 @@ public final class SyncSender {
     for (int n = 0; n < DUMP_SLOTS_PER_TICK && dumpLeft > 0; n++) {
       int i = dumpHand;
       if (table.live(i) && table.expiresAt(i) - now > 0 && announced.contains(table.virtualIp(i))
-          && (table.confirmed(i) || table.protocol(i) == ConnectionTable.TEMPLATE) && table.method(i) != FULLNAT) {
+          && (table.confirmed(i) || table.protocol(i) == ConnectionTable.TEMPLATE)) {
         int protocol = table.protocol(i);
         if (protocol == ConnectionTable.TEMPLATE) {
           VirtualService svc = templateService(table, i, services);
@@ -197,27 +199,45 @@ public final class SyncSender {
     int flags = forwarding(table.method(i)) | (template ? IpvsSync.FLAG_TEMPLATE : 0);
     int state = template || protocol != Ipv4Header.PROTO_TCP ? 0 : table.state(i).ordinal();
     int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeoutNanos + 999_999_999L) / 1_000_000_000L));
-    IpvsSync.writeEntry(frame, MESSAGE, pending, protocol, flags, state, table.clientIp(i), table.clientPort(i),
-        table.virtualIp(i), table.virtualPort(i), d.address(), table.realPort(i), seconds);
+    boolean fullNat = !template && table.method(i) == FULLNAT;
+    if (used + (fullNat ? IpvsSync.FULLNAT_ENTRY_LENGTH : IpvsSync.ENTRY_LENGTH) > budget) {
+      flush();
+    }
+    int e = MESSAGE + IpvsSync.HEADER_LENGTH + used;
+    if (fullNat) {
+      // the local address and port the real server answers to, in our option
+      used += IpvsSync.writeEntry(frame, e, protocol, flags, state, table.clientIp(i), table.clientPort(i),
+          table.virtualIp(i), table.virtualPort(i), d.address(), table.realPort(i), seconds, table.localIp(i),
+          table.localPort(i));
+    } else {
+      used += IpvsSync.writeEntry(frame, e, protocol, flags, state, table.clientIp(i), table.clientPort(i),
+          table.virtualIp(i), table.virtualPort(i), d.address(), table.realPort(i), seconds);
+    }
     table.synced(i, now);
     if (pending++ == 0) {
       firstPendingAt = now;
     }
-    if (pending == perMessage) {
+    if (pending == IpvsSync.MAX_ENTRIES || used + IpvsSync.ENTRY_LENGTH > budget) {
       flush();
     }
   }
 
+  private static final int FULLNAT = ForwardingMode.FULLNAT.ordinal();
+
+  /** FULLNAT goes as masquerading, which a kernel would take it for were its option not mandatory. */
   private static int forwarding(int method) {
-    if (method == ForwardingMode.NAT.ordinal()) {
+    if (method == ForwardingMode.NAT.ordinal() || method == FULLNAT) {
       return IpvsSync.FWD_MASQ;
     }
     return method == ForwardingMode.TUN.ordinal() ? IpvsSync.FWD_TUNNEL : IpvsSync.FWD_DROUTE;
   }
 
   private void flush() {
-    int payload = IpvsSync.length(pending);
-    IpvsSync.writeHeader(frame, MESSAGE, syncId, pending);
+    if (pending == 0) {
+      return;
+    }
+    int payload = IpvsSync.HEADER_LENGTH + used;
+    IpvsSync.writeHeader(frame, MESSAGE, syncId, pending, payload);
     Ethernet.write(frame, IpvsSync.GROUP_MAC, mac, Ethernet.TYPE_IPV4);
     Ipv4Header.write(frame, L3, 0, Ipv4Header.MIN_LENGTH + Transport.UDP_LENGTH + payload, 0, Ipv4Header.FLAG_DF,
         IpvsSync.TTL, Ipv4Header.PROTO_UDP, selfAddress, IpvsSync.GROUP);
@@ -225,6 +245,11 @@ public final class SyncSender {
     output.transmit(frame, MESSAGE + payload);
     counters.inc(Counter.SYNC_MESSAGES_SENT);
     counters.add(Counter.SYNC_ENTRIES_SENT, pending);
+    clear();
+  }
+
+  private void clear() {
     pending = 0;
+    used = 0;
   }
 }
