@@ -8,7 +8,8 @@
 # them as a JSON array on the last line. --quick: only the kill -9, 50 connections. To look at
 # one case: FAILOVER_MODES="NAT" FAILOVER_ONLY="kill-9" FAILOVER_HELD_OVERRIDE=200.
 # FAILOVER_SCHEDULER=rr (or wrr, lc...) runs every VirtualService on that scheduler instead: held
-# connections then survive through the connection sync alone.
+# connections then survive through the connection sync alone. FAILOVER_FULLNAT_SOURCE=NODE has
+# the Service's full-NAT leave from the director's node address instead of the VIP.
 
 FAILOVER_FAULTS=(kill-9 link-down sigstop restart rolling-restart api-down-kill-9)
 FAILOVER_HELD=200
@@ -146,7 +147,8 @@ failover_main() {
   wait_for 30 "a first answer" answers || { FAILED=1; return 1; }
   if [[ " ${modes[*]} " == *" FULLNAT "* ]]; then
     kk apply --validate=false -f "$LAB/loadbalancer/" >/dev/null
-    kk annotate svc web --overwrite "lvsoperator.io/scheduler=$scheduler" >/dev/null
+    kk annotate svc web --overwrite "lvsoperator.io/scheduler=$scheduler" \
+      "lvsoperator.io/fullnat-source=${FAILOVER_FULLNAT_SOURCE:-VIP}" >/dev/null
     wait_for 60 "an external IP for Service web" has_lb_ip || { FAILED=1; return 1; }
     LB_VIP="$(lb_ip)"
   fi
