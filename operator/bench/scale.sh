@@ -2,19 +2,21 @@
 # The control plane at scale, rerunnable by anyone (docs/scale.md):
 #
 #   operator/bench/scale.sh [--quick] [--virtual-services N] [--real-servers R] [--directors D] [--churn-seconds S]
-#                           [--plain-mock]
+#                           [--plain-mock] [--decode-each]
 #
 # fabric8's mock API server (CRUD mode; given an index and watch events serialized once, as a real
 # API server has them, unless --plain-mock) with N VirtualServices of R real servers, D simulated
 # directors (the dataplane's real ClusterAgent: watch, assembly, Lease, status; no forwarding),
 # the operator jar in its own JVM, then 10 changes/s for S seconds; one real dataplane compile of
-# the full configuration in a JVM of its own. Full run: 10,000 x 16 x 100 (about 10 minutes on
+# the full configuration in a JVM of its own. The simulated directors share one JVM, and decode
+# each large watch event once between them; --decode-each has every one decode it, as if 100
+# nodes' work ran on this machine. Full run: 10,000 x 16 x 100 (about 10 minutes on
 # 2 cores); --quick: 1,000 x 16 x 10. Prints one JSON object as its last line and fails when a
 # figure is past its target (--quick: the targets scaled down, see below). Everything runs on
 # 127.0.0.1; no network namespace, no traffic.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-N=10000 R=16 D=100 S=30 QUICK=0 MOCK=indexed
+N=10000 R=16 D=100 S=30 QUICK=0 MOCK=indexed DECODE=shared
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; N=1000; D=10; S=10 ;;
@@ -23,7 +25,8 @@ while [ $# -gt 0 ]; do
     --directors) D="$2"; shift ;;
     --churn-seconds) S="$2"; shift ;;
     --plain-mock) MOCK=plain ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --decode-each) DECODE=each ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "scale.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -42,7 +45,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 # the harness holds the API server's objects and every simulated director's cache
 "$JAVA" -Xmx8g -XX:+UseParallelGC -cp "$CP" io.lvsoperator.dataplane.bench.ScaleHarness \
-  "$OPERATOR_JAR" "$CP" "$WORK" "$N" "$R" "$D" "$S" "$MOCK" | tee "$WORK/result.json"
+  "$OPERATOR_JAR" "$CP" "$WORK" "$N" "$R" "$D" "$S" "$MOCK" "$DECODE" | tee "$WORK/result.json"
 RESULT="$(tail -n 1 "$WORK/result.json")"
 
 # targets of the full run (10,000 x 16 x 100); a smaller run scales the size-bound ones by

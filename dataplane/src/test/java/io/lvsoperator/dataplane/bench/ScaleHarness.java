@@ -3,6 +3,7 @@ package io.lvsoperator.dataplane.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -62,7 +63,7 @@ import java.util.regex.Pattern;
  * process, then a churn of
  * one changed VirtualService every 100 ms. One real dataplane compile of the full configuration
  * runs in a JVM of its own ({@link CompileRun}). Prints one JSON object as its last line.
- * Usage: ScaleHarness OPERATOR_JAR CLASSPATH WORKDIR N R D CHURN_SECONDS [indexed|plain]
+ * Usage: ScaleHarness OPERATOR_JAR CLASSPATH WORKDIR N R D CHURN_SECONDS [indexed|plain] [shared|each]
  */
 public final class ScaleHarness {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,6 +84,7 @@ public final class ScaleHarness {
     int directors = Integer.parseInt(args[5]);
     int churnSeconds = Integer.parseInt(args[6]);
     boolean plain = args.length > 7 && args[7].equals("plain");
+    boolean decodeEach = args.length > 8 && args[8].equals("each");
     Files.createDirectories(work);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("virtualServices", n);
@@ -96,10 +98,17 @@ public final class ScaleHarness {
         CustomResourceDefinitionContext.fromCustomResourceType(DirectorConfigPart.class),
         CustomResourceDefinitionContext.fromCustomResourceType(VipPool.class));
     out.put("apiServer", plain ? "fabric8 mock" : "fabric8 mock, indexed");
+    KubernetesCrudDispatcher dispatcher = plain ? new KubernetesCrudDispatcher(crds) : new IndexedCrudDispatcher(crds);
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        plain ? new KubernetesCrudDispatcher(crds) : new IndexedCrudDispatcher(crds), false);
+        dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient client = server.createClient();
+    // the simulated directors decode each event once between them (SharedEventSerialization),
+    // unless asked to decode it each, as 100 machines would, on this one
+    SharedEventSerialization sharedDecode = decodeEach ? null : new SharedEventSerialization();
+    KubernetesClient agentsClient = decodeEach ? client : new KubernetesClientBuilder()
+        .withConfig(client.getConfiguration()).withKubernetesSerialization(sharedDecode).build();
+    out.put("directorsDecode", decodeEach ? "each" : "shared");
     List<ClusterAgent> agents = new ArrayList<>();
     List<SimulatedDirector> sims = new ArrayList<>();
     Process operator = null;
@@ -112,7 +121,7 @@ public final class ScaleHarness {
 
       for (int i = 0; i < directors; i++) {
         SimulatedDirector sim = new SimulatedDirector("node-" + i);
-        ClusterAgent agent = new ClusterAgent(client, sim.node(), NAMESPACE, sim, Duration.ofSeconds(30),
+        ClusterAgent agent = new ClusterAgent(agentsClient, sim.node(), NAMESPACE, sim, Duration.ofSeconds(30),
             Clock.systemUTC());
         agent.start();
         sims.add(sim);
@@ -187,12 +196,23 @@ public final class ScaleHarness {
       out.put("dataplaneHeapMiB", compile.get("heapMiB"));
       out.put("dataplaneTablesFilledMs", compile.get("tablesFilledMs"));
       out.put("dataplaneRecompileMs", compile.get("recompileMs"));
+      if (sharedDecode != null) {
+        // large watch events the directors decoded, and those a director got already decoded
+        out.put("eventsDecoded", sharedDecode.decoded.get());
+        out.put("eventsShared", sharedDecode.shared.get());
+      }
+      if (dispatcher instanceof IndexedCrudDispatcher indexed) {
+        out.put("mockScans", indexed.scannedLookups()); // requests the index could not answer
+      }
       out.put("cpus", Runtime.getRuntime().availableProcessors());
     } finally {
       if (operator != null) {
         stop(operator);
       }
       agents.forEach(ClusterAgent::close);
+      if (agentsClient != client) {
+        agentsClient.close();
+      }
       client.close();
       server.destroy();
     }

@@ -88,6 +88,7 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       return super.handleGet(path);
     }
     AttributeSet query = attributeExtractor.fromPath(path);
+    String plural = Index.value(query, KubernetesAttributesExtractor.PLURAL);
     if (query.containsKey(KubernetesAttributesExtractor.NAME)) {
       readLock.lock();
       try {
@@ -95,16 +96,25 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         if (hit != null) {
           return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(hit.getValue());
         }
+        if (!plural.isEmpty()) {
+          // the index holds every stored object: a named one it lacks is not there (the mock's
+          // answer, a 404 without a body, after a scan of everything it stores)
+          indexed.incrementAndGet();
+          return new MockResponse().setResponseCode(HttpURLConnection.HTTP_NOT_FOUND);
+        }
       } finally {
         readLock.unlock();
       }
     }
-    String plural = Index.value(query, KubernetesAttributesExtractor.PLURAL);
     if (!query.containsKey(KubernetesAttributesExtractor.NAME) && !plural.isEmpty()) {
       readLock.lock();
       try {
         List<String> items = matching(query, plural);
-        if (!items.isEmpty()) {
+        boolean known;
+        synchronized (store) {
+          known = index.knows(plural);
+        }
+        if (!items.isEmpty() || known) {
           indexed.incrementAndGet();
           return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK)
               .setBody(composer.compose(items, String.valueOf(resourceVersion.get())));
@@ -113,7 +123,7 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         readLock.unlock();
       }
     }
-    return scan(() -> super.handleGet(path)); // nothing of that kind, or not a kind at all (discovery)
+    return scan(() -> super.handleGet(path)); // nothing of that kind yet, or not a kind at all (discovery)
   }
 
   /** The stored objects of one kind that match {@code query}, in the order they were stored. */
@@ -209,6 +219,8 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private static final class Index extends LinkedHashMap<AttributeSet, String> {
     private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
     private final Map<String, Set<AttributeSet>> byKind = new HashMap<>();
+    /** Every kind ever stored: an empty list of one is an answer, not a question for the mock. */
+    private final Set<String> kinds = new HashSet<>();
 
     static String nameOf(AttributeSet attributes) {
       return value(attributes, KubernetesAttributesExtractor.PLURAL) + "/"
@@ -226,6 +238,10 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       return keys == null ? Set.of() : keys;
     }
 
+    boolean knows(String plural) {
+      return kinds.contains(plural);
+    }
+
     Set<AttributeSet> ofKind(String plural) {
       Set<AttributeSet> keys = byKind.get(plural);
       return keys == null ? Set.of() : keys;
@@ -236,6 +252,7 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       byName.computeIfAbsent(nameOf(key), k -> new HashSet<>()).add(key);
       byKind.computeIfAbsent(value(key, KubernetesAttributesExtractor.PLURAL), k -> new java.util.LinkedHashSet<>())
           .add(key);
+      kinds.add(value(key, KubernetesAttributesExtractor.PLURAL));
       return super.put(key, value);
     }
 
