@@ -57,6 +57,8 @@ class EngineConnectionSyncIT {
              realServers: [{address: 198.18.0.11, port: 8443}, {address: 198.18.0.12, port: 8443}]}
           - {name: default/fullnat-mh, vip: 198.18.0.100, port: 444, mode: FULLNAT, scheduler: mh,
              realServers: [{address: 198.18.0.11, port: 8444}, {address: 198.18.0.12, port: 8444}]}
+          - {name: default/fullnat-node, vip: 198.18.0.100, port: 445, mode: FULLNAT, fullNatSource: NODE,
+             scheduler: mh, realServers: [{address: 198.18.0.11, port: 8445}, {address: 198.18.0.12, port: 8445}]}
         failover:
           node: %s
           peers: [{name: a, address: 198.18.0.2, routerId: 1}, {name: b, address: 198.18.0.3, routerId: 2}]
@@ -260,6 +262,62 @@ class EngineConnectionSyncIT {
     a.send(connection(a.mac, 47000, 443));
     assertThat(b.send(tcp(b.mac, CLIENT, "198.19.0.9", 47000, VIP, 443, Transport.TCP_ACK, 10))).isEmpty();
     assertThat(b.engine.counters().drops(DropReason.NO_CONNECTION)).isEqualTo(1);
+  }
+
+  /**
+   * Full-NAT entries are 44 bytes: a message holds as many as the MTU takes (33 at 1,500), never
+   * more, and every entry arrives. An entry with a mandatory option this director does not know
+   * (the kernel's sequence data) is refused, as a kernel refuses ours.
+   */
+  @Test
+  void fullNatEntriesFillMessagesWithinTheMtuAndAnUnknownMandatoryOptionIsRefused() throws Exception {
+    Director a = new Director("a", mac("02:00:00:00:00:01"), "198.18.0.2");
+    Director b = new Director("b", mac("02:00:00:00:00:02"), "198.18.0.3");
+    List<byte[]> sent = new ArrayList<>();
+    for (int cport = 48000; cport < 48100; cport++) {
+      sent.addAll(a.send(connection(a.mac, cport, 443))); // a full message leaves at once
+    }
+    sent.addAll(run(100, a));
+    List<byte[]> messages = syncMessages(sent);
+    assertThat(messages).hasSize(4).allSatisfy(f -> {
+      assertThat(f.length).isLessThanOrEqualTo(Ethernet.HEADER_LENGTH + 1500);
+      assertThat(entries(f)).isLessThanOrEqualTo(33);
+    });
+    assertThat(messages.stream().mapToInt(EngineConnectionSyncIT::entries).sum()).isEqualTo(100);
+    messages.forEach(b::send);
+    assertThat(b.count(Counter.SYNC_ENTRIES_INSTALLED)).isEqualTo(100);
+
+    a.send(connection(a.mac, 48200, 443));
+    byte[] strange = syncMessages(run(100, a)).get(0);
+    int m = Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH + Transport.UDP_LENGTH;
+    strange[IpvsSync.first(m) + IpvsSync.ENTRY_LENGTH] = 1; // option type 1: the kernel's, mandatory
+    Transport.writeUdp(strange, Ethernet.HEADER_LENGTH, Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH, IpvsSync.PORT,
+        IpvsSync.PORT, strange.length - m);
+    b.send(strange);
+    assertThat(b.count(Counter.SYNC_MESSAGES_RECEIVED)).isEqualTo(5);
+    assertThat(b.count(Counter.SYNC_ENTRIES_INSTALLED)).isEqualTo(100);
+    assertThat(b.engine.counters().drops(DropReason.SYNC_UNKNOWN_SERVICE)).isEqualTo(1);
+  }
+
+  /**
+   * From the node's address (source NODE) the entry carries that address: the peer forwards the
+   * client's packets from it, and the real server's replies go to the first director's node. A
+   * flow never synced is not adopted: the peer's own address would be news to the real server.
+   */
+  @Test
+  void fromTheNodesAddressTheEntryKeepsItAndNothingIsAdopted() throws Exception {
+    Director a = new Director("a", mac("02:00:00:00:00:01"), "198.18.0.2");
+    Director b = new Director("b", mac("02:00:00:00:00:02"), "198.18.0.3");
+    int l4 = Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH;
+    List<byte[]> viaA = a.send(connection(a.mac, 49000, 445));
+    byte[] request = viaA.get(viaA.size() - 1);
+    assertThat(Ipv4Header.source(request, Ethernet.HEADER_LENGTH)).isEqualTo(ip("198.18.0.2"));
+    assertThat(b.send(tcp(b.mac, CLIENT, "198.19.0.9", 49000, VIP, 445, Transport.TCP_ACK, 10))).isEmpty();
+    assertThat(b.count(Counter.CONNECTIONS_ADOPTED)).isZero();
+    syncMessages(run(100, a)).forEach(b::send);
+    byte[] onward = b.send(tcp(b.mac, CLIENT, "198.19.0.9", 49000, VIP, 445, Transport.TCP_ACK, 10)).get(0);
+    assertThat(Ipv4Header.source(onward, Ethernet.HEADER_LENGTH)).isEqualTo(ip("198.18.0.2"));
+    assertThat(Transport.sourcePort(onward, l4)).isEqualTo(Transport.sourcePort(request, l4));
   }
 
   @Test
