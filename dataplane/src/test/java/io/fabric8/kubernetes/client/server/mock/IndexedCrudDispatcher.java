@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * lacks, for the scale harness only (docs/scale.md): objects found by kind, namespace and name
  * through an index (the mock scans every object it stores for every GET and every write), and a
  * watch event serialized once for all its watchers (the mock parses and writes the object again
- * for each watcher: 100 directors watching a part cost it 100 parses). Everything else, the
+ * for each watcher: 100 directors watching a part cost it 100 parses), tested against the watches
+ * of its kind only. Everything else, the
  * semantics of every request included, is the mock's own. It lives in the mock's package
  * because the mock's watch listener is package-private; it reaches three private fields of the
  * mock by name and fails at once, saying which, if a fabric8 upgrade renamed them. Lists and new
@@ -331,10 +332,21 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     /** The last event built: the dispatcher hands the same stored text to every watcher in turn. */
     private static volatile Object[] last = new Object[3];
     private volatile WebSocket socket;
+    /** The kind it watches: the mock tests every write against every watch, this first. */
+    private final String plural;
 
     SerializedOnce(io.fabric8.mockwebserver.Context context, AttributeSet query, Set<WatchEventsListener> all,
         java.util.function.Consumer<WatchEventsListener> onOpen) {
       super(context, query, all, LOG, onOpen);
+      plural = Index.value(query, KubernetesAttributesExtractor.PLURAL);
+    }
+
+    @Override
+    public boolean attributeMatches(AttributeSet attributes) {
+      if (!plural.isEmpty() && !plural.equals(Index.value(attributes, KubernetesAttributesExtractor.PLURAL))) {
+        return false; // another kind: no need to compare every attribute
+      }
+      return super.attributeMatches(attributes);
     }
 
     @Override
