@@ -40,6 +40,7 @@ public final class SyncSender {
   private static final int L3 = Ethernet.HEADER_LENGTH;
   private static final int L4 = L3 + Ipv4Header.MIN_LENGTH;
   private static final int MESSAGE = L4 + Transport.UDP_LENGTH;
+  private static final int FULLNAT = ForwardingMode.FULLNAT.ordinal();
 
   private final NeighbourOutput output;
   private final EngineCounters counters;
@@ -221,8 +222,6 @@ public final class SyncSender {
       flush();
     }
   }
-
-  private static final int FULLNAT = ForwardingMode.FULLNAT.ordinal();
 
   /** FULLNAT goes as masquerading, which a kernel would take it for were its option not mandatory. */
   private static int forwarding(int method) {
