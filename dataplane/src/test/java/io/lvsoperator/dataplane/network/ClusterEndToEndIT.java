@@ -217,7 +217,8 @@ class ClusterEndToEndIT {
       // their own link
       for (LabProcess server : servers) {
         assertThat(server.output().lines().filter(l -> l.startsWith("tcp-accept ")).skip(
-            server == servers[0] ? before0 : before1)).isNotEmpty().allMatch(l -> l.startsWith("tcp-accept " + VIP + ":"));
+            server == servers[0] ? before0 : before1)).isNotEmpty()
+            .allMatch(l -> l.startsWith("tcp-accept " + VIP + ":"));
       }
       JsonNode made = get("/apis/lvsoperator.io/v1alpha1/namespaces/default/virtualservices/web-lb");
       assertThat(made.path("spec").path("mode").asText()).isEqualTo("FULLNAT");

@@ -25,7 +25,7 @@ public final class ServiceRenderer {
         reals.add(new RealServerSpec(b.address(), port, b.weight()));
       }
       out.add(new ServiceSpec(name, spec.getVip(), p.port(), p.protocol() == null ? Protocol.TCP : p.protocol(), mode,
-          mode == ForwardingMode.FULLNAT ? spec.getFullNatSource() : null, spec.getScheduler(), persistence, spec.getHealthCheck(), reals));
+          spec.getFullNatSource(), spec.getScheduler(), persistence, spec.getHealthCheck(), reals));
     }
     return out;
   }
