@@ -3,6 +3,7 @@ package io.lvsoperator.api.v1alpha1;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(VirtualService.GROUP)
 @Version(VirtualService.VERSION)
+@Plural("directors")
 @ShortNames("lvsdir")
 @AdditionalPrinterColumn(name = "APPLIED", jsonPath = ".status.appliedGeneration", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",

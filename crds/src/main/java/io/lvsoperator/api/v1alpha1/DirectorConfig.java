@@ -3,6 +3,7 @@ package io.lvsoperator.api.v1alpha1;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(VirtualService.GROUP)
 @Version(VirtualService.VERSION)
+@Plural("directorconfigs")
 @ShortNames("lvsconf")
 @AdditionalPrinterColumn(name = "GENERATION", jsonPath = ".spec.generation", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "INTERFACE", jsonPath = ".spec.interface", type = AdditionalPrinterColumn.Type.STRING)

@@ -3,6 +3,7 @@ package io.lvsoperator.api.v1alpha1;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(VirtualService.GROUP)
 @Version(VirtualService.VERSION)
+@Plural("vippools")
 @ShortNames("vippool")
 @AdditionalPrinterColumn(name = "ADDRESSES", jsonPath = ".spec.addresses", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "AUTO", jsonPath = ".spec.autoAssign", type = AdditionalPrinterColumn.Type.BOOLEAN)

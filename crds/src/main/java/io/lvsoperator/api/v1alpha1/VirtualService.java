@@ -4,12 +4,14 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A load-balanced virtual service: what users apply (`kubectl get lvs`). */
 @Group(VirtualService.GROUP)
 @Version(VirtualService.VERSION)
+@Plural("virtualservices") // fabric8 would pluralize the kind again for every object it builds
 @ShortNames("lvs")
 @AdditionalPrinterColumn(name = "VIP", jsonPath = ".status.vip", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "PORTS", jsonPath = ".status.ports", type = AdditionalPrinterColumn.Type.STRING)

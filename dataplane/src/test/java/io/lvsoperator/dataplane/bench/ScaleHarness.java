@@ -138,7 +138,8 @@ public final class ScaleHarness {
       long started = System.nanoTime();
       operator = startOperator(operatorJar, server.getHostName(), server.getPort(), httpPort, work);
       int services = n;
-      if (!waitFor(Duration.ofSeconds(600), () -> sims.stream().allMatch(s -> s.services() == services))) {
+      Process running = operator;
+      if (!waitFor(Duration.ofSeconds(600), () -> alive(running, work) && sims.stream().allMatch(s -> s.services() == services))) {
         throw new IllegalStateException("not every director got every service within 600 s: "
             + sims.stream().mapToInt(SimulatedDirector::services).min().orElse(0) + " at least");
       }
@@ -146,7 +147,7 @@ public final class ScaleHarness {
       out.put("initialProgramSeconds", round(initial, 1));
       log("every director programmed %.1f s after the operator started", initial);
       // a list of every VirtualService is heavy for the mock: every 5 s
-      waitFor(Duration.ofSeconds(900), Duration.ofSeconds(5), () -> programmed(client) == services);
+      waitFor(Duration.ofSeconds(900), Duration.ofSeconds(5), () -> alive(running, work) && programmed(client) == services);
       out.put("allProgrammedSeconds", round(seconds(started), 1));
       log("every VirtualService Programmed %.1f s after the operator started", seconds(started));
 
@@ -320,11 +321,29 @@ public final class ScaleHarness {
         "-Xmx1g", "-XX:+UseSerialGC", "-jar", jar.toString(), "--leader-election=false", "--server-side-apply=false",
         "--http", "127.0.0.1:" + httpPort, "--interface", "eth0", "--dataplane-namespace", NAMESPACE);
     pb.environment().put("KUBERNETES_MASTER", "http://" + host + ":" + port);
+    // HTTP/1.1, as the mock's own clients speak it: the JDK client's h2c upgrade on a plain-text
+    // connection can leave a large list unreadable ("Frame ... exceeds MAX_FRAME_SIZE")
+    pb.environment().put("KUBERNETES_HTTP2_DISABLE", "true");
     pb.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
     pb.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     pb.environment().put("KUBERNETES_NAMESPACE", NAMESPACE);
     pb.redirectErrorStream(true).redirectOutput(work.resolve("operator.log").toFile());
     return pb.start();
+  }
+
+  /** True while the operator runs; once it exited, a failure with its log's end instead of a wait to the limit. */
+  static boolean alive(Process operator, Path work) {
+    if (!operator.isAlive()) {
+      String tail;
+      try {
+        List<String> lines = Files.readAllLines(work.resolve("operator.log"));
+        tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      } catch (IOException e) {
+        tail = "(no log: " + e.getMessage() + ")";
+      }
+      throw new IllegalStateException("the operator exited with " + operator.exitValue() + "; its log ends:\n" + tail);
+    }
+    return true;
   }
 
   static boolean waitFor(Duration limit, BooleanSupplier condition) throws InterruptedException {
