@@ -516,8 +516,14 @@ class OperatorIT {
     cluster.close();
     cluster = new MockCluster(1024);
     cluster.dataplane("node-a");
+    // real servers of addresses apart, as a cluster has them: gzipped, they still need several parts
+    java.util.Random random = new java.util.Random(11);
     for (int i = 0; i < 12; i++) {
-      create(staticService("svc-" + i, "198.18.1." + (10 + i), ForwardingMode.DR, "198.18.0.11"));
+      String[] reals = new String[16];
+      for (int r = 0; r < reals.length; r++) {
+        reals[r] = "198.18." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+      }
+      create(staticService("svc-" + i, "198.18.1." + (10 + i), ForwardingMode.DR, reals));
     }
     await().atMost(wait).untilAsserted(() -> {
       assertThat(cluster.parts()).hasSizeGreaterThan(2);

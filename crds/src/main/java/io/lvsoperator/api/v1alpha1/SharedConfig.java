@@ -37,10 +37,11 @@ public final class SharedConfig {
   public static final String CONTRACT_LABEL = "lvsoperator.io/contract";
   public static final String CONTRACT = "shared-config";
   /**
-   * Bytes of JSON per part: one change writes a part and the head, under 64 KiB; as large as that
-   * allows, since a configuration's first write is one write per part.
+   * Bytes of JSON per part, services encoded (about 110 KiB of them as plain JSON): one change
+   * writes a part and the head, and every director is sent both; small enough that a steady
+   * churn sends each director little, large enough that a first write is a few hundred parts.
    */
-  public static final int DEFAULT_MAX_PART_BYTES = 48 * 1024;
+  public static final int DEFAULT_MAX_PART_BYTES = 16 * 1024;
 
   private SharedConfig() {}
 

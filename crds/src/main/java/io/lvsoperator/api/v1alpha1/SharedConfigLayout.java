@@ -157,7 +157,8 @@ public final class SharedConfigLayout {
   }
 
   private static boolean sameContent(ConfigPartSpec a, ConfigPartSpec b) {
-    return Objects.equals(a.index(), b.index()) && a.services().equals(b.services()) && a.announce().equals(b.announce());
+    return Objects.equals(a.index(), b.index()) && a.announce().equals(b.announce())
+        && (Objects.equals(a.servicesGzip(), b.servicesGzip()) || a.services().equals(b.services()));
   }
 
   /** Parts {@code which} of a layout in {@code count} parts, in one pass over the content. */

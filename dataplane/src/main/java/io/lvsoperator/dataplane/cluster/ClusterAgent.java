@@ -128,8 +128,17 @@ public final class ClusterAgent implements AutoCloseable {
         return; // parts of this generation still on their way
       }
       statusInterval = Duration.ofSeconds(Math.max(0, shared.get().statusIntervalSeconds()));
-      spec = shared.get().forDirector(node);
-      key = "shared " + spec.generation();
+      key = "shared " + shared.get().generation();
+      try {
+        spec = shared.get().forDirector(node);
+      } catch (IllegalArgumentException e) {
+        if (!key.equals(refused)) {
+          LOG.warn("director {}: shared configuration generation {} unreadable, keeps what it runs: {}", node,
+              shared.get().generation(), e.getMessage());
+          refused = key;
+        }
+        return;
+      }
       source = "the shared configuration";
     } else {
       Optional<DirectorSpec> own = DirectorParts.assemble(legacy.getStore().list().stream()

@@ -57,7 +57,7 @@ class ClusterAgentIT {
   AtomicReference<ForwardingTable> tables = new AtomicReference<>();
   ConfigApplier applier = new ConfigApplier(IFACE, tables, t -> {});
   ClusterAgent agent;
-  SharedConfigLayout layout = new SharedConfigLayout(2048);
+  SharedConfigLayout layout = new SharedConfigLayout(1024);
   long generation;
   @TempDir Path state;
 
@@ -254,9 +254,15 @@ class ClusterAgentIT {
   void appliesAGenerationOnlyOnceEveryPartOfItIsThere() throws Exception {
     agent = agent(client, target());
     agent.start();
+    // real servers of addresses apart, as a cluster has them: encoded, they still need several parts
+    java.util.Random random = new java.util.Random(7);
     for (int i = 0; i < 40; i++) {
+      List<RealServerSpec> reals = new java.util.ArrayList<>();
+      for (int r = 0; r < 16; r++) {
+        reals.add(new RealServerSpec("198.18." + random.nextInt(256) + "." + (1 + random.nextInt(254)), null, 1));
+      }
       layout.putServices("ns/vs-" + i, List.of(new ServiceSpec("ns/vs-" + i, "198.18.0.100", 1000 + i, null, null, null,
-          null, null, List.of(new RealServerSpec("198.18.0.11", null, 1)))));
+          null, null, reals)));
     }
     SharedConfigLayout.Publication first = layout.publish(++generation);
     assertThat(first.parts()).as("a layout of several parts").hasSizeGreaterThan(2);
@@ -306,6 +312,30 @@ class ClusterAgentIT {
     assertThat(tables.get().generation()).isEqualTo(1);
     // its own status writes must not make it retry the refused generation over and over
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> applier.failures() == 1);
+  }
+
+  @Test
+  void aPartItCannotDecodeLeavesTheOldConfigurationUntilAReadableOneComes() throws Exception {
+    agent = agent(client, target());
+    agent.start();
+    layout.putServices("default/web", List.of(web("198.18.0.11")));
+    publish(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.get() != null);
+    layout.putServices("default/web", List.of(web("198.18.0.12")));
+    SharedConfigLayout.Publication broken = layout.publish(++generation);
+    for (ConfigPartSpec part : broken.parts()) {
+      writePart(new ConfigPartSpec(part.index(), part.revision(), "H4sI-not-gzip", part.announce()));
+    }
+    writeHead(broken);
+    layout.written(broken);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> tables.get().generation() == 1);
+    assertThat(status().getAppliedGeneration()).isEqualTo(1);
+
+    layout.reset();
+    publish(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.get().generation() == 3);
+    assertThat(tables.get().serviceList().get(0).destinations().get(0).address())
+        .isEqualTo(io.lvsoperator.api.net.Ipv4.parse("198.18.0.12"));
   }
 
   @Test

@@ -344,7 +344,9 @@ public final class ConfigPublisher implements AutoCloseable {
         return;
       }
       long next = generation + 1;
+      long planning = System.nanoTime();
       SharedConfigLayout.Publication p = layout.publish(next);
+      long writing = System.nanoTime();
       long bytes = 0;
       for (ConfigPartSpec part : p.parts()) {
         bytes += writePart(part);
@@ -365,8 +367,9 @@ public final class ConfigPublisher implements AutoCloseable {
         objectsWritten.increment(p.parts().size() + 1);
       }
       LOG.info("shared configuration: generation {} written: {} of {} parts{}, {} bytes, {} VirtualService(s) changed,"
-          + " {} address(es) moved", next, p.parts().size(), p.partRevisions().size(), p.resized() ? " (resized)" : "",
-          bytes, changed.size(), moved.size());
+          + " {} address(es) moved; planned in {} ms, written in {} ms", next, p.parts().size(),
+          p.partRevisions().size(), p.resized() ? " (resized)" : "", bytes, changed.size(), moved.size(),
+          (writing - planning) / 1_000_000, (System.nanoTime() - writing) / 1_000_000);
       listener.published(next, changed, catalog.usersOf(moved));
     } catch (RuntimeException e) {
       // nothing of it is lost: the changed keys are handed back for the next try

@@ -367,7 +367,11 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       }
       WebSocket ws = socket;
       if (ws != null) {
-        ws.send(message);
+        // one message at a time: the replay on open and writes of other connections send from
+        // other threads, and the frames of two large messages must not interleave
+        synchronized (this) {
+          ws.send(message);
+        }
       }
     }
   }
