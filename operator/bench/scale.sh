@@ -41,12 +41,25 @@ fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 CP="$ROOT/dataplane/target/test-classes:$ROOT/dataplane/target/classes:$(cat "$CLASSPATH_FILE")"
 WORK="$(mktemp -d /tmp/lvs-scale.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
+# on a failure the operator's log stays, for reading (one file, replaced by the next failure)
+cleanup() {
+  local rc=$?
+  if [ "$rc" -ne 0 ] && [ -f "$WORK/operator.log" ]; then
+    cp "$WORK/operator.log" /tmp/lvs-scale-operator.log
+    echo "scale.sh: the operator's log is in /tmp/lvs-scale-operator.log" >&2
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-# the harness holds the API server's objects and every simulated director's cache
-"$JAVA" -Xmx8g -XX:+UseParallelGC -cp "$CP" io.lvsoperator.dataplane.bench.ScaleHarness \
+# the harness holds the API server's objects and every simulated director's cache; G1, because a
+# stop-the-world full collection of that heap (0.8 s with the parallel collector, seen in a run's
+# GC log during the churn) stalls the API server and all directors at once, which no real cluster does
+"$JAVA" -Xmx8g -XX:+UseG1GC -cp "$CP" io.lvsoperator.dataplane.bench.ScaleHarness \
   "$OPERATOR_JAR" "$CP" "$WORK" "$N" "$R" "$D" "$S" "$MOCK" "$DECODE" | tee "$WORK/result.json"
 RESULT="$(tail -n 1 "$WORK/result.json")"
+# the operator's own timeline of the first programming: judging, planning, writing
+grep -E "every VirtualService judged|generation 1 written" "$WORK/operator.log" | sed 's/^/operator: /' >&2 || true
 
 # targets of the full run (10,000 x 16 x 100); a smaller run scales the size-bound ones by
 # N/10,000 and adds what a JVM costs at any size (docs/scale.md)

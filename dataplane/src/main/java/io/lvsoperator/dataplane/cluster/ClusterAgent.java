@@ -129,6 +129,9 @@ public final class ClusterAgent implements AutoCloseable {
       }
       statusInterval = Duration.ofSeconds(Math.max(0, shared.get().statusIntervalSeconds()));
       key = "shared " + shared.get().generation();
+      if (settled(key)) {
+        return; // an event of our own (a status write) or a part of a later generation: nothing to build
+      }
       try {
         spec = shared.get().forDirector(node);
       } catch (IllegalArgumentException e) {
@@ -150,7 +153,7 @@ public final class ClusterAgent implements AutoCloseable {
       key = "legacy " + spec.generation();
       source = "Director " + node + " (an operator of the previous contract)";
     }
-    if (key.equals(refused) || (key.equals(applied) && target.lastRejection() == null)) {
+    if (settled(key)) {
       return;
     }
     if (target.apply(spec, source)) {
@@ -160,6 +163,11 @@ public final class ClusterAgent implements AutoCloseable {
       refused = key; // our own status writes would otherwise retry it over and over
     }
     status.report(statusInterval);
+  }
+
+  /** True when {@code key} was refused, or is in force with nothing refused since. */
+  private boolean settled(String key) {
+    return key.equals(refused) || (key.equals(applied) && target.lastRejection() == null);
   }
 
   @Override
