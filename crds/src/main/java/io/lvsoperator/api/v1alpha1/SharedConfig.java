@@ -39,7 +39,7 @@ public final class SharedConfig {
   /**
    * Bytes of JSON per part, services encoded (about 110 KiB of them as plain JSON): one change
    * writes a part and the head, and every director is sent both; small enough that a steady
-   * churn sends each director little, large enough that a first write is a few hundred parts.
+   * churn sends each director little, large enough that 10,000 services are about a hundred parts.
    */
   public static final int DEFAULT_MAX_PART_BYTES = 16 * 1024;
 
