@@ -28,6 +28,8 @@ final class ChangeObserver implements AutoCloseable {
     final int weight;
     final long startedNanos;
     volatile long generation = -1;
+    /** When this reader, a watcher like any director, first held the generation carrying it. */
+    volatile long foundNanos;
 
     Change(String key, int weight, long startedNanos) {
       this.key = key;
@@ -106,6 +108,7 @@ final class ChangeObserver implements AutoCloseable {
       ConfigPartSpec part = byIndex.get(SharedConfig.partOf(c.key, count));
       for (ServiceSpec s : part.services()) {
         if (c.key.equals(s.name()) && s.realServers().get(0).weight() == c.weight) {
+          c.foundNanos = System.nanoTime();
           c.generation = assembled.get().generation();
           pending.remove(c.key, c);
           break;

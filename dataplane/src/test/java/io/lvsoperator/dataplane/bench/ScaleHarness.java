@@ -163,6 +163,14 @@ public final class ScaleHarness {
       out.put("changes", latencies.size());
       out.put("changeP50Ms", latencies.isEmpty() ? null : round(percentile(latencies, 50), 0));
       out.put("changeP99Ms", latencies.isEmpty() ? null : round(percentile(latencies, 99), 0));
+      List<Double> untilHeld = latencies(changes, sims, true, false);
+      List<Double> afterHeld = latencies(changes, sims, false, true);
+      Collections.sort(untilHeld);
+      Collections.sort(afterHeld);
+      out.put("changeHeldP50Ms", untilHeld.isEmpty() ? null : round(percentile(untilHeld, 50), 0));
+      out.put("changeHeldP99Ms", untilHeld.isEmpty() ? null : round(percentile(untilHeld, 99), 0));
+      out.put("changeFanOutP50Ms", afterHeld.isEmpty() ? null : round(percentile(afterHeld, 50), 0));
+      out.put("changeFanOutP99Ms", afterHeld.isEmpty() ? null : round(percentile(afterHeld, 99), 0));
       double bytes = after.getOrDefault("lvs_operator_config_written_bytes_total", 0.0)
           - before.getOrDefault("lvs_operator_config_written_bytes_total", 0.0);
       out.put("apiBytesPerChange", changes.isEmpty() ? null : Math.round(bytes / changes.size()));
@@ -403,7 +411,18 @@ public final class ScaleHarness {
   }
 
   /** Per change: until the last director applied a generation carrying it, in ms. */
+  /** Each change's latency, from its patch until the last director applied it. */
   static List<Double> latencies(List<ChangeObserver.Change> changes, List<SimulatedDirector> sims) {
+    return latencies(changes, sims, false, false);
+  }
+
+  /**
+   * Each change's latency, or one of its two parts: until a watcher held the generation carrying
+   * it (the operator's reconcile, publication window and writes), or from then on (the API
+   * server's fan-out and the directors' assembly).
+   */
+  static List<Double> latencies(List<ChangeObserver.Change> changes, List<SimulatedDirector> sims,
+      boolean untilHeld, boolean fromHeld) {
     List<Double> out = new ArrayList<>();
     for (ChangeObserver.Change c : changes) {
       if (c.generation < 0) {
@@ -420,7 +439,9 @@ public final class ScaleHarness {
         last = Math.max(last, at);
       }
       if (all) {
-        out.add((last - c.startedNanos) / 1e6);
+        long from = fromHeld ? c.foundNanos : c.startedNanos;
+        long to = untilHeld ? c.foundNanos : last;
+        out.add((to - from) / 1e6);
       }
     }
     return out;

@@ -67,6 +67,7 @@ public final class ConfigPublisher implements AutoCloseable {
   private final Supplier<Set<String>> existingKeys;
   private final Listener listener;
   private final Supplier<BiPredicate<String, String>> mayAnnounce;
+  private final AnnouncePlanCache plans = new AnnouncePlanCache();
   private final SharedConfigLayout layout;
   private final Object signal = new Object();
   private boolean pending;
@@ -318,7 +319,7 @@ public final class ConfigPublisher implements AutoCloseable {
         }
       }
       Map<String, List<String>> before = layout.announce();
-      Map<String, List<String>> planned = AnnouncePlanner.plan(catalog.all(), directors.live(), before,
+      Map<String, List<String>> planned = plans.plan(catalog.all(), directors.live(), before,
           settings.standbys(), mayAnnounce.get());
       Set<String> moved = new TreeSet<>();
       for (String address : before.keySet()) {
