@@ -163,8 +163,8 @@ public final class ScaleHarness {
       out.put("changes", latencies.size());
       out.put("changeP50Ms", latencies.isEmpty() ? null : round(percentile(latencies, 50), 0));
       out.put("changeP99Ms", latencies.isEmpty() ? null : round(percentile(latencies, 99), 0));
-      List<Double> untilHeld = latencies(changes, sims, true, false);
-      List<Double> afterHeld = latencies(changes, sims, false, true);
+      List<Double> untilHeld = latencies(changes, sims, Span.UNTIL_HELD);
+      List<Double> afterHeld = latencies(changes, sims, Span.AFTER_HELD);
       Collections.sort(untilHeld);
       Collections.sort(afterHeld);
       out.put("changeHeldP50Ms", untilHeld.isEmpty() ? null : round(percentile(untilHeld, 50), 0));
@@ -411,18 +411,21 @@ public final class ScaleHarness {
   }
 
   /** Per change: until the last director applied a generation carrying it, in ms. */
-  /** Each change's latency, from its patch until the last director applied it. */
-  static List<Double> latencies(List<ChangeObserver.Change> changes, List<SimulatedDirector> sims) {
-    return latencies(changes, sims, false, false);
+  /** Which part of a change's latency: all of it, or one side of the moment a watcher held it. */
+  enum Span {
+    /** From the patch until the last director applied it. */
+    WHOLE,
+    /** Until a watcher held a generation carrying it: the operator's reconcile, window and writes. */
+    UNTIL_HELD,
+    /** From then on: the API server's fan-out and the directors' assembly. */
+    AFTER_HELD
   }
 
-  /**
-   * Each change's latency, or one of its two parts: until a watcher held the generation carrying
-   * it (the operator's reconcile, publication window and writes), or from then on (the API
-   * server's fan-out and the directors' assembly).
-   */
-  static List<Double> latencies(List<ChangeObserver.Change> changes, List<SimulatedDirector> sims,
-      boolean untilHeld, boolean fromHeld) {
+  static List<Double> latencies(List<ChangeObserver.Change> changes, List<SimulatedDirector> sims) {
+    return latencies(changes, sims, Span.WHOLE);
+  }
+
+  static List<Double> latencies(List<ChangeObserver.Change> changes, List<SimulatedDirector> sims, Span span) {
     List<Double> out = new ArrayList<>();
     for (ChangeObserver.Change c : changes) {
       if (c.generation < 0) {
@@ -439,8 +442,8 @@ public final class ScaleHarness {
         last = Math.max(last, at);
       }
       if (all) {
-        long from = fromHeld ? c.foundNanos : c.startedNanos;
-        long to = untilHeld ? c.foundNanos : last;
+        long from = span == Span.AFTER_HELD ? c.foundNanos : c.startedNanos;
+        long to = span == Span.UNTIL_HELD ? c.foundNanos : last;
         out.add((to - from) / 1e6);
       }
     }
