@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * How a part carries its services: the JSON array of {@link ServiceSpec}s, gzipped, in base64
  * (as Helm stores a release in a Secret). Services of real servers repeat their field names and
- * address prefixes: a part of them shrinks about seven times, and so does what the API server
+ * address prefixes: a part of them shrinks six to seven times, and so does what the API server
  * sends each director watching it (docs/architecture.md, "The shared configuration").
  */
 public final class ServicesEncoding {
