@@ -558,6 +558,60 @@ class OperatorIT {
     });
   }
 
+  /**
+   * Parts are written several at a time; when one of them is refused, the head is not written
+   * (the directors keep the generation they run) and the next try writes what is missing.
+   */
+  @Test
+  void aRefusedPartHoldsTheHeadBackUntilItIsWritten() throws Exception {
+    cluster.close();
+    cluster = new MockCluster(1024);
+    cluster.dataplane("node-a");
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 12; i++) {
+      String[] reals = new String[16];
+      for (int r = 0; r < reals.length; r++) {
+        reals[r] = "198.18." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+      }
+      create(staticService("svc-" + i, "198.18.1." + (10 + i), ForwardingMode.DR, reals));
+    }
+    await().atMost(wait).untilAsserted(() -> {
+      assertThat(cluster.parts()).hasSizeGreaterThan(2);
+      assertThat(cluster.config("node-a").services()).hasSize(12);
+    });
+    int count = cluster.head().getSpec().partRevisions().size();
+    long generation = cluster.head().getSpec().generation();
+    // two changes in two parts; the part of svc-3 is refused
+    String refusedPart = SharedConfig.partName(SharedConfig.partOf("default/svc-3", count));
+    String other = java.util.stream.IntStream.range(0, 12).mapToObj(i -> "svc-" + i)
+        .filter(n -> !SharedConfig.partName(SharedConfig.partOf("default/" + n, count)).equals(refusedPart))
+        .findFirst().orElseThrow();
+    cluster.refuseWrites(r -> r.endsWith("/directorconfigparts/" + refusedPart));
+    for (String name : List.of("svc-3", other)) {
+      VirtualService vs = cluster.get("default", name);
+      vs.getSpec().setRealServers(List.of(new RealServerSpec("198.18.0.12", null, 1)));
+      cluster.client().resources(VirtualService.class).inNamespace("default").resource(vs).update();
+    }
+    // a failed publication is retried after a second: give it two tries
+    await().pollDelay(Duration.ofMillis(2500)).atMost(wait).untilAsserted(() -> assertThat(
+        cluster.operator().registry().get("lvs.operator.config.publication.failures").counter().count())
+        .isGreaterThanOrEqualTo(2));
+    // the head still names generation's parts: a director keeps running what it has (the part
+    // written meanwhile carries a revision the head does not name, so it is not taken alone)
+    assertThat(cluster.head().getSpec().generation()).as("no head before every part").isEqualTo(generation);
+
+    cluster.refuseWrites(r -> false);
+    await().atMost(wait).untilAsserted(() -> {
+      for (String name : List.of("svc-3", other)) {
+        assertThat(cluster.config("node-a").services()).filteredOn(s -> s.name().equals("default/" + name))
+            .singleElement().satisfies(s -> assertThat(s.realServers()).extracting(RealServerSpec::address)
+                .containsExactly("198.18.0.12"));
+      }
+      assertThat(cluster.config("node-a").services()).hasSize(12);
+    });
+    assertThat(cluster.head().getSpec().generation()).isGreaterThan(generation);
+  }
+
   /** A restarted operator takes over what it finds and rewrites nothing that did not change. */
   @Test
   void aRestartedOperatorRewritesNothing() throws Exception {

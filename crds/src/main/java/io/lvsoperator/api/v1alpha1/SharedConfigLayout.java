@@ -31,6 +31,9 @@ public final class SharedConfigLayout {
   /** What each part holds on the API as last written (or adopted), and its size. */
   private final Map<Integer, ConfigPartSpec> written = new HashMap<>();
   private final Map<Integer, Integer> writtenBytes = new HashMap<>();
+  /** Every part of the count {@link #resize} settled on, built while sizing it: publish writes these. */
+  private List<ConfigPartSpec> sized;
+  private int sizedCount;
 
   public SharedConfigLayout(int maxPartBytes) {
     if (maxPartBytes < 1024) {
@@ -130,7 +133,9 @@ public final class SharedConfigLayout {
       }
     }
     List<ConfigPartSpec> out = new ArrayList<>();
-    for (ConfigPartSpec built : build(parts, dirty, generation)) {
+    List<ConfigPartSpec> candidates = resized && sized != null && sizedCount == parts ? sized : build(parts, dirty, generation);
+    sized = null;
+    for (ConfigPartSpec built : candidates) {
       ConfigPartSpec before = written.get(built.index());
       if (before == null || !sameContent(before, built)) {
         out.add(built);
@@ -187,23 +192,25 @@ public final class SharedConfigLayout {
     return out;
   }
 
-  /** Each part's bytes as it would be written in {@code generation} (the revision's digits count too). */
-  private int[] sizes(int count, long generation) {
+  /**
+   * The bytes of the largest part of a layout in {@code count} parts as written in
+   * {@code generation} (the revision's digits count too); its parts are kept for publish.
+   */
+  private int largest(int count, long generation) {
     BitSet all = new BitSet();
     all.set(0, count);
-    return build(count, all, generation).stream().mapToInt(DirectorParts::encodedSize).toArray();
-  }
-
-  private static int max(int[] sizes) {
+    sized = build(count, all, generation);
+    sizedCount = count;
     int m = 0;
-    for (int s : sizes) {
-      m = Math.max(m, s);
+    for (ConfigPartSpec p : sized) {
+      m = Math.max(m, DirectorParts.encodedSize(p));
     }
     return m;
   }
 
   /** Doubles or halves the part count when the content calls for it; true when it did. */
   private boolean resize(long generation) {
+    sized = null;
     if (dirty.isEmpty() && written.size() == parts) {
       return false;
     }
@@ -228,21 +235,25 @@ public final class SharedConfigLayout {
     long ceiling = Long.highestOneBit(Math.max(1, total * GROW_FILL_DIVISOR / maxPartBytes)) * 2;
     int target = parts;
     if (largest > maxPartBytes) {
-      // start near the count the total needs instead of doubling from one part
-      target = (int) Math.min(MAX_PARTS, Math.max(parts, Long.highestOneBit(Math.max(1, total / maxPartBytes))));
-      largest = target == parts ? largest : max(sizes(target, generation));
+      // start at the fewest parts the total fits in, instead of doubling from one: each try
+      // encodes every service (a first publication of 10,000 services starts from one part)
+      long needed = (total + maxPartBytes - 1) / maxPartBytes;
+      long atLeast = Long.highestOneBit(needed) == needed ? needed : Long.highestOneBit(needed) * 2;
+      target = (int) Math.min(MAX_PARTS, Math.min(Math.max(parts, atLeast), Math.max(parts, ceiling)));
+      largest = target == parts ? largest : largest(target, generation);
     }
     while (largest > maxPartBytes && target < MAX_PARTS && target < ceiling) {
       target *= 2;
-      largest = max(sizes(target, generation));
+      largest = largest(target, generation);
     }
     if (target == parts) {
       while (target > 1 && total < (long) target * maxPartBytes / SHRINK_FILL_DIVISOR
-          && max(sizes(target / 2, generation)) <= maxPartBytes) {
+          && largest(target / 2, generation) <= maxPartBytes) {
         target /= 2;
       }
     }
     if (target == parts) {
+      sized = null;
       return false;
     }
     parts = target;

@@ -108,14 +108,47 @@ public final class AnnouncePlanner {
       if (owner == null) {
         continue; // kept as it was
       }
-      String name = group.iterator().next();
-      List<String> order = new ArrayList<>();
+      List<String> order = new ArrayList<>(standbys + 1);
       order.add(owner);
-      eligible.get(group).stream().filter(n -> !n.equals(owner))
-          .sorted(Comparator.comparingLong((String n) -> SharedConfig.rendezvous(name, n)).reversed()
-              .thenComparing(n -> n))
-          .limit(standbys).forEach(order::add);
-      group.forEach(a -> out.put(a, List.copyOf(order)));
+      order.addAll(standbys(group.iterator().next(), eligible.get(group), owner, standbys));
+      List<String> fixed = List.copyOf(order);
+      group.forEach(a -> out.put(a, fixed));
+    }
+    return out;
+  }
+
+  /**
+   * The {@code count} directors other than {@code owner} with the highest rendezvous weight for
+   * {@code name}, highest first, ties by name. Each weight is computed once: a first plan of
+   * 10,000 groups on 100 directors sorted with the hash inside the comparator spent seconds on it.
+   */
+  static List<String> standbys(String name, Set<String> eligible, String owner, int count) {
+    String[] nodes = new String[eligible.size()];
+    long[] weights = new long[nodes.length];
+    int n = 0;
+    for (String node : eligible) {
+      if (!node.equals(owner)) {
+        nodes[n] = node;
+        weights[n] = SharedConfig.rendezvous(name, node);
+        n++;
+      }
+    }
+    List<String> out = new ArrayList<>(Math.min(count, n));
+    // selection, not a sort: an order holds one or two standbys out of up to hundreds of directors
+    for (int picked = 0; picked < count && picked < n; picked++) {
+      int best = picked;
+      for (int i = picked + 1; i < n; i++) {
+        if (weights[i] > weights[best] || weights[i] == weights[best] && nodes[i].compareTo(nodes[best]) < 0) {
+          best = i;
+        }
+      }
+      String node = nodes[best];
+      long weight = weights[best];
+      nodes[best] = nodes[picked];
+      weights[best] = weights[picked];
+      nodes[picked] = node;
+      weights[picked] = weight;
+      out.add(node);
     }
     return out;
   }

@@ -26,6 +26,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -46,6 +51,11 @@ public final class ConfigPublisher implements AutoCloseable {
   /** How often the head on the API server is compared with the one written last. */
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
   static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  /**
+   * Parts written at once. One at a time, a first publication of 128 parts waited out 128 round
+   * trips in a row (7 s against the scale harness's mock); the head still follows them all.
+   */
+  static final int PART_WRITERS = 4;
 
   /** What a publication changed, for the VirtualServices' status. */
   public interface Listener {
@@ -73,6 +83,7 @@ public final class ConfigPublisher implements AutoCloseable {
   private boolean pending;
   private volatile boolean running;
   private Thread thread;
+  private ExecutorService writers;
   private long generation;
   private volatile DirectorConfigSpec head;
   /** The announce orders as last written, for the reconcilers (the layout is this thread's alone). */
@@ -180,6 +191,12 @@ public final class ConfigPublisher implements AutoCloseable {
     adopt();
     running = true;
     startedNanos = System.nanoTime();
+    AtomicInteger number = new AtomicInteger();
+    writers = Executors.newFixedThreadPool(PART_WRITERS, r -> {
+      Thread t = new Thread(r, "config-part-writer-" + number.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     thread = new Thread(this::run, "config-publisher");
     thread.setDaemon(true);
     thread.start();
@@ -348,10 +365,7 @@ public final class ConfigPublisher implements AutoCloseable {
       long planning = System.nanoTime();
       SharedConfigLayout.Publication p = layout.publish(next);
       long writing = System.nanoTime();
-      long bytes = 0;
-      for (ConfigPartSpec part : p.parts()) {
-        bytes += writePart(part);
-      }
+      long bytes = writeParts(p.parts());
       DirectorConfigSpec nextHead = new DirectorConfigSpec(next, settings.interfaceName(), null, p.partRevisions(),
           interval, peers, settings.advertisementIntervalMillis(), settings.holdSeconds());
       bytes += writeHead(nextHead);
@@ -412,17 +426,64 @@ public final class ConfigPublisher implements AutoCloseable {
     return 1 + directors.known().size() / 20;
   }
 
-  private long writePart(ConfigPartSpec part) {
+  /**
+   * Writes {@code parts}, {@link #PART_WRITERS} at a time, and waits for all of them; the first
+   * failure is thrown once every write ended, so the versions of those that went through are kept.
+   */
+  private long writeParts(List<ConfigPartSpec> parts) {
+    if (writers == null || parts.size() < 2) {
+      long bytes = 0;
+      for (ConfigPartSpec part : parts) {
+        bytes += record(writePart(part, versions.get(SharedConfig.partName(part.index()))));
+      }
+      return bytes;
+    }
+    List<Future<WrittenPart>> pending = new ArrayList<>();
+    for (ConfigPartSpec part : parts) {
+      String version = versions.get(SharedConfig.partName(part.index()));
+      pending.add(writers.submit(() -> writePart(part, version)));
+    }
+    long bytes = 0;
+    RuntimeException first = null;
+    for (Future<WrittenPart> f : pending) {
+      try {
+        bytes += record(f.get());
+      } catch (ExecutionException e) {
+        if (first == null) {
+          first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        pending.forEach(x -> x.cancel(true));
+        throw new IllegalStateException("interrupted while writing the shared configuration", e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    return bytes;
+  }
+
+  /** A part as written: its name, the version the API gave it, and the bytes sent. */
+  private record WrittenPart(String name, String version, long bytes) {}
+
+  /** Keeps the written part's version for its next update; returns the bytes sent. */
+  private long record(WrittenPart written) {
+    versions.put(written.name(), written.version());
+    return written.bytes();
+  }
+
+  /** Creates the part, or updates it from {@code version}. */
+  private WrittenPart writePart(ConfigPartSpec part, String version) {
     DirectorConfigPart object = new DirectorConfigPart();
     String name = SharedConfig.partName(part.index());
     object.setMetadata(new ObjectMetaBuilder().withName(name).addToLabels(SharedConfig.PART_LABEL, SharedConfig.HEAD)
-        .addToLabels(MANAGED_BY, "lvs-operator").withResourceVersion(versions.get(name)).build());
+        .addToLabels(MANAGED_BY, "lvs-operator").withResourceVersion(version).build());
     object.setSpec(part);
-    DirectorConfigPart written = versions.containsKey(name)
+    DirectorConfigPart written = version != null
         ? client.resources(DirectorConfigPart.class).resource(object).update()
         : client.resources(DirectorConfigPart.class).resource(object).create();
-    versions.put(name, written.getMetadata().getResourceVersion());
-    return DirectorParts.encodedSize(object);
+    return new WrittenPart(name, written.getMetadata().getResourceVersion(), DirectorParts.encodedSize(object));
   }
 
   private long writeHead(DirectorConfigSpec spec) {
@@ -485,6 +546,9 @@ public final class ConfigPublisher implements AutoCloseable {
     running = false;
     if (thread != null) {
       thread.interrupt();
+    }
+    if (writers != null) {
+      writers.shutdownNow();
     }
   }
 }

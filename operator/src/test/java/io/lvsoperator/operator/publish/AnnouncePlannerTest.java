@@ -2,11 +2,14 @@ package io.lvsoperator.operator.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvsoperator.api.v1alpha1.SharedConfig;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class AnnouncePlannerTest {
@@ -38,6 +41,25 @@ class AnnouncePlannerTest {
     });
     assertThat(AnnouncePlanner.plan(List.of(dr("x", "198.18.0.1")), THREE, Map.of(), 5).get("198.18.0.1"))
         .as("as long as there are directors").hasSize(3);
+  }
+
+  @Test
+  void standbysFollowTheOwnerByRendezvousWeightHighestFirst() {
+    Set<String> nodes = new TreeSet<>();
+    IntStream.range(0, 40).forEach(i -> nodes.add("node-" + i));
+    for (int v = 1; v <= 200; v++) {
+      String vip = "198.18." + (v / 250) + "." + (v % 250 + 1);
+      for (int standbys : new int[] {0, 1, 2, 7, 39, 60}) {
+        List<String> order = AnnouncePlanner.plan(List.of(dr("s" + v, vip)), nodes, Map.of(), standbys).get(vip);
+        String owner = order.get(0);
+        // the definition, by a full sort of every other director
+        List<String> expected = nodes.stream().filter(n -> !n.equals(owner))
+            .sorted(Comparator.comparingLong((String n) -> SharedConfig.rendezvous(vip, n)).reversed()
+                .thenComparing(n -> n))
+            .limit(standbys).toList();
+        assertThat(order.subList(1, order.size())).as("%s with %d standbys", vip, standbys).isEqualTo(expected);
+      }
+    }
   }
 
   @Test

@@ -50,6 +50,11 @@ public final class MockCluster implements AutoCloseable {
   private final boolean defaultLoadBalancer;
   private OperatorMain.Running operator;
   private final Map<String, FakeDataplane> dataplanes = new HashMap<>();
+  /**
+   * Writes the API server answers with 409 Conflict while this matches "METHOD path" (nothing by
+   * default); a conflict, because the client retries a 5xx by itself for many seconds.
+   */
+  private volatile java.util.function.Predicate<String> refused = r -> false;
 
   public MockCluster() throws Exception {
     this(SharedConfig.DEFAULT_MAX_PART_BYTES);
@@ -64,7 +69,17 @@ public final class MockCluster implements AutoCloseable {
     this.maxPartBytes = maxPartBytes;
     this.defaultLoadBalancer = defaultLoadBalancer;
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        new KubernetesCrudDispatcher(List.of()) {
+          @Override
+          public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest r) {
+            if (!"GET".equals(r.getMethod()) && refused.test(r.getMethod() + " " + r.getPath())) {
+              return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(409)
+                  .setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":409,\"reason\":\"Conflict\","
+                      + "\"message\":\"refused by the test\"}");
+            }
+            return super.dispatch(r);
+          }
+        }, false);
     server.init();
     for (Class<? extends CustomResource<?, ?>> type : List.of(VirtualService.class, Director.class,
         DirectorConfig.class, DirectorConfigPart.class, VipPool.class)) {
@@ -87,6 +102,11 @@ public final class MockCluster implements AutoCloseable {
   public void restartOperator() throws Exception {
     operator.close();
     startOperator();
+  }
+
+  /** Answers the writes matching {@code request} ("PUT /apis/...") with 409 until called again. */
+  public void refuseWrites(java.util.function.Predicate<String> request) {
+    refused = request;
   }
 
   public KubernetesClient client() {
