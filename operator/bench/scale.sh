@@ -55,7 +55,10 @@ trap cleanup EXIT
 # the harness holds the API server's objects and every simulated director's cache; G1, because a
 # stop-the-world full collection of that heap (0.8 s with the parallel collector, seen in a run's
 # GC log during the churn) stalls the API server and all directors at once, which no real cluster does
-"$JAVA" -Xmx8g -XX:+UseG1GC -cp "$CP" io.lvsoperator.dataplane.bench.ScaleHarness \
+# SCALE_HARNESS_JAVA_OPTIONS / SCALE_OPERATOR_JAVA_OPTIONS: extra JVM options, e.g. a JFR
+# recording (docs/scale.md, "Profiling a run")
+# shellcheck disable=SC2086
+"$JAVA" -Xmx8g -XX:+UseG1GC ${SCALE_HARNESS_JAVA_OPTIONS:-} -cp "$CP" io.lvsoperator.dataplane.bench.ScaleHarness \
   "$OPERATOR_JAR" "$CP" "$WORK" "$N" "$R" "$D" "$S" "$MOCK" "$DECODE" | tee "$WORK/result.json"
 RESULT="$(tail -n 1 "$WORK/result.json")"
 # the operator's own timeline of the first programming: judging, planning, writing

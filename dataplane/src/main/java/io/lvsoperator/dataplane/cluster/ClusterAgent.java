@@ -81,6 +81,10 @@ public final class ClusterAgent implements AutoCloseable {
   }
 
   private <T> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer) {
+    // always retry (with fabric8's backoff, a warning each time): by default an informer stops for
+    // good on an object it cannot decode, or on an API server not up yet when it starts, and the
+    // director would run its last configuration forever
+    informer.exceptionHandler((started, error) -> true);
     informer.addEventHandler(handler());
     informer.start();
     return informer;

@@ -325,9 +325,16 @@ public final class ScaleHarness {
   }
 
   static Process startOperator(Path jar, String host, int port, int httpPort, Path work) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:+UseSerialGC", "-jar", jar.toString(), "--leader-election=false", "--server-side-apply=false",
-        "--http", "127.0.0.1:" + httpPort, "--interface", "eth0", "--dataplane-namespace", NAMESPACE);
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-XX:+UseSerialGC"));
+    // e.g. a JFR recording of the operator (docs/scale.md, "Profiling a run")
+    String extra = System.getenv("SCALE_OPERATOR_JAVA_OPTIONS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString(), "--leader-election=false", "--server-side-apply=false",
+        "--http", "127.0.0.1:" + httpPort, "--interface", "eth0", "--dataplane-namespace", NAMESPACE));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("KUBERNETES_MASTER", "http://" + host + ":" + port);
     // HTTP/1.1, as the mock's own clients speak it: the JDK client's h2c upgrade on a plain-text
     // connection can leave a large list unreadable ("Frame ... exceeds MAX_FRAME_SIZE")

@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -336,6 +337,71 @@ class ClusterAgentIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> tables.get().generation() == 3);
     assertThat(tables.get().serviceList().get(0).destinations().get(0).address())
         .isEqualTo(io.lvsoperator.api.net.Ipv4.parse("198.18.0.12"));
+  }
+
+  /**
+   * An object the agent cannot decode (a broken or foreign writer's) stopped its watch for good:
+   * fabric8's informers stop on a decoding error unless told to retry, and the agent then missed
+   * every later generation. It retries, and follows the configuration once the object is gone.
+   */
+  @Test
+  void anObjectItCannotDecodeDoesNotStopItsWatch() throws Exception {
+    agent = agent(client, target());
+    agent.start();
+    layout.putServices("default/web", List.of(web("198.18.0.11")));
+    publish(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> tables.get() != null && tables.get().generation() == 1);
+    String parts = client.getMasterUrl() + "apis/lvsoperator.io/v1alpha1/directorconfigparts";
+    client.raw(parts, "POST", Map.of("apiVersion", "lvsoperator.io/v1alpha1", "kind", "DirectorConfigPart",
+        "metadata", Map.of("name", "lvs-77", "labels", Map.of(SharedConfig.PART_LABEL, SharedConfig.HEAD)),
+        "spec", Map.of("index", "seventy-seven")));
+    Thread.sleep(500); // the watch event reaches the agent
+    // by plain HTTP: the API answers a delete with the object, which no client of ours decodes either
+    java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(parts + "/lvs-77")).DELETE().build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+
+    layout.putServices("default/web", List.of(web("198.18.0.12")));
+    publish(true);
+    await().atMost(Duration.ofSeconds(60)).until(() -> tables.get().generation() == 2);
+    assertThat(tables.get().serviceList().get(0).destinations().get(0).address())
+        .isEqualTo(io.lvsoperator.api.net.Ipv4.parse("198.18.0.12"));
+  }
+
+  /** A dataplane that starts while the API server is down follows it once it is up. */
+  @Test
+  void startsWithoutTheApiServerAndFollowsItOnceItIsUp() throws Exception {
+    server.destroy();
+    client.close();
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    KubernetesClient early = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+        .withMasterUrl("http://127.0.0.1:" + port).withRequestTimeout(500).withConnectionTimeout(500)
+        .withRequestRetryBackoffLimit(0).build()).build();
+    try {
+      agent = agent(early, target());
+      agent.start();
+      Thread.sleep(2500); // its first lists fail
+
+      server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+          new KubernetesCrudDispatcher(List.of()), false);
+      server.init(java.net.InetAddress.getLoopbackAddress(), port);
+      for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type : List.of(Director.class,
+          DirectorConfig.class, DirectorConfigPart.class)) {
+        server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
+      }
+      client = server.createClient();
+      layout.putServices("default/web", List.of(web("198.18.0.11")));
+      publish(true);
+      await().atMost(Duration.ofSeconds(60)).until(() -> tables.get() != null && tables.get().generation() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> status() != null
+          && Long.valueOf(1).equals(status().getAppliedGeneration()));
+    } finally {
+      agent.close();
+      agent = null;
+      early.close();
+    }
   }
 
   @Test

@@ -69,21 +69,21 @@ public final class DirectorRegistry implements AutoCloseable {
 
   /** Starts the watches and waits until they hold what the API has. */
   public void start() {
-    leaseInformer = client.leases().inNamespace(namespace).withLabel(DirectorLeases.NODE_LABEL).inform(
-        handler(l -> nodeOfLease(l), (before, now) -> {
+    leaseInformer = watch(client.leases().inNamespace(namespace).withLabel(DirectorLeases.NODE_LABEL)
+        .runnableInformer(0), handler(l -> nodeOfLease(l), (before, now) -> {
           leases.observe(nodeOfLease(now), now, clock.instant());
           return false;
-        }, l -> leases.forget(nodeOfLease(l))), 0);
-    directorInformer = client.resources(Director.class).inform(handler(d -> d.getMetadata().getName(),
+        }, l -> leases.forget(nodeOfLease(l))));
+    directorInformer = watch(client.resources(Director.class).runnableInformer(0), handler(d -> d.getMetadata().getName(),
         (before, now) -> {
           Listener l = listener;
           if (l != null && before != null) {
             l.statusChanged(now.getMetadata().getName(), before, now);
           }
           return true;
-        }, d -> {}), 0);
-    podInformer = client.pods().inNamespace(namespace).withLabelSelector(podSelector).inform(
-        handler(p -> p.getMetadata().getName(), (before, now) -> true, p -> {}), 0);
+        }, d -> {}));
+    podInformer = watch(client.pods().inNamespace(namespace).withLabelSelector(podSelector).runnableInformer(0),
+        handler(p -> p.getMetadata().getName(), (before, now) -> true, p -> {}));
     leaseInformer.getStore().list().forEach(l -> leases.observe(nodeOfLease(l), l, clock.instant()));
     live = computeLive();
     timer.scheduleWithFixedDelay(() -> {
@@ -101,6 +101,19 @@ public final class DirectorRegistry implements AutoCloseable {
     Map<String, String> labels = l.getMetadata().getLabels();
     return labels == null ? l.getMetadata().getName() : labels.getOrDefault(DirectorLeases.NODE_LABEL,
         l.getMetadata().getName());
+  }
+
+  /**
+   * Starts {@code informer} and waits until it holds what the API has. Once started it retries
+   * every failure (fabric8's backoff, a warning each time): by default it stops for good on an
+   * object it cannot decode, and the operator would miss every director from then on. A failure
+   * before that still fails the start, as the operator's own informers do.
+   */
+  private static <T> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
+    informer.exceptionHandler((started, error) -> started);
+    informer.addEventHandler(handler);
+    informer.run();
+    return informer;
   }
 
   /**
