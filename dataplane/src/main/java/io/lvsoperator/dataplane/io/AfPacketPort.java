@@ -187,12 +187,47 @@ public final class AfPacketPort implements PacketPort {
   }
 
   private static void attach(int fd, ClassicBpf filter) {
-    Memory instructions = filter.instructions();
+    setProgram(fd, SOL_SOCKET, SO_ATTACH_FILTER, filter);
+  }
+
+  /** Sets a socket option whose value is a classic BPF program (struct sock_fprog). */
+  private static void setProgram(int fd, int level, int option, ClassicBpf bpf) {
+    Memory instructions = bpf.instructions();
     Memory program = new Memory(16); // struct sock_fprog {u16 len; struct sock_filter *filter}
     program.clear();
-    program.setShort(0, (short) filter.length());
+    program.setShort(0, (short) bpf.length());
     program.setPointer(8, instructions);
-    setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, program, 16);
+    setsockopt(fd, level, option, program, 16);
+  }
+
+  /**
+   * Joins this socket to fanout group {@code group} of its interface, where a classic BPF program
+   * picks each frame's socket ({@code PACKET_FANOUT_CBPF}; until one is set, every frame goes to
+   * the first member). Each worker opens a port and joins the same group (docs/architecture.md,
+   * "Workers").
+   */
+  public void joinFanout(int group) throws PortException {
+    try {
+      setInt(fd, SOL_PACKET, PACKET_FANOUT, (group & 0xffff) | (PACKET_FANOUT_CBPF << 16));
+    } catch (LastErrorException e) {
+      throw new PortException("packet socket on " + interfaceName + ": cannot join fanout group " + group + " (errno "
+          + e.getErrorCode() + ")", e);
+    }
+  }
+
+  /**
+   * Replaces the program of this socket's fanout group, for every member at once; false, with a
+   * log line, when the kernel refuses it.
+   */
+  public boolean fanoutProgram(ClassicBpf program) {
+    try {
+      setProgram(fd, SOL_PACKET, PACKET_FANOUT_DATA, program);
+      return true;
+    } catch (LastErrorException e) {
+      LOG.warn("packet socket on {}: fanout program of {} instructions refused (errno {})", interfaceName,
+          program.length(), e.getErrorCode());
+      return false;
+    }
   }
 
   /** The kernel swaps the socket's filter in one step: no frame sees neither or half of one. */

@@ -15,9 +15,27 @@ public final class ClassicBpf {
   static final int LD_W_ABS = 0x20;
   static final int LD_H_ABS = 0x28;
   static final int LD_B_ABS = 0x30;
+  static final int LD_H_IND = 0x48;
+  static final int LD_IMM = 0x00;
+  static final int LD_MEM = 0x60;
+  /** X = 4 * (P[k] & 0xf): an IPv4 header's length. */
+  static final int LDX_B_MSH = 0xb1;
+  static final int ST = 0x02;
+  static final int ALU_RSH_K = 0x74;
+  static final int ALU_MUL_K = 0x24;
+  static final int ALU_XOR_X = 0xac;
+  static final int TAX = 0x07;
   static final int JA = 0x05;
   static final int JEQ_K = 0x15;
+  static final int JSET_K = 0x45;
   static final int RET_K = 0x06;
+  static final int RET_A = 0x16;
+  /** Loads at this offset and above read the skb's ancillary data (linux/filter.h, SKF_AD_OFF). */
+  static final int ANCILLARY = -0x1000;
+  /** The frame's EtherType as the kernel took it (SKF_AD_PROTOCOL), wherever the data starts. */
+  public static final int ANCILLARY_PROTOCOL = ANCILLARY;
+  /** Scratch memory words (BPF_MEMWORDS). */
+  public static final int MEMORY_WORDS = 16;
   /** The kernel's limit (BPF_MAXINSNS). */
   public static final int MAX_INSTRUCTIONS = 4096;
   /** Returned to accept a frame: bytes to keep, more than any frame. */
@@ -89,6 +107,68 @@ public final class ClassicBpf {
       return emit(LD_H_ABS, 0, 0, offset, null);
     }
 
+    public Builder loadByte(int offset) {
+      return emit(LD_B_ABS, 0, 0, offset, null);
+    }
+
+    /** A = the half-word at X + {@code offset}. */
+    public Builder loadHalfAfterHeader(int offset) {
+      return emit(LD_H_IND, 0, 0, offset, null);
+    }
+
+    /** X = the length of the IPv4 header at {@code offset} (4 times its IHL). */
+    public Builder loadHeaderLength(int offset) {
+      return emit(LDX_B_MSH, 0, 0, offset, null);
+    }
+
+    public Builder loadConstant(int k) {
+      return emit(LD_IMM, 0, 0, k, null);
+    }
+
+    /** A = scratch word {@code slot}. */
+    public Builder loadScratch(int slot) {
+      checkSlot(slot);
+      return emit(LD_MEM, 0, 0, slot, null);
+    }
+
+    /** Scratch word {@code slot} = A. */
+    public Builder store(int slot) {
+      checkSlot(slot);
+      return emit(ST, 0, 0, slot, null);
+    }
+
+    private static void checkSlot(int slot) {
+      if (slot < 0 || slot >= MEMORY_WORDS) {
+        throw new IllegalArgumentException("no scratch word " + slot);
+      }
+    }
+
+    /** X = A. */
+    public Builder copyToX() {
+      return emit(TAX, 0, 0, 0, null);
+    }
+
+    /** A = A >>> {@code bits}. */
+    public Builder shiftRight(int bits) {
+      return emit(ALU_RSH_K, 0, 0, bits, null);
+    }
+
+    /** A = A * {@code k}, modulo 2^32. */
+    public Builder multiply(int k) {
+      return emit(ALU_MUL_K, 0, 0, k, null);
+    }
+
+    /** A = A ^ X. */
+    public Builder xorX() {
+      return emit(ALU_XOR_X, 0, 0, 0, null);
+    }
+
+    /** Jumps to {@code target} when A has any bit of {@code mask} set, else goes on. */
+    public Builder whenAnyBit(int mask, Label target) {
+      emit(JSET_K, 0, 1, mask, null);
+      return jump(target);
+    }
+
     /** Goes on when the accumulator equals {@code k}, else jumps to {@code otherwise}. */
     public Builder unless(int k, Label otherwise) {
       emit(JEQ_K, 1, 0, k, null);
@@ -121,6 +201,16 @@ public final class ClassicBpf {
       return emit(RET_K, 0, 0, 0, null);
     }
 
+    /** Ends with {@code k} (a fanout program: the socket, modulo the group's size). */
+    public Builder returnValue(int k) {
+      return emit(RET_K, 0, 0, k, null);
+    }
+
+    /** Ends with A. */
+    public Builder returnA() {
+      return emit(RET_A, 0, 0, 0, null);
+    }
+
     public Builder bind(Label label) {
       label.at = code.size();
       return this;
@@ -138,6 +228,11 @@ public final class ClassicBpf {
         if (target != null) {
           if (target.at < 0) {
             throw new IllegalStateException("a jump to a label never bound");
+          }
+          if (target.at <= i) {
+            // the kernel takes the offset unsigned: a huge forward jump, refused (EINVAL)
+            throw new IllegalStateException("a jump back from instruction " + i + " to " + target.at
+                + ": classic BPF jumps only forward");
           }
           program[i][3] = target.at - i - 1;
         }

@@ -41,6 +41,10 @@ final class LinuxPacketSockets {
   static final int PACKET_VNET_HDR = 15;
   static final int PACKET_QDISC_BYPASS = 20;
   static final int PACKET_IGNORE_OUTGOING = 23;
+  static final int PACKET_FANOUT = 18;
+  static final int PACKET_FANOUT_DATA = 22;
+  /** Fanout by a classic BPF program's result, modulo the group's sockets. */
+  static final int PACKET_FANOUT_CBPF = 6;
   static final int MSG_WAITFORONE = 0x10000;
   static final int MSG_TRUNC = 0x20;
   static final int MSG_DONTWAIT = 0x40;

@@ -104,6 +104,84 @@ class AfPacketPortIT {
     assertThat(receiver.droppedByCapture()).isZero();
   }
 
+  /**
+   * The kernel takes the fanout program (docs/architecture.md, "Workers") and runs it as
+   * {@code FanoutProgramTest} does: from the IPv4 header, its result modulo the sockets. Each frame
+   * reaches the one socket of the group the program names, both directions of a NAT connection
+   * the same one.
+   */
+  @Test
+  void aFanoutGroupHandsEachFrameToTheSocketItsProgramNames() throws Exception {
+    io.lvsoperator.dataplane.control.ForwardingTable table = new io.lvsoperator.dataplane.control.ConfigCompiler(
+        new io.lvsoperator.dataplane.control.StatsRegistry()).compile(
+        io.lvsoperator.api.v1alpha1.DirectorSpecReader.parse("""
+            generation: 1
+            interface: vb
+            addresses: [198.18.0.2/24]
+            vips: [198.18.0.101]
+            services:
+              - {name: default/nat, vip: 198.18.0.101, port: 80, mode: NAT, scheduler: rr,
+                 realServers: [{address: 198.18.0.11}]}
+            """), new InterfaceInfo("vb", B, 9000, List.of()));
+    AfPacketPort[] workers = new AfPacketPort[2];
+    try {
+      for (int w = 0; w < workers.length; w++) {
+        workers[w] = inside.call(() -> AfPacketPort.open("vb"));
+        workers[w].joinFanout(4242);
+      }
+      assertThat(workers[1].fanoutProgram(io.lvsoperator.dataplane.control.FanoutProgram.precise(List.of(table))))
+          .as("the kernel takes the program").isTrue();
+      List<List<String>> expected = List.of(new ArrayList<>(), new ArrayList<>());
+      for (int i = 0; i < 40; i++) {
+        String client = "198.19." + (i * 7 % 256) + "." + (1 + i);
+        int port = 40000 + i * 13;
+        int worker = io.lvsoperator.dataplane.control.FanoutHash.worker(Frames.ip(client), port, workers.length);
+        byte[] syn = Frames.tcp(B, A, client, port, "198.18.0.101", 80, 0x02, 0);
+        byte[] reply = Frames.tcp(B, A, "198.18.0.11", 80, client, port, 0x12, 0);
+        sender.send(syn, syn.length, Offload.NONE);
+        sender.send(reply, reply.length, Offload.NONE);
+        expected.get(worker).add(client + ":" + port + ">");
+        expected.get(worker).add(">" + client + ":" + port);
+      }
+      byte[] arp = Frames.arp(Frames.mac("ff:ff:ff:ff:ff:ff"), A, 1, A, "198.18.0.1", 0, "198.18.0.101");
+      sender.send(arp, arp.length, Offload.NONE);
+      expected.get(0).add("arp");
+      sender.flush();
+      for (int w = 0; w < workers.length; w++) {
+        List<String> got = new ArrayList<>();
+        AfPacketPort port = workers[w];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (got.size() < expected.get(w).size() && System.nanoTime() < deadline) {
+          port.poll((frame, length) -> describe(frame, length, got), 64);
+        }
+        assertThat(got).as("worker %d", w).containsExactlyInAnyOrderElementsOf(expected.get(w));
+      }
+      assertThat(expected.get(0)).as("both workers get some").hasSizeGreaterThan(1);
+      assertThat(expected.get(1)).isNotEmpty();
+    } finally {
+      for (AfPacketPort w : workers) {
+        if (w != null) {
+          w.close();
+        }
+      }
+    }
+  }
+
+  /** The test's frames as "client:port>" (to the VIP), ">client:port" (a reply) or "arp". */
+  private static void describe(byte[] frame, int length, List<String> into) {
+    if (length >= 42 && Bytes.u16(frame, 12) == 0x0806) {
+      into.add("arp");
+    } else if (length >= 54 && Bytes.u16(frame, 12) == 0x0800 && frame[23] == 6) {
+      int src = Bytes.i32(frame, 26);
+      int dst = Bytes.i32(frame, 30);
+      if (dst == Frames.ip("198.18.0.101")) {
+        into.add(io.lvsoperator.api.net.Ipv4.format(src) + ":" + Bytes.u16(frame, 34) + ">");
+      } else if (src == Frames.ip("198.18.0.11")) {
+        into.add(">" + io.lvsoperator.api.net.Ipv4.format(dst) + ":" + Bytes.u16(frame, 36));
+      }
+    }
+  }
+
   @Test
   void countsWhatAFullRingDropsAndFlowsAgainOnceRead() throws Exception {
     int total = ReceiveRing.SLOTS + 2_000;
