@@ -12,6 +12,10 @@ import io.lvsoperator.dataplane.lvs.sched.Hashing;
  * the same on every director) is tried first, then random ones (a fixed number of times, no
  * allocation); a range nearly full for one real server may therefore refuse a connection before
  * it is exactly full, which the engine counts. Engine thread only.
+ *
+ * <p>With several workers, each takes only the ports of its share, those equal to its index
+ * modulo the workers: the fanout hands a FULLNAT reply to the worker its local port names
+ * (docs/architecture.md, "Workers"), which is then the one holding the connection.
  */
 public final class LocalPorts {
   /** Above Linux's ephemeral range (32768-60999), so the node's own connections never use them. */
@@ -21,15 +25,39 @@ public final class LocalPorts {
 
   private final int first;
   private final int size;
+  /** The first port of this worker's share, the share's size, and the step between its ports. */
+  private final int shareFirst;
+  private final int shareSize;
+  private final int workers;
   private int state;
 
   public LocalPorts(int first, int last, int seed) {
+    this(first, last, seed, 0, 1);
+  }
+
+  /** The share of worker {@code worker} of {@code workers}: the ports of the range equal to it modulo the workers. */
+  public LocalPorts(int first, int last, int seed, int worker, int workers) {
     if (first < 1 || last > 65535 || first > last) {
       throw new IllegalArgumentException("local port range " + first + "-" + last + " is not within 1-65535");
     }
+    if (workers < 1 || worker < 0 || worker >= workers) {
+      throw new IllegalArgumentException("worker " + worker + " of " + workers);
+    }
+    if (last - first + 1 < workers) {
+      throw new IllegalArgumentException("local port range " + first + "-" + last + " has fewer ports than the "
+          + workers + " workers");
+    }
     this.first = first;
     this.size = last - first + 1;
+    this.workers = workers;
+    this.shareFirst = first + Math.floorMod(worker - first, workers);
+    this.shareSize = (last - shareFirst) / workers + 1;
     this.state = seed == 0 ? 0x2545F491 : seed;
+  }
+
+  /** This worker's share of the range, for another worker of {@code workers}. */
+  public LocalPorts share(int worker, int workers) {
+    return new LocalPorts(first, last(), state ^ (worker * 0x9e3779b9), worker, workers);
   }
 
   public LocalPorts() {
@@ -63,7 +91,7 @@ public final class LocalPorts {
       x ^= x >>> 17;
       x ^= x << 5;
       state = x;
-      port = first + (int) ((x & 0xffffffffL) % size);
+      port = shareFirst + (int) ((x & 0xffffffffL) % shareSize) * workers;
       if (free(table, protocol, rip, rport, lip, port, now)) {
         return port;
       }
@@ -75,10 +103,12 @@ public final class LocalPorts {
    * The port every director tries first for this client's connection to that real server port:
    * a director taking a VIP over computes the port of a flow too young to have been synced, and
    * its real server goes on talking to the same one (docs/architecture.md, "Full-NAT"). As
-   * unpredictable as the client's own port.
+   * unpredictable as the client's own port. Within this worker's share: directors with as many
+   * workers agree on it (the same client goes to the same worker on each).
    */
   public int flowPort(int cip, int cport, int rport) {
-    return first + (int) ((Hashing.mix(Hashing.mix(cip) ^ (cport << 16 | rport)) & 0xffffffffL) % size);
+    long hash = Hashing.mix(Hashing.mix(cip) ^ (cport << 16 | rport)) & 0xffffffffL;
+    return shareFirst + (int) (hash % shareSize) * workers;
   }
 
   /**
