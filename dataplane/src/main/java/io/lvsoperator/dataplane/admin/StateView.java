@@ -54,11 +54,11 @@ public final class StateView {
         r.put("port", d.port());
         r.put("weight", d.weight());
         r.put("healthy", d.stats().healthy);
-        r.put("activeConnections", d.stats().activeConnections);
-        r.put("inactiveConnections", d.stats().inactiveConnections);
-        r.put("totalConnections", d.stats().totalConnections);
-        r.put("packets", d.stats().packets);
-        r.put("bytes", d.stats().bytes);
+        r.put("activeConnections", d.stats().activeConnections());
+        r.put("inactiveConnections", d.stats().inactiveConnections());
+        r.put("totalConnections", d.stats().totalConnections());
+        r.put("packets", d.stats().packets());
+        r.put("bytes", d.stats().bytes());
         reals.add(r);
       }
       svc.put("realServers", reals);

@@ -144,7 +144,7 @@ public final class ConfigCompiler {
       for (VirtualService s : previous.serviceList()) {
         if (s.mode() == ForwardingMode.FULLNAT) {
           for (Destination d : s.destinations()) {
-            if (d.stats().activeConnections + d.stats().inactiveConnections > 0) {
+            if (d.stats().activeConnections() + d.stats().inactiveConnections() > 0) {
               (s.localAddress() == s.vip() ? fullNatVipRips : fullNatRips).add(d.address());
             }
           }
@@ -169,7 +169,7 @@ public final class ConfigCompiler {
       }
       for (Destination d : s.destinations()) {
         if (d.address() == src.address() && d.port() == src.port()
-            && d.stats().activeConnections + d.stats().inactiveConnections > 0) {
+            && d.stats().activeConnections() + d.stats().inactiveConnections() > 0) {
           return true;
         }
       }

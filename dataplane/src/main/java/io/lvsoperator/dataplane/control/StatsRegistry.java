@@ -12,6 +12,16 @@ import java.util.Map;
 public final class StatsRegistry {
   private Map<Key, DestinationStats> destinations = new HashMap<>();
   private Map<Key, DestinationStats> nextDestinations;
+  private final int workers;
+
+  public StatsRegistry() {
+    this(1);
+  }
+
+  /** For {@code workers} engines: each counts in a stripe of its own of every real server's counters. */
+  public StatsRegistry(int workers) {
+    this.workers = workers;
+  }
 
   /** A real server of a service: protocol, VIP and port; address and port. Two longs, no text. */
   private record Key(long service, long server) {}
@@ -28,7 +38,7 @@ public final class StatsRegistry {
         (long) rport << 32 | (rip & 0xffffffffL));
     return nextDestinations.computeIfAbsent(key, k -> {
       DestinationStats kept = destinations.get(k);
-      return kept != null ? kept : new DestinationStats();
+      return kept != null ? kept : new DestinationStats(workers);
     });
   }
 

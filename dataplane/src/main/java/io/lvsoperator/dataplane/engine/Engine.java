@@ -71,6 +71,8 @@ public final class Engine implements FrameHandler {
   static final int CONFIRM_PACKETS = 4;
 
   private final AtomicReference<ForwardingTable> tables;
+  /** This engine's index among the workers: its connections and counts are that worker's. */
+  private final int worker;
   private final LongSupplier clock;
   private final EngineCounters counters = new EngineCounters();
   private final ConnectionTable connections;
@@ -111,11 +113,21 @@ public final class Engine implements FrameHandler {
   /** @param localPorts the ports FULLNAT connections leave from */
   public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock,
       LocalPorts localPorts) {
+    this(port, tables, connectionCapacity, clock, localPorts, 0);
+  }
+
+  /**
+   * @param worker this engine's index among the workers (docs/architecture.md, "Workers"): its
+   *     connections count in that worker's stripe of each real server's counters
+   */
+  public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock,
+      LocalPorts localPorts, int worker) {
     this.port = port;
     this.tables = tables;
     this.clock = clock;
+    this.worker = worker;
     java.security.SecureRandom random = new java.security.SecureRandom();
-    this.connections = new ConnectionTable(connectionCapacity, random.nextInt());
+    this.connections = new ConnectionTable(connectionCapacity, random.nextInt(), worker);
     this.fragments = new FragmentTable(FRAGMENT_SLOTS, random.nextInt());
     PendingFrames pending = new PendingFrames(PENDING_SLOTS, MAX_FRAME + Ipv4Header.MIN_LENGTH, PENDING_PER_NEIGHBOUR);
     this.output = new NeighbourOutput(port, neighbours, pending, counters);
@@ -314,8 +326,7 @@ public final class Engine implements FrameHandler {
       sync.note(connections, c, t.services(), now);
     }
     Destination d = connections.destination(c);
-    d.stats().packets++;
-    d.stats().bytes += total;
+    d.stats().sent(worker, total);
     int method = connections.method(c);
     RouteTable routes = t.routes();
     if (fragment != 0) {
@@ -469,8 +480,7 @@ public final class Engine implements FrameHandler {
     }
     sync.note(connections, c, t.services(), now);
     Destination d = connections.destination(c);
-    d.stats().packets++;
-    d.stats().bytes += total;
+    d.stats().sent(worker, total);
     if (fragment != 0) {
       fragments.note(FragmentTable.OUTBOUND, src, dst, protocol, Ipv4Header.id(f, l3), connections.virtualIp(c),
           ForwardingMode.NAT.ordinal(), FRAGMENT_TTL_NANOS, now);
@@ -674,8 +684,7 @@ public final class Engine implements FrameHandler {
     }
     sync.note(connections, c, t.services(), now);
     Destination d = connections.destination(c);
-    d.stats().packets++;
-    d.stats().bytes += total;
+    d.stats().sent(worker, total);
     if (fragment != 0) {
       // the first fragment of a reply: the rest follows it back to the client, from the VIP
       fragments.note(FragmentTable.OUTBOUND, src, dst, protocol, Ipv4Header.id(f, l3), connections.clientIp(c),

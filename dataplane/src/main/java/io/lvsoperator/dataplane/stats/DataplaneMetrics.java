@@ -141,15 +141,15 @@ public final class DataplaneMetrics {
 
   private List<Meter> register(Tags tags, DestinationStats st) {
     List<Meter> m = new ArrayList<>();
-    m.add(gauge("lvs.real.server.connections.active", tags, st, x -> x.activeConnections,
+    m.add(gauge("lvs.real.server.connections.active", tags, st, DestinationStats::activeConnections,
         "established connections to the real server"));
-    m.add(gauge("lvs.real.server.connections.inactive", tags, st, x -> x.inactiveConnections,
+    m.add(gauge("lvs.real.server.connections.inactive", tags, st, DestinationStats::inactiveConnections,
         "connections to the real server in other states"));
-    m.add(FunctionCounter.builder("lvs.real.server.connections", st, x -> x.totalConnections).tags(tags)
+    m.add(FunctionCounter.builder("lvs.real.server.connections", st, DestinationStats::totalConnections).tags(tags)
         .description("connections scheduled to the real server").register(registry));
-    m.add(FunctionCounter.builder("lvs.real.server.packets", st, x -> x.packets).tags(tags)
+    m.add(FunctionCounter.builder("lvs.real.server.packets", st, DestinationStats::packets).tags(tags)
         .description("packets forwarded to or from the real server").register(registry));
-    m.add(FunctionCounter.builder("lvs.real.server.bytes", st, x -> x.bytes).tags(tags).baseUnit("bytes")
+    m.add(FunctionCounter.builder("lvs.real.server.bytes", st, DestinationStats::bytes).tags(tags).baseUnit("bytes")
         .description("IP bytes forwarded to or from the real server").register(registry));
     m.add(gauge("lvs.real.server.healthy", tags, st, x -> x.healthy ? 1 : 0,
         "1 when the real server takes new connections"));

@@ -215,7 +215,9 @@ class ConfigCompilerTest {
     compiler.committed();
     DestinationStats s11 = stats(first, TCP, 80, "198.18.0.11");
     DestinationStats s21 = stats(first, TCP, 8080, "198.18.0.21");
-    s11.activeConnections = 5;
+    for (int i = 0; i < 5; i++) {
+      s11.opened(0, true);
+    }
 
     // generation 2: weights change, a real server is added; the others stay
     ForwardingTable second = compiler.compile(spec("generation: 2\ninterface: eth0\n" + SERVICES
@@ -224,7 +226,7 @@ class ConfigCompilerTest {
     compiler.committed();
 
     assertThat(stats(second, TCP, 80, "198.18.0.11")).isSameAs(s11);
-    assertThat(stats(second, TCP, 80, "198.18.0.11").activeConnections).isEqualTo(5);
+    assertThat(stats(second, TCP, 80, "198.18.0.11").activeConnections()).isEqualTo(5);
     assertThat(stats(second, TCP, 8080, "198.18.0.21")).isSameAs(s21);
     assertThat(stats(second, TCP, 80, "198.18.0.11")).isNotSameAs(stats(second, TCP, 80, "198.18.0.12"));
     assertThat(second.services().lookup(TCP, VIP, 80).destinations().get(0).weight()).isEqualTo(9);

@@ -33,8 +33,8 @@ class DataplaneMetricsTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Engine engine = new Engine(new MemoryPacketPort(), new AtomicReference<>(t), 1024, System::nanoTime);
     DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, "node-a", () -> 0);
-    t.serviceList().get(0).destinations().get(0).stats().totalConnections = 3;
-    t.serviceList().get(1).destinations().get(0).stats().totalConnections = 5;
+    connectionsMade(t.serviceList().get(0).destinations().get(0).stats(), 3);
+    connectionsMade(t.serviceList().get(1).destinations().get(0).stats(), 5);
     metrics.sync(t);
 
     List<String> series = registry.scrape().lines().filter(l -> l.startsWith("lvs_real_server_connections_total{"))
@@ -86,5 +86,13 @@ class DataplaneMetricsTest {
     }
     assertThat(registry.scrape()).contains("lvs_config_reload_failures_total{director=\"node-a\"} 3.0");
     assertThat(metrics).isNotNull();
+  }
+
+  /** {@code n} connections made and ended since the counters began. */
+  static void connectionsMade(io.lvsoperator.dataplane.lvs.service.DestinationStats stats, int n) {
+    for (int i = 0; i < n; i++) {
+      stats.opened(0, false);
+      stats.closed(0, false);
+    }
   }
 }

@@ -1,7 +1,6 @@
 package io.lvsoperator.dataplane.lvs.conn;
 
 import io.lvsoperator.dataplane.lvs.service.Destination;
-import io.lvsoperator.dataplane.lvs.service.DestinationStats;
 import java.util.Arrays;
 
 /**
@@ -35,6 +34,8 @@ public final class ConnectionTable {
 
   private final int capacity;
   private final int seed;
+  /** The worker whose engine owns this table: its connections count in that worker's stripe. */
+  private final int worker;
   private final int bucketMask;
   private final int[] inHead;
   private final int[] outHead;
@@ -78,8 +79,14 @@ public final class ConnectionTable {
 
   /** With a given seed: for tests and benchmarks that need one layout every run. */
   public ConnectionTable(int capacity, int seed) {
+    this(capacity, seed, 0);
+  }
+
+  /** The table of worker {@code worker} (docs/architecture.md, "Workers"). */
+  public ConnectionTable(int capacity, int seed, int worker) {
     this.capacity = capacity;
     this.seed = seed;
+    this.worker = worker;
     int buckets = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
     bucketMask = buckets - 1;
     inHead = new int[buckets];
@@ -212,14 +219,11 @@ public final class ConnectionTable {
     }
     size++;
     if (protocol != TEMPLATE) {
-      DestinationStats s = d.stats();
-      s.totalConnections++;
-      if (initial == TcpState.ESTABLISHED) {
+      boolean active = initial == TcpState.ESTABLISHED;
+      if (active) {
         flags[i] |= FLAG_ACTIVE;
-        s.activeConnections++;
-      } else {
-        s.inactiveConnections++;
       }
+      d.stats().opened(worker, active);
     }
     return i;
   }
@@ -234,14 +238,10 @@ public final class ConnectionTable {
     boolean wasActive = (flags[i] & FLAG_ACTIVE) != 0;
     boolean isActive = next == TcpState.ESTABLISHED;
     if (wasActive != isActive) {
-      DestinationStats s = dest[i].stats();
+      dest[i].stats().moved(worker, isActive);
       if (isActive) {
-        s.inactiveConnections--;
-        s.activeConnections++;
         flags[i] |= FLAG_ACTIVE;
       } else {
-        s.activeConnections--;
-        s.inactiveConnections++;
         flags[i] &= ~FLAG_ACTIVE;
       }
     }
@@ -325,12 +325,7 @@ public final class ConnectionTable {
       unlink(outHead, outNext, hash(proto[i], realIp[i], realPort[i], localIp[i], localPort[i]) & bucketMask, i);
     }
     if (proto[i] != TEMPLATE) {
-      DestinationStats s = dest[i].stats();
-      if ((flags[i] & FLAG_ACTIVE) != 0) {
-        s.activeConnections--;
-      } else {
-        s.inactiveConnections--;
-      }
+      dest[i].stats().closed(worker, (flags[i] & FLAG_ACTIVE) != 0);
     }
     if ((flags[i] & FLAG_CONFIRMED) != 0) {
       confirmedCount--;

@@ -17,7 +17,7 @@ public final class LeastConnectionScheduler implements Scheduler {
 
   static long overhead(Destination d) {
     DestinationStats s = d.stats();
-    return ((long) s.activeConnections << 8) + s.inactiveConnections;
+    return ((long) s.activeConnections() << 8) + s.inactiveConnections();
   }
 
   @Override

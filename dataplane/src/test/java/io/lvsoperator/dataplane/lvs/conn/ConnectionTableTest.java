@@ -98,7 +98,7 @@ class ConnectionTableTest {
     assertThat(t.size()).isZero();
     assertThat(t.expiredCount()).isEqualTo(1);
     assertThat(t.evictedCount()).isZero();
-    assertThat(rs1.stats().inactiveConnections).isZero();
+    assertThat(rs1.stats().inactiveConnections()).isZero();
     assertThat(t.lookupOut(TCP, RIP1, 8080, CIP, 40000, T0)).as("gone from both indexes").isEqualTo(NONE);
   }
 
@@ -110,7 +110,7 @@ class ConnectionTableTest {
     assertThat(t.lookupOut(TCP, RIP1, 8080, CIP, 40000, T0 + 11 * SECOND)).isEqualTo(NONE);
     assertThat(t.size()).isZero();
     assertThat(t.expiredCount()).isEqualTo(1);
-    assertThat(rs1.stats().activeConnections).isZero();
+    assertThat(rs1.stats().activeConnections()).isZero();
     assertThat(t.lookupIn(TCP, CIP, 40000, VIP, 80, T0)).isEqualTo(NONE);
   }
 
@@ -143,7 +143,7 @@ class ConnectionTableTest {
     assertThat(t.sweep(T0 + 6 * SECOND, 32)).isEqualTo(5);
     assertThat(t.size()).isEqualTo(5);
     assertThat(t.expiredCount()).isEqualTo(5);
-    assertThat(rs1.stats().inactiveConnections).isEqualTo(5);
+    assertThat(rs1.stats().inactiveConnections()).isEqualTo(5);
     for (int i = 0; i < 10; i++) {
       boolean gone = t.lookupIn(TCP, CIP, 40000 + i, VIP, 80, T0 + 6 * SECOND) == NONE;
       assertThat(gone).as("port %d", 40000 + i).isEqualTo(i % 2 == 0);
@@ -164,7 +164,7 @@ class ConnectionTableTest {
     assertThat(t.size()).isZero();
     assertThat(t.sweep(later, 100)).isZero();
     assertThat(t.expiredCount()).isEqualTo(16);
-    assertThat(rs1.stats().inactiveConnections).isZero();
+    assertThat(rs1.stats().inactiveConnections()).isZero();
   }
 
   /**
@@ -230,9 +230,9 @@ class ConnectionTableTest {
     assertThat(t.expiredCount()).isZero();
     assertThat(t.lookupIn(TCP, CIP, 50000, VIP, 80, T0 + SECOND)).isEqualTo(c);
     assertThat(t.lookupIn(TCP, CIP, 40000, VIP, 80, T0 + SECOND)).isEqualTo(NONE);
-    assertThat(rs1.stats().activeConnections).isZero();
-    assertThat(rs2.stats().activeConnections).isEqualTo(15);
-    assertThat(rs2.stats().inactiveConnections).isEqualTo(1);
+    assertThat(rs1.stats().activeConnections()).isZero();
+    assertThat(rs2.stats().activeConnections()).isEqualTo(15);
+    assertThat(rs2.stats().inactiveConnections()).isEqualTo(1);
   }
 
   @Test
@@ -263,8 +263,8 @@ class ConnectionTableTest {
       }
     }
     assertThat(found).isEqualTo(16);
-    assertThat(rs1.stats().activeConnections + rs2.stats().activeConnections).isEqualTo(16);
-    assertThat(rs1.stats().totalConnections + rs2.stats().totalConnections).isEqualTo(n);
+    assertThat(rs1.stats().activeConnections() + rs2.stats().activeConnections()).isEqualTo(16);
+    assertThat(rs1.stats().totalConnections() + rs2.stats().totalConnections()).isEqualTo(n);
   }
 
   @Test
@@ -346,7 +346,7 @@ class ConnectionTableTest {
       assertThat(t.lookupOut(TCP, RIP1, 8080, CIP, 30000 + i, T0) == NONE).as("out %d", i).isEqualTo(removed);
     }
     assertThat(t.size()).isEqualTo(10);
-    assertThat(rs1.stats().activeConnections).isEqualTo(10);
+    assertThat(rs1.stats().activeConnections()).isEqualTo(10);
     // freed slots are reused without eviction
     for (int i = 0; i < 6; i++) {
       insertTcp(t, 31000 + i, rs1, TcpState.ESTABLISHED, 900 * SECOND, T0);
@@ -392,13 +392,13 @@ class ConnectionTableTest {
         assertThat(t.destination(in)).isSameAs(d);
       }
     }
-    assertThat(a.stats().activeConnections + b.stats().activeConnections).isEqualTo(live.size());
+    assertThat(a.stats().activeConnections() + b.stats().activeConnections()).isEqualTo(live.size());
     assertThat(t.evictedCount()).isZero();
   }
 
   private static void assertCounts(DestinationStats s, int active, int inactive, long total) {
-    assertThat(s.activeConnections).as("active").isEqualTo(active);
-    assertThat(s.inactiveConnections).as("inactive").isEqualTo(inactive);
-    assertThat(s.totalConnections).as("total").isEqualTo(total);
+    assertThat(s.activeConnections()).as("active").isEqualTo(active);
+    assertThat(s.inactiveConnections()).as("inactive").isEqualTo(inactive);
+    assertThat(s.totalConnections()).as("total").isEqualTo(total);
   }
 }
