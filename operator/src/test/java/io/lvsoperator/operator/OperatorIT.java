@@ -612,9 +612,11 @@ class OperatorIT {
         .findFirst().orElseThrow();
     cluster.refuseWrites(r -> r.endsWith("/directorconfigparts/" + refusedPart));
     for (String name : List.of("svc-3", other)) {
-      VirtualService vs = cluster.get("default", name);
-      vs.getSpec().setRealServers(List.of(new RealServerSpec("198.18.0.12", null, 1)));
-      cluster.client().resources(VirtualService.class).inNamespace("default").resource(vs).update();
+      // a patch: the operator may be writing this VirtualService's status meanwhile
+      cluster.client().resources(VirtualService.class).inNamespace("default").withName(name).edit(vs -> {
+        vs.getSpec().setRealServers(List.of(new RealServerSpec("198.18.0.12", null, 1)));
+        return vs;
+      });
     }
     // a failed publication is retried after a second: give it two tries
     await().pollDelay(Duration.ofMillis(2500)).atMost(wait).untilAsserted(() -> assertThat(
