@@ -534,14 +534,15 @@ class OperatorIT {
     });
   }
 
-  /** One changed VirtualService rewrites the part that holds it and the head, nothing else. */
-  @Test
-  void aChangeRewritesOnlyItsPartAndAShrinkingConfigurationFolds() throws Exception {
+  /**
+   * A cluster with parts of 1 KiB and one dataplane, running svc-0 to svc-11 of 16 real servers
+   * each, at addresses apart as a cluster has them: gzipped, they still need several parts.
+   */
+  private void twelveServicesInSeveralParts(long seed) throws Exception {
     cluster.close();
     cluster = new MockCluster(1024);
     cluster.dataplane("node-a");
-    // real servers of addresses apart, as a cluster has them: gzipped, they still need several parts
-    java.util.Random random = new java.util.Random(11);
+    java.util.Random random = new java.util.Random(seed);
     for (int i = 0; i < 12; i++) {
       String[] reals = new String[16];
       for (int r = 0; r < reals.length; r++) {
@@ -554,6 +555,12 @@ class OperatorIT {
       assertThat(cluster.config("node-a").services()).hasSize(12);
       assertCondition(cluster.get("default", "svc-11"), "Programmed", "True", null);
     });
+  }
+
+  /** One changed VirtualService rewrites the part that holds it and the head, nothing else. */
+  @Test
+  void aChangeRewritesOnlyItsPartAndAShrinkingConfigurationFolds() throws Exception {
+    twelveServicesInSeveralParts(11);
     Map<String, String> before = cluster.parts().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(),
         p -> p.getMetadata().getResourceVersion()));
     long generation = cluster.head().getSpec().generation();
@@ -588,21 +595,7 @@ class OperatorIT {
    */
   @Test
   void aRefusedPartHoldsTheHeadBackUntilItIsWritten() throws Exception {
-    cluster.close();
-    cluster = new MockCluster(1024);
-    cluster.dataplane("node-a");
-    java.util.Random random = new java.util.Random(5);
-    for (int i = 0; i < 12; i++) {
-      String[] reals = new String[16];
-      for (int r = 0; r < reals.length; r++) {
-        reals[r] = "198.18." + random.nextInt(256) + "." + (1 + random.nextInt(254));
-      }
-      create(staticService("svc-" + i, "198.18.1." + (10 + i), ForwardingMode.DR, reals));
-    }
-    await().atMost(wait).untilAsserted(() -> {
-      assertThat(cluster.parts()).hasSizeGreaterThan(2);
-      assertThat(cluster.config("node-a").services()).hasSize(12);
-    });
+    twelveServicesInSeveralParts(5);
     int count = cluster.head().getSpec().partRevisions().size();
     long generation = cluster.head().getSpec().generation();
     // two changes in two parts; the part of svc-3 is refused
