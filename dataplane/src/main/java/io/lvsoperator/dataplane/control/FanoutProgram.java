@@ -1,5 +1,8 @@
 package io.lvsoperator.dataplane.control;
 
+import io.lvsoperator.dataplane.codec.Ethernet;
+import io.lvsoperator.dataplane.codec.Icmp;
+import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.io.ClassicBpf;
 import io.lvsoperator.dataplane.io.ClassicBpf.Builder.Label;
 import java.util.Arrays;
@@ -29,12 +32,12 @@ import java.util.stream.IntStream;
  * filter is, while a configuration goes live.
  */
 public final class FanoutProgram {
-  static final int ETHERTYPE_IPV4 = 0x0800;
-  static final int ICMP = 1;
-  static final int TCP = 6;
-  static final int UDP = 17;
-  /** Destination unreachable, time exceeded, parameter problem: errors that quote a packet. */
-  static final int[] ICMP_ERRORS = {3, 11, 12};
+  private static final int ICMP = Ipv4Header.PROTO_ICMP;
+  private static final int TCP = Ipv4Header.PROTO_TCP;
+  private static final int UDP = Ipv4Header.PROTO_UDP;
+  /** The errors that quote a packet, as the engine takes them ({@link Icmp#isError}). */
+  private static final int[] ICMP_ERRORS = {Icmp.TYPE_DEST_UNREACHABLE, Icmp.TYPE_SOURCE_QUENCH,
+      Icmp.TYPE_TIME_EXCEEDED, Icmp.TYPE_PARAMETER_PROBLEM};
   // offsets from the IPv4 header
   private static final int FRAGMENT = 6;
   private static final int PROTOCOL = 9;
@@ -42,7 +45,7 @@ public final class FanoutProgram {
   private static final int DESTINATION = 16;
   /** An ICMP error's quoted IPv4 header, after a 20-byte header and the 8-byte ICMP header. */
   private static final int QUOTED = 28;
-  private static final int OFFSET_MASK = 0x1fff;
+  private static final int OFFSET_MASK = Ipv4Header.FRAGMENT_OFFSET_MASK;
   /** The scratch word holding the port that goes into the hash. */
   private static final int PORT = 0;
 
@@ -65,7 +68,7 @@ public final class FanoutProgram {
     // the kernel's checker (check_load_and_stores) follows scratch words in program order, past
     // returns too: written first, the port's word is valid wherever the hash reads it
     b.loadConstant(0).store(PORT);
-    b.loadHalf(ClassicBpf.ANCILLARY_PROTOCOL).unless(ETHERTYPE_IPV4, first);
+    b.loadHalf(ClassicBpf.ANCILLARY_PROTOCOL).unless(Ethernet.TYPE_IPV4, first);
     // FULLNAT replies first: with source VIP they come to an address clients send to
     b.loadWord(SOURCE).anyOf(union(tables, ForwardingTable::fullNatRealServers), fromNodeSourceServer)
         .jump(notFromNodeSourceServer);

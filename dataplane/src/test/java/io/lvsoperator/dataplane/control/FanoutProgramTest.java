@@ -74,6 +74,10 @@ class FanoutProgramTest {
     byte[] toClient = Frames.tcp(MAC, PEER, "198.18.0.101", 80, client, port, 0x10, 0);
     assertThat(worker(Frames.icmpError(MAC, PEER, "198.18.0.1", "198.18.0.101", 3, 4, 1400, toClient, 8), workers))
         .isEqualTo(expected);
+    for (int type : new int[] {4, 11, 12}) { // source quench, time exceeded, parameter problem
+      assertThat(worker(Frames.icmpError(MAC, PEER, "198.18.0.1", "198.18.0.101", type, 0, 0, toClient, 8), workers))
+          .as("ICMP type %d", type).isEqualTo(expected);
+    }
     byte[] toServer = Frames.tcp(MAC, PEER, client, port, "198.18.0.12", 80, 0x10, 0);
     assertThat(worker(Frames.icmpError(MAC, PEER, "198.18.0.12", client, 3, 3, 0, toServer, 8), workers))
         .isEqualTo(expected);
