@@ -64,14 +64,20 @@ class ClusterAgentIT {
 
   @BeforeEach
   void start() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+    server = mockServer(0);
+    client = server.createClient();
+  }
+
+  /** fabric8's mock API server in CRUD mode with our resources, on {@code port} of loopback (0: any). */
+  static KubernetesMockServer mockServer(int port) {
+    KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(List.of()), false);
-    server.init();
+    mock.init(java.net.InetAddress.getLoopbackAddress(), port);
     for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type : List.of(Director.class,
         DirectorConfig.class, DirectorConfigPart.class)) {
-      server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
+      mock.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
     }
-    client = server.createClient();
+    return mock;
   }
 
   @AfterEach
@@ -384,13 +390,7 @@ class ClusterAgentIT {
       agent.start();
       Thread.sleep(2500); // its first lists fail
 
-      server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-          new KubernetesCrudDispatcher(List.of()), false);
-      server.init(java.net.InetAddress.getLoopbackAddress(), port);
-      for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type : List.of(Director.class,
-          DirectorConfig.class, DirectorConfigPart.class)) {
-        server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
-      }
+      server = mockServer(port);
       client = server.createClient();
       layout.putServices("default/web", List.of(web("198.18.0.11")));
       publish(true);
