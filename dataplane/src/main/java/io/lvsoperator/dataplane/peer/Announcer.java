@@ -213,7 +213,12 @@ public final class Announcer {
     if (plan.elected()) {
       int s = priority(AnnouncePlan.SELF);
       current[AnnouncePlan.SELF] = s;
-      changed |= s != seen[AnnouncePlan.SELF];
+      if (s != seen[AnnouncePlan.SELF]) {
+        // its peers hear a new priority now, not an interval later: two directors reaching
+        // CLAIMING a moment apart would otherwise both announce until the next advertisement
+        nextAdvertisement = now;
+        changed = true;
+      }
       for (PeerTable.Peer p : plan.peers()) {
         int v = priority(p.routerId());
         current[p.routerId()] = v;

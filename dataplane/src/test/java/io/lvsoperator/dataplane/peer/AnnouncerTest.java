@@ -48,6 +48,8 @@ class AnnouncerTest {
     boolean deaf;
     /** Every address it sent gratuitous ARP for, in order. */
     final List<String> garps = new ArrayList<>();
+    /** The priority of each advertisement it sent, keyed by the time it sent it. */
+    final Map<Long, Integer> advertised = new LinkedHashMap<>();
 
     Director(String name, List<AnnounceSpec> orders) {
       this.name = name;
@@ -89,6 +91,7 @@ class AnnouncerTest {
       int n = d.announcer.advertisement(d.frame, now, 0x020000000000L + d.name.charAt(0));
       if (n > 0 && d.linkUp) {
         wire.add(java.util.Arrays.copyOf(d.frame, n));
+        d.advertised.put(now, Vrrp.priority(d.frame, Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH));
       }
     }
     for (byte[] f : wire) {
@@ -258,6 +261,29 @@ class AnnouncerTest {
     a.garps.clear();
     steps(1_000);
     assertThat(a.garps).as("nothing changed since: no further announcement").isEmpty();
+  }
+
+  /**
+   * Two directors reaching CLAIMING a moment apart both announce an address until the later one's
+   * peer hears it claim: a change of its own priority goes out at once, not an interval later.
+   */
+  @Test
+  void aChangeOfItsOwnPriorityIsAdvertisedAtOnce() {
+    Director a = start("a");
+    int last = a.announcer.selfPriority();
+    List<Integer> changes = new ArrayList<>();
+    for (int i = 0; i < 3_000 / 50; i++) {
+      step();
+      int p = a.announcer.selfPriority();
+      if (p != last) {
+        changes.add(p);
+        assertThat(a.advertised.get(now)).as("advertised in the tick it became %d", p).isEqualTo(p);
+        last = p;
+      }
+      // a tick whose own interval is not over: the change alone makes it due
+      now += 10 * MS;
+    }
+    assertThat(changes).as("warming up, ready, claiming").containsExactly(Candidacy.READY, Candidacy.CLAIMING);
   }
 
   @Test
