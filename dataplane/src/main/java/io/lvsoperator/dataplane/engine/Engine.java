@@ -92,6 +92,16 @@ public final class Engine implements FrameHandler {
   private final SyncReceiver syncReceiver;
   private final byte[] advertisement = new byte[MAX_FRAME];
   private final BooleanSupplier linkUp;
+  private final Workers workers;
+  /** Worker 0: the one that receives ARP, VRRP and sync, and announces. */
+  private final boolean primary;
+  private final PairMailbox.Reader onAsk = this::asked;
+  private final PairMailbox.Reader onNews = this::told;
+  private final FrameHandler onSyncMessage = this::passedOn;
+  /** The clock and table while the mailboxes are read ({@link #exchange}). */
+  private long exchangeNow;
+  private ForwardingTable exchangeTable;
+  private long dumpsSeen;
 
   private ForwardingTable seen;
   /** The offload of the frame being handled (the engine runs on one thread). */
@@ -113,19 +123,25 @@ public final class Engine implements FrameHandler {
   /** @param localPorts the ports FULLNAT connections leave from */
   public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock,
       LocalPorts localPorts) {
-    this(port, tables, connectionCapacity, clock, localPorts, 0);
+    this(port, tables, connectionCapacity, clock, localPorts, Workers.single(), 0);
   }
 
   /**
-   * @param worker this engine's index among the workers (docs/architecture.md, "Workers"): its
-   *     connections count in that worker's stripe of each real server's counters
+   * @param workers what the workers of this director share (docs/architecture.md, "Workers")
+   * @param worker this engine's index among them: its connections count in that worker's stripe
+   *     of each real server's counters; worker 0 runs ARP, the announcer and the sync receiver
    */
   public Engine(PacketPort port, AtomicReference<ForwardingTable> tables, int connectionCapacity, LongSupplier clock,
-      LocalPorts localPorts, int worker) {
+      LocalPorts localPorts, Workers workers, int worker) {
+    if (worker < 0 || worker >= workers.count()) {
+      throw new IllegalArgumentException("worker " + worker + " of " + workers.count());
+    }
     this.port = port;
     this.tables = tables;
     this.clock = clock;
     this.worker = worker;
+    this.workers = workers;
+    this.primary = worker == 0;
     java.security.SecureRandom random = new java.security.SecureRandom();
     this.connections = new ConnectionTable(connectionCapacity, random.nextInt(), worker);
     this.fragments = new FragmentTable(FRAGMENT_SLOTS, random.nextInt());
@@ -139,8 +155,13 @@ public final class Engine implements FrameHandler {
     this.tun = new TunnelTransmitter(output, counters, MAX_FRAME);
     this.announcer = new Announcer(counters);
     this.sync = new SyncSender(output, counters, MAX_FRAME);
-    this.syncReceiver = new SyncReceiver(counters);
+    this.syncReceiver = new SyncReceiver(counters, worker, workers.count());
     this.linkUp = port::linkUp;
+    if (!primary) {
+      arp.askThrough((ip, source, important) -> workers.ask(worker, ip, source, important));
+    } else if (workers.count() > 1) {
+      arp.tellTo((ip, hopMac, opportunistic) -> workers.tell(-1, ip, hopMac, opportunistic));
+    }
   }
 
   @Override
@@ -168,6 +189,11 @@ public final class Engine implements FrameHandler {
       return;
     }
     int type = Ethernet.etherType(f);
+    if (!primary && (type == Ethernet.TYPE_ARP || Ethernet.destination(f) == Vrrp.GROUP_MAC
+        || Ethernet.destination(f) == IpvsSync.GROUP_MAC)) {
+      counters.inc(Counter.IGNORED); // worker 0's (the fanout program sends them there)
+      return;
+    }
     if (type == Ethernet.TYPE_ARP) {
       arp.handle(f, len, announcer.announced(), t.dips(), t.owned(), t.routes(), now);
       return;
@@ -179,9 +205,9 @@ public final class Engine implements FrameHandler {
     if (type == Ethernet.TYPE_IPV4 && Ethernet.destination(f) == IpvsSync.GROUP_MAC) {
       if (Ethernet.source(f) == mac || !t.announce().elected()) {
         counters.inc(Counter.IGNORED); // our own, handed back by a capture; or no peers to hear
-      } else {
-        syncReceiver.received(f, Ethernet.HEADER_LENGTH, len - Ethernet.HEADER_LENGTH, t.announce().peerAddresses(),
-            t.services(), connections, now);
+      } else if (syncReceiver.received(f, Ethernet.HEADER_LENGTH, len - Ethernet.HEADER_LENGTH,
+          t.announce().peerAddresses(), t.services(), connections, now)) {
+        workers.passOn(f, len); // each worker installs the entries of its own connections
       }
       return;
     }
@@ -801,16 +827,19 @@ public final class Engine implements FrameHandler {
       adopt(t, now);
       seen = t;
     }
-    announce(now);
-    if (reannounce) {
-      reannounce = false;
-      announceAll(now);
-    }
-    if (garpVips.length > 0 && now - garpRepeatAt >= 0) {
-      for (int vip : garpVips) {
-        arp.gratuitous(vip);
+    if (primary) {
+      announce(now);
+      if (reannounce) {
+        reannounce = false;
+        announceAll(now);
       }
-      garpVips = new int[0];
+      if (garpVips.length > 0 && now - garpRepeatAt >= 0) {
+        for (int vip : garpVips) {
+          arp.gratuitous(vip);
+        }
+        garpVips = new int[0];
+      }
+      workers.announced(announcer.announced(), announcer.announcedList());
     }
     RouteTable routes = t.routes();
     neighbours.expire(now, NEIGHBOUR_LIFETIME_NANOS, ARP_MAX_REQUESTS, NeighbourOutput.RETRY_NANOS,
@@ -820,15 +849,64 @@ public final class Engine implements FrameHandler {
     for (int i = 0; i < dropped; i++) {
       counters.drop(DropReason.NEIGHBOUR_UNRESOLVED);
     }
-    if (announcer.peerAppeared()) {
+    if (primary && announcer.peerAppeared()) {
+      workers.dump();
+    }
+    if (workers.dumps() != dumpsSeen) {
+      dumpsSeen = workers.dumps();
       sync.startDump(connections.capacity());
     }
-    sync.tick(connections, t.services(), announcer.announced(), now);
+    sync.tick(connections, t.services(), workers.announced(), now);
     long expiredBefore = connections.expiredCount();
     connections.sweep(now, SWEEP_BUDGET);
     counters.add(Counter.CONNECTIONS_EXPIRED, connections.expiredCount() - expiredBefore);
     snapshot = new EngineSnapshot(t.generation(), connections.size(), connections.unconfirmed(),
-        neighbours.entries(), announcer.announcedList(), announcer.announced(), announcer.selfPriority());
+        neighbours.entries(), workers.announcedList(), workers.announced(),
+        primary ? announcer.selfPriority() : -1);
+  }
+
+  /**
+   * Reads what the other workers sent this one (docs/architecture.md, "Workers"), between two
+   * batches: on worker 0 the resolutions the others ask for, on the others the neighbours worker
+   * 0 learnt and the sync messages it received. Nothing to do with one worker.
+   */
+  public void exchange() {
+    if (workers.count() == 1) {
+      return;
+    }
+    exchangeNow = clock.getAsLong();
+    exchangeTable = tables.get();
+    if (primary) {
+      workers.readAsks(onAsk);
+    } else {
+      workers.readNews(worker, onNews);
+      workers.readSyncFrames(worker, onSyncMessage);
+    }
+  }
+
+  /** Worker 0: another worker needs {@code ip}'s MAC; what it knows, or an ARP request of its own. */
+  private void asked(long first, long source) {
+    int ip = Workers.askedIp(first);
+    long known = neighbours.lookup(ip);
+    if (known != MacAddress.NONE) {
+      workers.tell(Workers.askedBy(first), ip, known, neighbours.opportunistic(ip));
+    } else if (neighbours.shouldRequest(ip, exchangeNow, NeighbourOutput.RETRY_NANOS, Workers.askedImportant(first))) {
+      arp.request(ip, (int) source);
+    }
+  }
+
+  /** Another worker: a neighbour worker 0 learnt. */
+  private void told(long first, long hopMac) {
+    arp.learnt(Workers.toldIp(first), hopMac, Workers.toldOpportunistic(first), exchangeNow);
+  }
+
+  /** Another worker: a sync message worker 0 received and checked; the entries of this worker's connections. */
+  private void passedOn(byte[] f, int len) {
+    ForwardingTable t = exchangeTable;
+    if (t != null && t.announce().elected()) {
+      syncReceiver.received(f, Ethernet.HEADER_LENGTH, len - Ethernet.HEADER_LENGTH, t.announce().peerAddresses(),
+          t.services(), connections, exchangeNow);
+    }
   }
 
   /**
@@ -867,7 +945,9 @@ public final class Engine implements FrameHandler {
     mac = t.iface().mac();
     output.mac(mac);
     arp.mac(mac);
-    announcer.plan(t.announce(), now);
+    if (primary) {
+      announcer.plan(t.announce(), now);
+    }
     sync.configure(t.announce().elected() && t.announce().selfRouterId() != 0, t.announce().selfAddress(),
         t.announce().selfRouterId(), t.iface().mtu(), mac);
     for (VirtualService s : t.serviceList()) {

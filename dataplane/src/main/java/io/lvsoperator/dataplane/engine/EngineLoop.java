@@ -54,6 +54,7 @@ public final class EngineLoop implements AutoCloseable {
           engine.tick();
           nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
         }
+        engine.exchange(); // what the other workers sent: a parked frame's neighbour, sync
         port.poll(engine, BATCH);
         lastTurnNanos = System.nanoTime();
         port.flush();

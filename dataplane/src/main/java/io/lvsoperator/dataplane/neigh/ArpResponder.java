@@ -23,6 +23,20 @@ public final class ArpResponder {
 
   private final byte[] tx = new byte[Arp.FRAME_LENGTH];
   private long mac;
+  private Asker asker;
+  private Teller teller;
+
+  /** Where a worker that runs no ARP sends its requests: to the worker that does. */
+  @FunctionalInterface
+  public interface Asker {
+    void ask(int ip, int source, boolean important);
+  }
+
+  /** Who hears of each neighbour learnt or refreshed: the workers that run no ARP. */
+  @FunctionalInterface
+  public interface Teller {
+    void learnt(int ip, long mac, boolean opportunistic);
+  }
 
   public ArpResponder(NeighborTable neighbours, NeighbourOutput output, EngineCounters counters) {
     this.neighbours = neighbours;
@@ -33,6 +47,30 @@ public final class ArpResponder {
 
   public void mac(long ourMac) {
     this.mac = ourMac;
+  }
+
+  /**
+   * This worker receives no ARP (docs/architecture.md, "Workers"): its requests go to {@code
+   * asker}, whose worker sends them and takes the replies, and what it learns comes through
+   * {@link #learnt}.
+   */
+  public void askThrough(Asker to) {
+    this.asker = to;
+  }
+
+  /** Each neighbour this worker learns or refreshes is told to {@code to}. */
+  public void tellTo(Teller to) {
+    this.teller = to;
+  }
+
+  /**
+   * What the worker that runs ARP learnt ({@link #askThrough}): taken as it is, and the frames
+   * parked for it go out.
+   */
+  public void learnt(int ip, long hopMac, boolean opportunistic, long now) {
+    if (neighbours.copy(ip, hopMac, opportunistic, now)) {
+      output.release(ip, hopMac);
+    }
   }
 
   /**
@@ -63,8 +101,12 @@ public final class ArpResponder {
         case LEARNED -> {
           counters.inc(Counter.NEIGHBOURS_LEARNED);
           output.release(senderIp, senderMac);
+          told(senderIp, senderMac);
         }
-        case REFRESHED -> output.release(senderIp, senderMac);
+        case REFRESHED -> {
+          output.release(senderIp, senderMac);
+          told(senderIp, senderMac);
+        }
         case LOCKED -> counters.inc(Counter.NEIGHBOUR_UPDATES_REFUSED);
         case SUSPECT -> {
           // the owner we confirmed answers for itself: ask, and take its answer
@@ -94,8 +136,26 @@ public final class ArpResponder {
     }
   }
 
-  /** Asks who has {@code ip}, from our address {@code source}. */
+  private void told(int ip, long hopMac) {
+    if (teller != null) {
+      teller.learnt(ip, hopMac, neighbours.opportunistic(ip));
+    }
+  }
+
+  /** Asks who has {@code ip}, from our address {@code source}: a next hop of ours. */
   public void request(int ip, int source) {
+    request(ip, source, true);
+  }
+
+  /**
+   * The same; {@code important} false for a next hop anyone can name (a client on the segment):
+   * see {@link NeighborTable#shouldRequest(int, long, long, boolean)}.
+   */
+  public void request(int ip, int source, boolean important) {
+    if (asker != null) {
+      asker.ask(ip, source, important);
+      return;
+    }
     int n = Arp.write(tx, MacAddress.BROADCAST, mac, Arp.OP_REQUEST, mac, source, MacAddress.NONE, ip);
     output.transmit(tx, n);
     counters.inc(Counter.ARP_REQUESTS_SENT);

@@ -134,6 +134,44 @@ public final class NeighborTable {
   }
 
   /**
+   * Takes what the worker that runs ARP learnt, as it is (docs/architecture.md, "Workers"): that
+   * worker applied the rules above, so a worker that runs no ARP of its own copies its verdict
+   * (confirmed now, its retries reset). The room rules still hold; false when there is none.
+   */
+  public boolean copy(int ip, long mac, boolean opportunisticEntry, long now) {
+    if (ip == 0 || mac == MacAddress.NONE) {
+      return false;
+    }
+    int i = find(ip);
+    if (i < 0) {
+      if (size >= capacity * 3 / 4 || opportunisticEntry && opportunisticSize >= capacity / 4) {
+        return false;
+      }
+      i = -1 - i;
+      ips[i] = ip;
+      size++;
+      opportunistic[i] = opportunisticEntry;
+      if (opportunisticEntry) {
+        opportunisticSize++;
+      }
+    } else if (opportunistic[i] && !opportunisticEntry) {
+      opportunistic[i] = false;
+      opportunisticSize--;
+    }
+    macs[i] = mac;
+    updatedAt[i] = now;
+    requests[i] = 0;
+    confirmedAt[i] = now;
+    return true;
+  }
+
+  /** Whether {@code ip} was learnt from another host's frame rather than resolved by us. */
+  public boolean opportunistic(int ip) {
+    int i = find(ip);
+    return i >= 0 && opportunistic[i];
+  }
+
+  /**
    * Makes {@code ip} one of our next hops (a real server or a gateway of the configuration): an
    * entry learnt from its own frames leaves the quarter of the unsolicited ones and is confirmed
    * at the next {@link #expire}. Called when a configuration is adopted, not per packet.

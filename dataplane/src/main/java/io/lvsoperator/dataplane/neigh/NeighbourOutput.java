@@ -73,7 +73,7 @@ public final class NeighbourOutput {
       boolean important = realServer || hop != dst;
       if (offload.gso()) {
         if (neighbours.shouldRequest(hop, now, RETRY_NANOS, important)) {
-          arp.request(hop, routes.sourceFor(hop));
+          arp.request(hop, routes.sourceFor(hop), important);
         }
         counters.drop(DropReason.GSO_NOT_PARKED);
         return false;
@@ -84,7 +84,7 @@ public final class NeighbourOutput {
         return false;
       }
       if (neighbours.shouldRequest(hop, now, RETRY_NANOS, important)) {
-        arp.request(hop, routes.sourceFor(hop));
+        arp.request(hop, routes.sourceFor(hop), important);
       }
       return true;
     }

@@ -5,6 +5,7 @@ import io.lvsoperator.dataplane.codec.Bytes;
 import io.lvsoperator.dataplane.codec.IpvsSync;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.codec.Transport;
+import io.lvsoperator.dataplane.control.FanoutHash;
 import io.lvsoperator.dataplane.control.IntSet;
 import io.lvsoperator.dataplane.lvs.conn.ConnectionTable;
 import io.lvsoperator.dataplane.lvs.conn.TcpState;
@@ -23,64 +24,97 @@ import io.lvsoperator.dataplane.stats.EngineCounters;
  * and skipped. An entry this director holds already takes the sender's real server and state:
  * the sender forwarded that flow. Installed entries count as real (confirmed), as they were where
  * they came from. A full-NAT entry brings the local address and port its real server answers to
- * (with source VIP, the VIP: the replies come to whoever announces it). Engine thread only;
- * nothing allocated.
+ * (with source VIP, the VIP: the replies come to whoever announces it).
+ *
+ * <p>With several workers each installs only its own connections (docs/architecture.md,
+ * "Workers"): those whose client the fanout hash gives it, and in full-NAT also those whose local
+ * port comes back to it (a sender with another number of workers may have chosen one of another
+ * worker's share: both workers then hold the entry, each for the direction it receives).
+ * Persistence templates go to every worker. Worker 0 receives each message, checks it, counts it
+ * and passes it on. Engine thread only; nothing allocated.
  */
 public final class SyncReceiver {
   /** The longest timeout an entry is installed with, whatever the message says. */
   static final long MAX_TIMEOUT_SECONDS = 86_400;
 
+  private static final int INSTALLED = 0;
+  private static final int UNKNOWN = 1;
+  private static final int NOT_MINE = 2;
+
   private final EngineCounters counters;
+  private final int worker;
+  private final int workers;
 
   public SyncReceiver(EngineCounters counters) {
+    this(counters, 0, 1);
+  }
+
+  /** The receiver of worker {@code worker} of {@code workers}. */
+  public SyncReceiver(EngineCounters counters, int worker, int workers) {
     this.counters = counters;
+    this.worker = worker;
+    this.workers = workers;
   }
 
   /**
    * An IPv4 packet to the sync group MAC at {@code l3} ({@code len} bytes of frame from there);
-   * {@code peers} holds the addresses of the configured peers.
+   * {@code peers} holds the addresses of the configured peers. True when it was a sync message
+   * from a peer, whatever became of its entries (worker 0 then passes it on).
    */
-  public void received(byte[] f, int l3, int len, IntSet peers, ServiceTable services, ConnectionTable table,
+  public boolean received(byte[] f, int l3, int len, IntSet peers, ServiceTable services, ConnectionTable table,
       long now) {
     if (len < Ipv4Header.MIN_LENGTH || Ipv4Header.version(f, l3) != 4) {
       counters.drop(DropReason.SYNC_MALFORMED);
-      return;
+      return false;
     }
     int ihl = Ipv4Header.headerLength(f, l3);
     int total = Ipv4Header.totalLength(f, l3);
     if (ihl < Ipv4Header.MIN_LENGTH || total < ihl + Transport.UDP_LENGTH || total > len
         || !Ipv4Header.checksumValid(f, l3) || Ipv4Header.isFragment(f, l3)) {
       counters.drop(DropReason.SYNC_MALFORMED);
-      return;
+      return false;
     }
     int l4 = l3 + ihl;
     int udpLength = Bytes.u16(f, l4 + 4);
     if (udpLength < Transport.UDP_LENGTH || udpLength > total - ihl
         || !Transport.checksumValid(f, l3, l4, Ipv4Header.PROTO_UDP, udpLength)) {
       counters.drop(DropReason.SYNC_MALFORMED);
-      return;
+      return false;
     }
     if (!peers.contains(Ipv4Header.source(f, l3))) {
       counters.drop(DropReason.SYNC_UNKNOWN_SENDER);
-      return;
+      return false;
     }
     int m = l4 + Transport.UDP_LENGTH;
     if (IpvsSync.malformed(f, m, udpLength - Transport.UDP_LENGTH) != null) {
       counters.drop(DropReason.SYNC_MALFORMED);
-      return;
+      return false;
     }
-    counters.inc(Counter.SYNC_MESSAGES_RECEIVED);
+    if (worker == 0) {
+      counters.inc(Counter.SYNC_MESSAGES_RECEIVED);
+    }
     int count = IpvsSync.count(f, m);
     for (int i = 0, e = IpvsSync.first(m); i < count; i++, e = IpvsSync.next(f, m, e)) {
-      if (install(f, e, services, table, now)) {
+      int outcome = install(f, e, services, table, now);
+      if (outcome == INSTALLED) {
         counters.inc(Counter.SYNC_ENTRIES_INSTALLED);
-      } else {
+      } else if (outcome == UNKNOWN) {
         counters.drop(DropReason.SYNC_UNKNOWN_SERVICE);
       }
     }
+    return true;
   }
 
-  private static boolean install(byte[] f, int e, ServiceTable services, ConnectionTable table, long now) {
+  /** Whether the connection is this worker's: its client hashes to it, or (full-NAT) its local port comes back to it. */
+  private boolean mine(int protocol, int cip, int cport, int local, int lport) {
+    if (workers == 1) {
+      return true;
+    }
+    int port = protocol == Ipv4Header.PROTO_TCP ? cport : 0;
+    return FanoutHash.worker(cip, port, workers) == worker || local >= 0 && lport % workers == worker;
+  }
+
+  private int install(byte[] f, int e, ServiceTable services, ConnectionTable table, long now) {
     int protocol = IpvsSync.protocol(f, e);
     int flags = IpvsSync.flags(f, e);
     int vip = IpvsSync.virtualAddress(f, e);
@@ -90,20 +124,27 @@ public final class SyncReceiver {
     int cip = IpvsSync.clientAddress(f, e);
     int local = IpvsSync.localOption(f, e);
     if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP || local == -2) {
-      return false;
+      return worker == 0 ? UNKNOWN : NOT_MINE; // counted once, by worker 0
+    }
+    boolean template = (flags & IpvsSync.FLAG_TEMPLATE) != 0;
+    int cport = IpvsSync.clientPort(f, e);
+    if (!template && !mine(protocol, cip, cport, local, local >= 0 ? IpvsSync.localPort(f, local) : 0)) {
+      return NOT_MINE;
     }
     VirtualService svc = services.lookup(protocol, vip, vport);
-    boolean template = (flags & IpvsSync.FLAG_TEMPLATE) != 0;
+    // a template goes to every worker; worker 0 counts it
+    int done = template && worker != 0 ? NOT_MINE : INSTALLED;
+    int unknown = template && worker != 0 ? NOT_MINE : UNKNOWN;
     ForwardingMode mode = local >= 0 && !template ? ForwardingMode.FULLNAT : mode(flags & IpvsSync.FWD_MASK);
     if (svc == null || svc.mode() != mode && !(template && svc.mode() == ForwardingMode.FULLNAT)) {
-      return false;
+      return unknown;
     }
     Destination d = svc.destinationFor(rip, rport);
     if (d == null && (rport == vport || svc.port() == 0)) {
       d = svc.destinationFor(rip, 0); // configured without a port: the VIP's
     }
     if (d == null) {
-      return false;
+      return unknown;
     }
     long seconds = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, IpvsSync.timeoutSeconds(f, e) & 0xffffffffL));
     long timeout = seconds * 1_000_000_000L;
@@ -120,9 +161,8 @@ public final class SyncReceiver {
             timeout, false, now);
       }
       table.synced(tpl, now);
-      return true;
+      return done;
     }
-    int cport = IpvsSync.clientPort(f, e);
     TcpState state = protocol == Ipv4Header.PROTO_TCP
         ? TcpState.of(Math.min(IpvsSync.state(f, e), TcpState.LAST_ACK.ordinal())) : TcpState.NONE;
     // the real server's peer: the client, or in FULLNAT the local address and port it was given
@@ -149,7 +189,7 @@ public final class SyncReceiver {
     }
     table.confirm(c);
     table.synced(c, now);
-    return true;
+    return INSTALLED;
   }
 
   private static ForwardingMode mode(int forwarding) {
