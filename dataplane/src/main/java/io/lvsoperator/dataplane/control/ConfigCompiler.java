@@ -153,12 +153,47 @@ public final class ConfigCompiler {
     }
     Set<Integer> natRips = new LinkedHashSet<>();
     natSources.forEach(src -> natRips.add(src.address()));
+    Set<Integer> byAddressVips = new LinkedHashSet<>();
+    Set<Integer> byAddressRips = new LinkedHashSet<>();
+    byClientAddress(services, byAddressVips, byAddressRips);
     return new ForwardingTable(spec, iface, List.copyOf(addresses), List.copyOf(vips), new IntSet(vips),
         new IntSet(owned), new IntSet(dips),
         new IntSet(iface.kernelAddresses().stream().map(Ipv4Prefix::address).toList()),
         new IntSet(natRips), new IntSet(fullNatRips),
         localAddress, new IntSet(fullNatVipRips), List.copyOf(natSources), routeTable, List.copyOf(services),
-        new ServiceTable(services), new NatOrigins(services), new Timeouts(spec.connectionTable()), announce);
+        new ServiceTable(services), new NatOrigins(services), new Timeouts(spec.connectionTable()), announce,
+        new IntSet(byAddressVips), new IntSet(byAddressRips));
+  }
+
+  /**
+   * The VIPs whose connections go to a worker by client address alone, and their NAT real servers
+   * (docs/architecture.md, "Workers"): a persistent service's, then, until nothing changes, every
+   * VIP with a NAT real server of those (its replies cannot go two ways) and that VIP's real servers.
+   */
+  static void byClientAddress(List<VirtualService> services, Set<Integer> vips, Set<Integer> rips) {
+    for (VirtualService s : services) {
+      if (s.persistenceNanos() > 0) {
+        vips.add(s.vip());
+      }
+    }
+    boolean changed = !vips.isEmpty();
+    while (changed) {
+      changed = false;
+      for (VirtualService s : services) {
+        if (s.mode() != ForwardingMode.NAT) {
+          continue;
+        }
+        if (!vips.contains(s.vip()) && s.destinations().stream().anyMatch(d -> rips.contains(d.address()))) {
+          vips.add(s.vip());
+          changed = true;
+        }
+        if (vips.contains(s.vip())) {
+          for (Destination d : s.destinations()) {
+            changed |= rips.add(d.address());
+          }
+        }
+      }
+    }
   }
 
   /** True while some NAT connection of the previous table still goes to that real server. */

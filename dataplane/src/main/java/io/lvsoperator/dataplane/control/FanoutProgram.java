@@ -18,7 +18,8 @@ import java.util.stream.IntStream;
  *
  * <ul>
  *   <li>a frame to a VIP: {@link FanoutHash} of its source, the client (address and, for TCP,
- *       port; an ICMP error: the client its quoted packet was sent to);
+ *       port unless the VIP is one of {@link ForwardingTable#byClientAddress}; an ICMP error: the
+ *       client its quoted packet was sent to);
  *   <li>a NAT reply: the same hash of its destination, the client again, so both directions of a
  *       connection meet in one worker;
  *   <li>a FULLNAT reply: its destination port, the local port the worker chose for the
@@ -82,10 +83,13 @@ public final class FanoutProgram {
     b.bind(fromNatServer).loadWord(DESTINATION).anyOf(union(tables, ForwardingTable::kernelLocal), first)
         .jump(reply);
 
-    // a frame to a VIP: the client is its source, or the destination of the packet an ICMP error quotes
-    clientSide(b, client, SOURCE, 0, QUOTED + DESTINATION, 2, hash);
+    // a frame to a VIP: the client is its source, or the destination of the packet an ICMP error
+    // quotes; the VIP is its destination, or the source of the quoted packet
+    int[] byAddressVips = union(tables, ForwardingTable::byClientAddress);
+    clientSide(b, client, SOURCE, 0, QUOTED + DESTINATION, 2, DESTINATION, QUOTED + SOURCE, byAddressVips, hash);
     // a NAT reply: the client is its destination, or the source of the packet an ICMP error quotes
-    clientSide(b, reply, DESTINATION, 2, QUOTED + SOURCE, 0, hash);
+    int[] byAddressServers = union(tables, ForwardingTable::byClientAddressRealServers);
+    clientSide(b, reply, DESTINATION, 2, QUOTED + SOURCE, 0, SOURCE, QUOTED + DESTINATION, byAddressServers, hash);
 
     // a FULLNAT reply: the worker is its local port, modulo the workers
     Label replyPorts = new Label();
@@ -115,25 +119,35 @@ public final class FanoutProgram {
 
   /**
    * From {@code start}: the hash of the client's address at {@code address} and, for TCP, its
-   * port {@code portAt} bytes into the transport header; for an ICMP error, the same of the
-   * quoted packet.
+   * port {@code portAt} bytes into the transport header, unless the address at {@code service}
+   * (the VIP, or the real server) is one of {@code byAddressOnly}; for an ICMP error, the same of
+   * the quoted packet.
    */
   private static void clientSide(ClassicBpf.Builder b, Label start, int address, int portAt, int quotedAddress,
-      int quotedPortAt, Label hash) {
+      int quotedPortAt, int service, int quotedService, int[] byAddressOnly, Label hash) {
     Label tcp = new Label();
     Label icmp = new Label();
     Label byAddress = new Label();
     Label quotedTcp = new Label();
+    Label quotedByAddress = new Label();
     // in this order: classic BPF jumps only forward, and every way out is byAddress or hash
     b.bind(start).loadByte(PROTOCOL).anyOf(new int[] {ICMP}, icmp).anyOf(new int[] {TCP}, tcp).jump(byAddress);
-    b.bind(tcp).loadHalf(FRAGMENT).whenAnyBit(OFFSET_MASK, byAddress).loadHeaderLength(0)
+    b.bind(tcp);
+    if (byAddressOnly.length > 0) {
+      b.loadWord(service).anyOf(byAddressOnly, byAddress);
+    }
+    b.loadHalf(FRAGMENT).whenAnyBit(OFFSET_MASK, byAddress).loadHeaderLength(0)
         .loadHalfAfterHeader(portAt).store(PORT).loadWord(address).jump(hash);
     b.bind(icmp);
     icmpError(b, byAddress);
-    b.loadByte(QUOTED + PROTOCOL).anyOf(new int[] {TCP}, quotedTcp).loadConstant(0).store(PORT)
+    b.loadByte(QUOTED + PROTOCOL).anyOf(new int[] {TCP}, quotedTcp).jump(quotedByAddress);
+    b.bind(quotedTcp);
+    if (byAddressOnly.length > 0) {
+      b.loadWord(quotedService).anyOf(byAddressOnly, quotedByAddress);
+    }
+    b.loadHeaderLength(QUOTED).loadHalfAfterHeader(QUOTED + quotedPortAt).store(PORT)
         .loadWord(quotedAddress).jump(hash);
-    b.bind(quotedTcp).loadHeaderLength(QUOTED).loadHalfAfterHeader(QUOTED + quotedPortAt).store(PORT)
-        .loadWord(quotedAddress).jump(hash);
+    b.bind(quotedByAddress).loadConstant(0).store(PORT).loadWord(quotedAddress).jump(hash);
     b.bind(byAddress).loadConstant(0).store(PORT).loadWord(address).jump(hash);
   }
 

@@ -37,6 +37,12 @@ import java.util.List;
  *     the VIP
  * @param natReplySources the same with ports: the configured NAT real servers and removed ones
  *     that still have connections (they drain, as IPVS keeps such a dest until its last one ends)
+ * @param byClientAddress VIPs whose TCP connections go to a worker by their client's address
+ *     alone, not its port: those of services with persistence, whose templates must see every
+ *     connection of a client, and those sharing a NAT real server with one (docs/architecture.md,
+ *     "Workers")
+ * @param byClientAddressRealServers the NAT real servers of those VIPs: their replies go by the
+ *     client's address alone too
  */
 public record ForwardingTable(
     DirectorSpec spec,
@@ -57,7 +63,9 @@ public record ForwardingTable(
     ServiceTable services,
     NatOrigins natOrigins,
     Timeouts timeouts,
-    AnnouncePlan announce) {
+    AnnouncePlan announce,
+    IntSet byClientAddress,
+    IntSet byClientAddressRealServers) {
 
   public long generation() {
     return spec.generation();

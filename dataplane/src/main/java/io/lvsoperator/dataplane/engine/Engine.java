@@ -205,8 +205,8 @@ public final class Engine implements FrameHandler {
     if (type == Ethernet.TYPE_IPV4 && Ethernet.destination(f) == IpvsSync.GROUP_MAC) {
       if (Ethernet.source(f) == mac || !t.announce().elected()) {
         counters.inc(Counter.IGNORED); // our own, handed back by a capture; or no peers to hear
-      } else if (syncReceiver.received(f, Ethernet.HEADER_LENGTH, len - Ethernet.HEADER_LENGTH,
-          t.announce().peerAddresses(), t.services(), connections, now)) {
+      } else if (syncReceiver.received(f, Ethernet.HEADER_LENGTH, len - Ethernet.HEADER_LENGTH, t, connections,
+          now)) {
         workers.passOn(f, len); // each worker installs the entries of its own connections
       }
       return;
@@ -904,8 +904,7 @@ public final class Engine implements FrameHandler {
   private void passedOn(byte[] f, int len) {
     ForwardingTable t = exchangeTable;
     if (t != null && t.announce().elected()) {
-      syncReceiver.received(f, Ethernet.HEADER_LENGTH, len - Ethernet.HEADER_LENGTH, t.announce().peerAddresses(),
-          t.services(), connections, exchangeNow);
+      syncReceiver.received(f, Ethernet.HEADER_LENGTH, len - Ethernet.HEADER_LENGTH, t, connections, exchangeNow);
     }
   }
 

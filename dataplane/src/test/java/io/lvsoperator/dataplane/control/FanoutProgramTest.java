@@ -26,7 +26,7 @@ class FanoutProgramTest {
       generation: 1
       interface: eth0
       addresses: [198.18.0.2/24]
-      vips: [198.18.0.100, 198.18.0.101, 198.18.0.102, 198.18.0.103]
+      vips: [198.18.0.100, 198.18.0.101, 198.18.0.102, 198.18.0.103, 198.18.0.104, 198.18.0.105]
       services:
         - {name: default/dr, vip: 198.18.0.100, port: 80, mode: DR, scheduler: rr, realServers: [{address: 198.18.0.41}]}
         - {name: default/nat, vip: 198.18.0.101, port: 80, mode: NAT, scheduler: rr,
@@ -37,6 +37,10 @@ class FanoutProgramTest {
            realServers: [{address: 198.18.0.21}]}
         - {name: default/fullnat-vip, vip: 198.18.0.103, port: 80, mode: FULLNAT, scheduler: rr,
            realServers: [{address: 198.18.0.31}]}
+        - {name: default/sticky, vip: 198.18.0.104, port: 80, mode: NAT, scheduler: rr, persistenceSeconds: 300,
+           realServers: [{address: 198.18.0.51}]}
+        - {name: default/shares-a-server, vip: 198.18.0.105, port: 80, mode: NAT, scheduler: rr,
+           realServers: [{address: 198.18.0.51}, {address: 198.18.0.52}]}
       """;
   static final ForwardingTable TABLE = table();
   static final ClassicBpf PROGRAM = FanoutProgram.precise(List.of(TABLE));
@@ -83,6 +87,36 @@ class FanoutProgramTest {
         .isEqualTo(expected);
     // DR: only the client's side comes here
     assertThat(worker(Frames.tcp(MAC, PEER, client, port, "198.18.0.100", 80, 0x02, 0), workers)).isEqualTo(expected);
+  }
+
+  /**
+   * Persistence: every connection of a client must reach the worker holding its template, so a
+   * persistent service's VIP goes by the client's address alone; so does a VIP sharing a NAT real
+   * server with it (the server's replies cannot tell which VIP they answer for) and that VIP's
+   * other real servers.
+   */
+  @Property(tries = 200)
+  void aPersistentServiceAndWhatSharesARealServerWithItGoByTheClientsAddress(
+      @ForAll @IntRange(min = 0, max = 255) int a, @ForAll @IntRange(min = 0, max = 255) int b,
+      @ForAll @IntRange(min = 1024, max = 65535) int port, @ForAll @IntRange(min = 1, max = 8) int workers) {
+    assertThat(TABLE.byClientAddress().values()).containsExactlyInAnyOrder(Frames.ip("198.18.0.104"),
+        Frames.ip("198.18.0.105"));
+    assertThat(TABLE.byClientAddressRealServers().values()).containsExactlyInAnyOrder(Frames.ip("198.18.0.51"),
+        Frames.ip("198.18.0.52"));
+    String client = client(a, b);
+    int expected = FanoutHash.worker(Frames.ip(client), 0, workers);
+    for (String vip : new String[] {"198.18.0.104", "198.18.0.105"}) {
+      assertThat(worker(Frames.tcp(MAC, PEER, client, port, vip, 80, 0x02, 0), workers)).as(vip).isEqualTo(expected);
+      byte[] toClient = Frames.tcp(MAC, PEER, vip, 80, client, port, 0x10, 0);
+      assertThat(worker(Frames.icmpError(MAC, PEER, "198.18.0.1", vip, 3, 4, 1400, toClient, 8), workers)).as(vip)
+          .isEqualTo(expected);
+    }
+    for (String rs : new String[] {"198.18.0.51", "198.18.0.52"}) {
+      assertThat(worker(Frames.tcp(MAC, PEER, rs, 80, client, port, 0x12, 0), workers)).as(rs).isEqualTo(expected);
+      byte[] toServer = Frames.tcp(MAC, PEER, client, port, rs, 80, 0x10, 0);
+      assertThat(worker(Frames.icmpError(MAC, PEER, rs, client, 3, 3, 0, toServer, 8), workers)).as(rs)
+          .isEqualTo(expected);
+    }
   }
 
   @Property(tries = 200)

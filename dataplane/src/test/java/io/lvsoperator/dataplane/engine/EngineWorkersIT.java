@@ -47,6 +47,8 @@ class EngineWorkersIT {
   static final long ROUTER = mac("02:00:00:00:00:fd");
   static final long FORGER = mac("02:00:00:00:00:66");
   static final String VIP = "198.18.0.100";
+  /** The persistent service's: its connections go to a worker by the client's address alone. */
+  static final String STICKY_VIP = "198.18.0.101";
   static final String CLIENT_IP = "198.19.0.9";
   static final int L4 = Ethernet.HEADER_LENGTH + Ipv4Header.MIN_LENGTH;
 
@@ -57,7 +59,7 @@ class EngineWorkersIT {
         addresses: [%s/24]
         routes: [{prefix: 0.0.0.0/0, via: 198.18.0.1}]
         services:
-          - {name: default/nat, vip: 198.18.0.100, port: 8080, mode: NAT, scheduler: rr, persistenceSeconds: 300,
+          - {name: default/nat, vip: 198.18.0.101, port: 8080, mode: NAT, scheduler: rr, persistenceSeconds: 300,
              realServers: [{address: 198.18.0.11, port: 80}, {address: 198.18.0.12, port: 80}]}
           - {name: default/dr, vip: 198.18.0.100, port: 80, mode: DR, scheduler: rr,
              realServers: [{address: 198.18.0.11}, {address: 198.18.0.12}]}
@@ -261,7 +263,9 @@ class EngineWorkersIT {
       a.send(connection(a.mac, cport, 80));
       ports.add(cport);
     }
-    a.send(connection(a.mac, 41000, 8080));
+    a.send(tcp(a.mac, CLIENT, CLIENT_IP, 41000, STICKY_VIP, 8080, Transport.TCP_SYN, 0),
+        tcp(a.mac, CLIENT, CLIENT_IP, 41000, STICKY_VIP, 8080, Transport.TCP_ACK, 0),
+        tcp(a.mac, CLIENT, CLIENT_IP, 41000, STICKY_VIP, 8080, Transport.TCP_ACK, 100));
     List<byte[]> messages = syncMessages(run(100, a).get(0));
     assertThat(messages.stream().mapToInt(EngineWorkersIT::entries).sum())
         .as("16 DR connections, a NAT one and its template").isEqualTo(18);
@@ -286,7 +290,8 @@ class EngineWorkersIT {
     assertThat(held[0]).as("worker 0 holds some").isPositive();
     assertThat(held[1]).as("worker 1 holds some").isPositive();
     for (int k = 0; k < 2; k++) {
-      assertThat(b.engines[k].connections().lookupIn(ConnectionTable.TEMPLATE, ip(CLIENT_IP), 0, ip(VIP), 8080, now))
+      assertThat(b.engines[k].connections().lookupIn(ConnectionTable.TEMPLATE, ip(CLIENT_IP), 0, ip(STICKY_VIP), 8080,
+          now))
           .as("the template on worker %d", k).isNotEqualTo(ConnectionTable.NONE);
     }
 
@@ -303,6 +308,32 @@ class EngineWorkersIT {
       lost += e.counters().drops(DropReason.NO_CONNECTION);
     }
     assertThat(lost).isZero();
+  }
+
+  /**
+   * Persistence across workers: a client's connections to a persistent service, from ports the
+   * hash would spread over both workers, all reach the one worker holding its template, so every
+   * one goes to the real server its first went to; the replies come back to that worker too.
+   */
+  @Test
+  void aClientsConnectionsToAPersistentServiceMeetItsTemplateOnOneWorker() throws Exception {
+    Director d = new Director("b", mac("02:00:00:00:00:02"), "198.18.0.3", 2).resolved();
+    List<Integer> ports = List.of(d.portOf(0, 40000), d.portOf(1, 40000), d.portOf(0, 41000), d.portOf(1, 41000),
+        d.portOf(0, 42000), d.portOf(1, 42000));
+    Long chosen = null;
+    for (int cport : ports) {
+      byte[] syn = tcp(d.mac, CLIENT, CLIENT_IP, cport, STICKY_VIP, 8080, Transport.TCP_SYN, 0);
+      assertThat(d.workerOf(syn)).as("by the client's address").isEqualTo(FanoutHash.worker(ip(CLIENT_IP), 0, 2));
+      byte[] out = d.send(syn).get(0);
+      chosen = chosen == null ? Ethernet.destination(out) : chosen;
+      assertThat(Ethernet.destination(out)).as("client port %d", cport).isEqualTo(chosen);
+      String rs = chosen == RS1 ? "198.18.0.11" : "198.18.0.12";
+      byte[] reply = d.send(tcp(d.mac, chosen, rs, 80, CLIENT_IP, cport, Transport.TCP_SYN | Transport.TCP_ACK, 0))
+          .get(0);
+      assertThat(Ipv4Header.source(reply, Ethernet.HEADER_LENGTH)).isEqualTo(ip(STICKY_VIP));
+      assertThat(Transport.sourcePort(reply, L4)).isEqualTo(8080);
+    }
+    assertThat(d.count(Counter.PERSISTENCE_HITS)).isEqualTo(ports.size() - 1);
   }
 
   /**

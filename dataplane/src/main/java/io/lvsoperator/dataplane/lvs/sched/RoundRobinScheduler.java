@@ -13,7 +13,7 @@ public final class RoundRobinScheduler implements Scheduler {
   }
 
   @Override
-  public Destination schedule(int clientIp, int clientPort) {
+  public synchronized Destination schedule(int clientIp, int clientPort) {
     for (int n = 0; n < dests.length; n++) {
       Destination d = dests[next];
       next = next + 1 == dests.length ? 0 : next + 1;

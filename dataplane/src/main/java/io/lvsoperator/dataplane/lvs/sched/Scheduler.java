@@ -4,7 +4,8 @@ import io.lvsoperator.dataplane.lvs.service.Destination;
 
 /**
  * Picks the real server for a new connection, as an IPVS scheduler does. One instance serves one
- * compiled service and is called from the engine thread only; it allocates nothing per call.
+ * compiled service for every engine worker: one that keeps state between calls (rr, wrr) locks
+ * it, as IPVS's take their service's lock; none allocates per call.
  */
 public interface Scheduler {
   /**

@@ -40,7 +40,7 @@ public final class WeightedRoundRobinScheduler implements Scheduler {
   }
 
   @Override
-  public Destination schedule(int clientIp, int clientPort) {
+  public synchronized Destination schedule(int clientIp, int clientPort) {
     if (maxWeight == 0) {
       return null;
     }

@@ -6,6 +6,7 @@ import io.lvsoperator.dataplane.codec.IpvsSync;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
 import io.lvsoperator.dataplane.codec.Transport;
 import io.lvsoperator.dataplane.control.FanoutHash;
+import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.IntSet;
 import io.lvsoperator.dataplane.lvs.conn.ConnectionTable;
 import io.lvsoperator.dataplane.lvs.conn.TcpState;
@@ -58,11 +59,10 @@ public final class SyncReceiver {
 
   /**
    * An IPv4 packet to the sync group MAC at {@code l3} ({@code len} bytes of frame from there);
-   * {@code peers} holds the addresses of the configured peers. True when it was a sync message
-   * from a peer, whatever became of its entries (worker 0 then passes it on).
+   * accepted from the peers of {@code t}, installed for its services. True when it was a sync
+   * message from a peer, whatever became of its entries (worker 0 then passes it on).
    */
-  public boolean received(byte[] f, int l3, int len, IntSet peers, ServiceTable services, ConnectionTable table,
-      long now) {
+  public boolean received(byte[] f, int l3, int len, ForwardingTable t, ConnectionTable table, long now) {
     if (len < Ipv4Header.MIN_LENGTH || Ipv4Header.version(f, l3) != 4) {
       counters.drop(DropReason.SYNC_MALFORMED);
       return false;
@@ -81,7 +81,7 @@ public final class SyncReceiver {
       counters.drop(DropReason.SYNC_MALFORMED);
       return false;
     }
-    if (!peers.contains(Ipv4Header.source(f, l3))) {
+    if (!t.announce().peerAddresses().contains(Ipv4Header.source(f, l3))) {
       counters.drop(DropReason.SYNC_UNKNOWN_SENDER);
       return false;
     }
@@ -95,7 +95,7 @@ public final class SyncReceiver {
     }
     int count = IpvsSync.count(f, m);
     for (int i = 0, e = IpvsSync.first(m); i < count; i++, e = IpvsSync.next(f, m, e)) {
-      int outcome = install(f, e, services, table, now);
+      int outcome = install(f, e, t.services(), t.byClientAddress(), table, now);
       if (outcome == INSTALLED) {
         counters.inc(Counter.SYNC_ENTRIES_INSTALLED);
       } else if (outcome == UNKNOWN) {
@@ -105,16 +105,20 @@ public final class SyncReceiver {
     return true;
   }
 
-  /** Whether the connection is this worker's: its client hashes to it, or (full-NAT) its local port comes back to it. */
-  private boolean mine(int protocol, int cip, int cport, int local, int lport) {
+  /**
+   * Whether the connection is this worker's: its client hashes to it (the port too for TCP, unless
+   * its VIP goes by client address alone), or (full-NAT) its local port comes back to it.
+   */
+  private boolean mine(int protocol, int cip, int cport, boolean byAddress, int local, int lport) {
     if (workers == 1) {
       return true;
     }
-    int port = protocol == Ipv4Header.PROTO_TCP ? cport : 0;
+    int port = protocol == Ipv4Header.PROTO_TCP && !byAddress ? cport : 0;
     return FanoutHash.worker(cip, port, workers) == worker || local >= 0 && lport % workers == worker;
   }
 
-  private int install(byte[] f, int e, ServiceTable services, ConnectionTable table, long now) {
+  private int install(byte[] f, int e, ServiceTable services, IntSet byClientAddress, ConnectionTable table,
+      long now) {
     int protocol = IpvsSync.protocol(f, e);
     int flags = IpvsSync.flags(f, e);
     int vip = IpvsSync.virtualAddress(f, e);
@@ -128,7 +132,8 @@ public final class SyncReceiver {
     }
     boolean template = (flags & IpvsSync.FLAG_TEMPLATE) != 0;
     int cport = IpvsSync.clientPort(f, e);
-    if (!template && !mine(protocol, cip, cport, local, local >= 0 ? IpvsSync.localPort(f, local) : 0)) {
+    if (!template && !mine(protocol, cip, cport, byClientAddress.contains(vip), local,
+        local >= 0 ? IpvsSync.localPort(f, local) : 0)) {
       return NOT_MINE;
     }
     VirtualService svc = services.lookup(protocol, vip, vport);
