@@ -2,7 +2,7 @@
 # compare.sh: the dataplane against the kernel, nftables and HAProxy, on one namespace topology.
 #
 #   dataplane/bench/compare.sh [--quick] [--reps N] [--seconds S] [--only LIST] [--json FILE]
-#                              [--lat-rate R] [--keep-logs]
+#                              [--lat-rate R] [--keep-logs] [--workers N]
 #
 #   --quick        one repetition, about one second per figure (CI runs this; well under 2 min)
 #   --reps N       repetitions; each figure is the median over them (default 5)
@@ -11,6 +11,7 @@
 #   --json FILE    where the JSON goes (default /tmp/lvsbench-<date>.json, path printed at the end)
 #   --lat-rate R   request rate of the latency figure, requests/s (default 200)
 #   --keep-logs    keep the work directory (configs, tool output, director logs) and print its path
+#   --workers N    engine workers of our director (its --workers; default 1)
 #   --profile      also sample our director with `perf record -e cpu-clock` during the UDP window
 #                  and print where its time goes (kernel vs JIT code vs JVM), per system
 #
@@ -33,7 +34,7 @@ BENCH="$ROOT/dataplane/bench"
 JAR="${JAR:-$ROOT/dataplane/target/lvs-dataplane.jar}"
 ALL_SYSTEMS=(none kernel nftables haproxy dr nat tun)
 
-REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no
+REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no WORKERS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=yes ;;
@@ -43,6 +44,7 @@ while [ $# -gt 0 ]; do
     --json) JSON_OUT="${2:?--json needs a file}"; shift ;;
     --lat-rate) LAT_RATE="${2:?--lat-rate needs a number}"; shift ;;
     --keep-logs) KEEP_LOGS=yes ;;
+    --workers) WORKERS="${2:?--workers needs a number}"; shift ;;
     --profile) PROFILE=yes ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -55,6 +57,7 @@ if [ "$QUICK" = yes ]; then REPS=1; SECS=1; fi
 [[ "$REPS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --reps must be a positive integer" >&2; exit 2; }
 [[ "$SECS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --seconds must be a positive integer" >&2; exit 2; }
 [[ "$LAT_RATE" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --lat-rate must be a positive integer" >&2; exit 2; }
+[[ "$WORKERS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --workers must be a positive integer" >&2; exit 2; }
 SYSTEMS=()
 if [ -n "$ONLY" ]; then
   IFS=, read -r -a wanted <<<"$ONLY"
@@ -352,7 +355,7 @@ EOF
     done
   fi
   ip netns exec $P-dir "${DATAPLANE[@]}" run --config "$WORK/director-$m.yaml" --interface eth0 \
-    >>"$WORK/director-$m.log" 2>&1 &
+    --workers "$WORKERS" >>"$WORK/director-$m.log" 2>&1 &
   DIRECTOR_PID=$!; SYS_PIDS+=($!); PIDS+=($!)
   local deadline=$((SECONDS + 20))
   while [ $SECONDS -lt $deadline ]; do
@@ -677,7 +680,7 @@ WALL=$(calc "$EPOCHREALTIME - $START")
 # cannot rot unnoticed
 status=0
 python3 "$BENCH/report.py" --results "$RESULTS" --json "$JSON_OUT" --systems "${SYSTEMS[*]}" \
-  --reps "$REPS" --seconds "$SECS" --lat-rate "$LAT_RATE" --quick "$QUICK" --wall "$WALL" \
+  --reps "$REPS" --seconds "$SECS" --lat-rate "$LAT_RATE" --quick "$QUICK" --wall "$WALL" --workers "$WORKERS" \
   --load-start "$LOAD_START" --jar "$JAR" --jar-copy "$WORK/lvs-dataplane.jar" || status=$?
 say "compare.sh: JSON written to $JSON_OUT (wall time ${WALL%.*} s)"
 [ "$status" = 0 ] || { KEEP_LOGS=yes; say "compare.sh: some figures failed (FAIL in the table)"; }

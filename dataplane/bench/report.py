@@ -133,6 +133,7 @@ def main():
     ap.add_argument("--lat-rate", type=int, required=True)
     ap.add_argument("--quick", default="no")
     ap.add_argument("--wall", type=float, default=None)
+    ap.add_argument("--workers", type=int, default=1, help="our director's engine workers")
     ap.add_argument("--load-start", default=None, help="/proc/loadavg's first three at the start")
     ap.add_argument("--jar", default=None, help="the jar named by the user")
     ap.add_argument("--jar-copy", default=None, help="the copy that ran, hashed")
@@ -151,6 +152,8 @@ def main():
     label = "%s, %s, %d CPUs (%s), --reps %d --seconds %d%s" % (
         now.strftime("%Y-%m-%d %H:%M %Z"), "Linux " + platform.release(), os.cpu_count() or 0,
         cpu_model(), args.reps, args.seconds, " (--quick)" if args.quick == "yes" else "")
+    if args.workers != 1:
+        label += ", our director with --workers %d" % args.workers
     if args.load_start:
         label += ", load average %s at the start, %s at the end" % (args.load_start, loadavg())
     print()
@@ -182,7 +185,7 @@ def main():
         "machine": {"kernel": platform.release(), "cpus": os.cpu_count(), "cpu_model": cpu_model(),
                     "loadavg_start": args.load_start, "loadavg_end": loadavg()},
         "options": {"reps": args.reps, "seconds": args.seconds, "lat_rate": args.lat_rate,
-                    "quick": args.quick == "yes", "systems": systems},
+                    "quick": args.quick == "yes", "systems": systems, "workers": args.workers},
         "jar": {"path": args.jar, "sha256": sha256(args.jar_copy or args.jar) if args.jar else None},
         "wall_seconds": args.wall,
         "units": {"udp_pps": "packets/s delivered to the real servers",

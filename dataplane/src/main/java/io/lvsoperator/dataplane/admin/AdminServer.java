@@ -3,7 +3,7 @@ package io.lvsoperator.dataplane.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lvsoperator.dataplane.control.ForwardingTable;
-import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.engine.Engines;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,7 +46,7 @@ public final class AdminServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector primary;
 
-  public AdminServer(InetSocketAddress address, Supplier<ForwardingTable> tables, Engine engine,
+  public AdminServer(InetSocketAddress address, Supplier<ForwardingTable> tables, Engines engine,
       PrometheusMeterRegistry registry, DirectorHealth health) {
     // queued work is bounded by the connection limit below
     QueuedThreadPool pool = new QueuedThreadPool(THREADS, 2);

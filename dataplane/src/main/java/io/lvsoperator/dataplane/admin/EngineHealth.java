@@ -3,14 +3,15 @@ package io.lvsoperator.dataplane.admin;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.InterfaceWatcher;
 import io.lvsoperator.dataplane.engine.EngineLoop;
-import io.lvsoperator.dataplane.io.ReopeningPort;
+import io.lvsoperator.dataplane.io.PortHealth;
 import io.lvsoperator.dataplane.peer.Candidacy;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The director's health from its parts. Live while the engine loop turns (a link that is down
+ * The director's health from its parts. Live while every engine worker's loop turns (a link that is down
  * is not a reason to restart: the port reopens by itself); ready when it is live, has a
  * configuration, its link and packet port work, and it is not still listening to its peers
  * before it may announce (docs/architecture.md, "Director liveness"): a rolling update that
@@ -20,16 +21,19 @@ public final class EngineHealth implements DirectorHealth {
   /** Far above any turn of the loop (a poll waits at most 10 ms, a tick a few). */
   static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private final EngineLoop loop;
-  private final ReopeningPort port;
+  private final List<EngineLoop> loops;
+  private final PortHealth port;
   private final InterfaceWatcher watcher;
   private final Supplier<ForwardingTable> tables;
   private final IntSupplier priority;
 
-  /** @param priority what the director advertises to its peers now, -1 without failover */
-  public EngineHealth(EngineLoop loop, ReopeningPort port, InterfaceWatcher watcher,
+  /**
+   * @param loops the loop of every engine worker
+   * @param priority what the director advertises to its peers now, -1 without failover
+   */
+  public EngineHealth(List<EngineLoop> loops, PortHealth port, InterfaceWatcher watcher,
       Supplier<ForwardingTable> tables, IntSupplier priority) {
-    this.loop = loop;
+    this.loops = List.copyOf(loops);
     this.port = port;
     this.watcher = watcher;
     this.tables = tables;
@@ -38,11 +42,18 @@ public final class EngineHealth implements DirectorHealth {
 
   @Override
   public String notLive() {
-    if (!loop.running()) {
-      return "engine stopped (see the log)";
+    for (int k = 0; k < loops.size(); k++) {
+      EngineLoop loop = loops.get(k);
+      String which = loops.size() == 1 ? "engine" : "engine worker " + k;
+      if (!loop.running()) {
+        return which + " stopped (see the log)";
+      }
+      long stuck = loop.sinceLastTurnNanos();
+      if (stuck > STUCK_NANOS) {
+        return which + " loop stuck for " + TimeUnit.NANOSECONDS.toSeconds(stuck) + " s";
+      }
     }
-    long stuck = loop.sinceLastTurnNanos();
-    return stuck > STUCK_NANOS ? "engine loop stuck for " + TimeUnit.NANOSECONDS.toSeconds(stuck) + " s" : null;
+    return null;
   }
 
   /**

@@ -3,7 +3,7 @@ package io.lvsoperator.dataplane.admin;
 import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.control.ForwardingTable;
-import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.engine.Engines;
 import io.lvsoperator.dataplane.engine.EngineSnapshot;
 import io.lvsoperator.dataplane.lvs.service.Destination;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
@@ -21,7 +21,7 @@ import java.util.Map;
 public final class StateView {
   private StateView() {}
 
-  public static Map<String, Object> of(ForwardingTable t, Engine engine) {
+  public static Map<String, Object> of(ForwardingTable t, Engines engine) {
     Map<String, Object> out = new LinkedHashMap<>();
     EngineSnapshot snap = engine.snapshot();
     out.put("generation", t == null ? -1 : t.generation());
@@ -78,12 +78,12 @@ public final class StateView {
     out.put("connections", snap.connections());
     Map<String, Object> counters = new LinkedHashMap<>();
     for (Counter c : Counter.values()) {
-      counters.put(c.metricName(), engine.counters().get(c));
+      counters.put(c.metricName(), engine.count(c));
     }
     out.put("counters", counters);
     Map<String, Object> drops = new LinkedHashMap<>();
     for (DropReason r : DropReason.values()) {
-      drops.put(r.label(), engine.counters().drops(r));
+      drops.put(r.label(), engine.drops(r));
     }
     drops.put("capture", engine.droppedByCapture());
     out.put("drops", drops);

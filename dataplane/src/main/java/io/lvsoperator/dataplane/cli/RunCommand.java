@@ -16,20 +16,25 @@ import io.lvsoperator.dataplane.codec.IpvsSync;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.codec.Vrrp;
 import io.lvsoperator.dataplane.control.ConfigApplier;
+import io.lvsoperator.dataplane.control.FanoutSteering;
 import io.lvsoperator.dataplane.control.SocketFilter;
 import io.lvsoperator.dataplane.control.ConfigFileWatcher;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.InterfaceWatcher;
 import io.lvsoperator.dataplane.engine.Engine;
 import io.lvsoperator.dataplane.engine.EngineLoop;
+import io.lvsoperator.dataplane.engine.Engines;
+import io.lvsoperator.dataplane.engine.Workers;
 import io.lvsoperator.dataplane.health.HealthChecker;
 import io.lvsoperator.dataplane.io.AfPacketPort;
+import io.lvsoperator.dataplane.io.FanoutGroup;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.io.LinkState;
 import io.lvsoperator.dataplane.io.MulticastMembership;
 import io.lvsoperator.dataplane.io.PacketPort;
 import io.lvsoperator.dataplane.io.PcapPacketPort;
 import io.lvsoperator.dataplane.io.PortException;
+import io.lvsoperator.dataplane.io.PortHealth;
 import io.lvsoperator.dataplane.io.ReopeningPort;
 import io.lvsoperator.dataplane.kernel.KernelGuard;
 import io.lvsoperator.dataplane.lvs.conn.LocalPorts;
@@ -132,8 +137,25 @@ public final class RunCommand implements Callable<Integer> {
           + " fallback: the interface's checksum offload, TSO and GRO must be off). See docs/benchmarks.md.")
   Io io;
 
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+      description = "Engine workers, each a thread with its own packet socket (one fanout group: both directions of a"
+          + " connection reach the worker that holds it) and its share of the connection table (default:"
+          + " ${DEFAULT-VALUE}; more than one needs --io afpacket). See docs/architecture.md, \"Workers\".")
+  int workers;
+
+  /** More workers than this gain nothing on any node we know, and each takes a socket and a thread. */
+  static final int MAX_WORKERS = 64;
+
   @Override
   public Integer call() throws Exception {
+    if (workers < 1 || workers > MAX_WORKERS) {
+      System.err.println("lvs-dataplane: --workers must be 1 to " + MAX_WORKERS + ", not " + workers);
+      return 2;
+    }
+    if (workers > 1 && io == Io.pcap) {
+      System.err.println("lvs-dataplane: --workers " + workers + " needs --io afpacket (pcap has no fanout)");
+      return 2;
+    }
     if ((config == null) == !kubernetes) {
       System.err.println("lvs-dataplane: give either --config FILE or --kubernetes");
       return 2;
@@ -180,35 +202,76 @@ public final class RunCommand implements Callable<Integer> {
     });
     AtomicReference<Runnable> afterReopen = new AtomicReference<>(() -> {});
     io = chosenIo(ifName);
-    ReopeningPort port = new ReopeningPort(ifName, openPort(ifName), () -> openPort(ifName),
-        () -> afterReopen.get().run());
+    if (workers > 1 && io != Io.afpacket) {
+      LOG.warn("director {}: {} workers need afpacket; running one", ifName, workers);
+      workers = 1;
+    }
+    // one socket per worker (docs/architecture.md, "Workers"): with several, in one fanout group
+    List<PacketPort> ports = new ArrayList<>();
+    PortHealth portHealth;
+    AutoCloseable packetIo;
+    FanoutSteering steering = null;
+    if (workers == 1) {
+      ReopeningPort port = new ReopeningPort(ifName, openPort(ifName), () -> openPort(ifName),
+          () -> afterReopen.get().run());
+      ports.add(port);
+      portHealth = port;
+      packetIo = port;
+    } else {
+      FanoutGroup group = FanoutGroup.open(ifName, workers, () -> openPort(ifName), () -> afterReopen.get().run());
+      for (int k = 0; k < workers; k++) {
+        ports.add(group.member(k));
+      }
+      portHealth = group;
+      packetIo = group;
+      steering = new FanoutSteering(group, ifName);
+    }
     LocalPorts localPorts = localPorts();
-    Engine engine = new Engine(port, tables, capacity, System::nanoTime, localPorts);
+    Workers shared = new Workers(workers);
+    List<Engine> engineList = new ArrayList<>();
+    for (int k = 0; k < workers; k++) {
+      engineList.add(new Engine(ports.get(k), tables, Math.max(1, capacity / workers), System::nanoTime,
+          workers == 1 ? localPorts : localPorts.share(k, workers), shared, k));
+    }
+    Engines engines = new Engines(engineList);
     KernelGuard guard = new KernelGuard(ifName, localPorts);
     // the socket passes only what the configuration needs (README, "Only its own frames")
-    SocketFilter socketFilter = new SocketFilter(port, ifName);
-    ConfigApplier applier = new ConfigApplier(iface, tables,
-        ConfigApplier.guardedBy(guard).andThen(socketFilter::prepare), socketFilter::inForce);
-    InterfaceWatcher watcher = new InterfaceWatcher(ifName, applier, guard::holds, engine::requestReannounce);
+    SocketFilter socketFilter = new SocketFilter(ports, ifName);
+    Consumer<ForwardingTable> prepare = ConfigApplier.guardedBy(guard).andThen(socketFilter::prepare);
+    Consumer<ForwardingTable> inForce = socketFilter::inForce;
+    if (steering != null) {
+      prepare = prepare.andThen(steering::prepare);
+      inForce = inForce.andThen(steering::inForce);
+    }
+    ConfigApplier applier = new ConfigApplier(iface, tables, prepare, inForce, workers);
+    InterfaceWatcher watcher = new InterfaceWatcher(ifName, applier, guard::holds, engines::requestReannounce);
     // peers' VRRP advertisements and sync messages reach the packet socket through a NIC's
     // multicast filter
     MulticastMembership vrrpGroup = new MulticastMembership(ifName, Vrrp.GROUP_MAC, IpvsSync.GROUP_MAC);
     vrrpGroup.join();
     // after a reopen: announce at once, and look at the interface now rather than within a second
     afterReopen.set(() -> {
-      engine.requestReannounce();
+      engines.requestReannounce();
       control.execute(watcher);
       control.execute(vrrpGroup::join);
     });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, node != null ? node : ifName, applier::failures);
+    DataplaneMetrics metrics = new DataplaneMetrics(registry, engines, node != null ? node : ifName,
+        applier::failures);
     HealthChecker health = new HealthChecker();
     metrics.bindHealthChecks(health);
-    EngineLoop loop = new EngineLoop(engine, port, ifName);
-    metrics.bindFaults(port, loop, watcher);
+    List<EngineLoop> loops = new ArrayList<>();
+    for (int k = 0; k < workers; k++) {
+      loops.add(new EngineLoop(engineList.get(k), ports.get(k), workers == 1 ? ifName : ifName + "-" + k));
+    }
+    metrics.bindFaults(portHealth, loops, watcher);
     metrics.bindSocketFilter(socketFilter);
-    EngineHealth engineHealth = new EngineHealth(loop, port, watcher, tables::get, () -> engine.snapshot().priority());
-    AdminServer adminServer = new AdminServer(adminAddress, tables::get, engine, registry, engineHealth);
+    if (steering != null) {
+      metrics.bindFanout(steering);
+    }
+    EngineHealth engineHealth = new EngineHealth(loops, portHealth, watcher, tables::get,
+        () -> engines.snapshot().priority());
+    AdminServer adminServer = new AdminServer(adminAddress, tables::get, engines, registry, engineHealth);
     Consumer<ForwardingTable> onApplied = t -> {
       metrics.sync(t);
       health.follow(t);
@@ -221,9 +284,9 @@ public final class RunCommand implements Callable<Integer> {
       // peers take its addresses over at once on its priority-0 advertisement, sent as soon as
       // each of its addresses has a live director to take it (a rolling update: the one restarted
       // before it may not be back in the orders yet); the configuration keeps coming meanwhile
-      engine.resign();
+      engines.resign();
       long deadline = System.nanoTime() + HANDOVER_WAIT_NANOS;
-      while (!engine.handedOver() && System.nanoTime() - deadline < 0) {
+      while (!engines.handedOver() && System.nanoTime() - deadline < 0) {
         sleepQuietly(20);
       }
       sleepQuietly(RESIGN_MILLIS);
@@ -236,25 +299,29 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
       health.close();
-      loop.close();
+      loops.forEach(EngineLoop::close);
       adminServer.close();
       guard.close();
       vrrpGroup.close();
-      port.close();
+      try {
+        packetIo.close();
+      } catch (Exception e) {
+        LOG.warn("director {}: packet I/O did not close cleanly: {}", ifName, e.getMessage());
+      }
       stopped.countDown();
     }, "shutdown"));
 
-    loop.start();
+    loops.forEach(EngineLoop::start);
     control.scheduleWithFixedDelay(watcher, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     if (config != null) {
       startFileMode(ifName, applier, tables, onApplied, control);
     } else {
       startClusterMode(ifName, applier, tables, () -> engineHealth.notForwarding() == null,
-          () -> engine.snapshot().announced(), cache, onApplied, sources);
+          () -> engines.snapshot().announced(), cache, onApplied, sources);
     }
     adminServer.start();
-    LOG.info("director {} running (MAC {}, MTU {}), admin on {}", ifName, MacAddress.format(iface.mac()), iface.mtu(),
-        adminAddress);
+    LOG.info("director {} running (MAC {}, MTU {}, {} engine worker{}), admin on {}", ifName,
+        MacAddress.format(iface.mac()), iface.mtu(), workers, workers == 1 ? "" : "s", adminAddress);
     stopped.await();
     return 0;
   }

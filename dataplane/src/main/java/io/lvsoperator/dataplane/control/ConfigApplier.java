@@ -20,7 +20,7 @@ public final class ConfigApplier {
 
   private InterfaceInfo iface;
   private final AtomicReference<ForwardingTable> tables;
-  private final ConfigCompiler compiler = new ConfigCompiler(new StatsRegistry());
+  private final ConfigCompiler compiler;
   private final Consumer<ForwardingTable> kernel;
   private final Consumer<ForwardingTable> inForce;
   private long failures;
@@ -37,6 +37,13 @@ public final class ConfigApplier {
   /** @param inForce told of each table once it is live (the {@link SocketFilter} narrows to it) */
   public ConfigApplier(InterfaceInfo iface, AtomicReference<ForwardingTable> tables, Consumer<ForwardingTable> kernel,
       Consumer<ForwardingTable> inForce) {
+    this(iface, tables, kernel, inForce, 1);
+  }
+
+  /** @param workers the engine workers the tables serve: each counts in its own stripe of a real server's counters */
+  public ConfigApplier(InterfaceInfo iface, AtomicReference<ForwardingTable> tables, Consumer<ForwardingTable> kernel,
+      Consumer<ForwardingTable> inForce, int workers) {
+    this.compiler = new ConfigCompiler(new StatsRegistry(workers));
     this.iface = iface;
     this.tables = tables;
     this.kernel = kernel;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class SocketFilter {
   private static final Logger LOG = LoggerFactory.getLogger(SocketFilter.class);
 
-  private final PacketPort port;
+  private final List<PacketPort> ports;
   private final String interfaceName;
   private ForwardingTable live;
   private volatile boolean wide;
@@ -25,8 +25,22 @@ public final class SocketFilter {
   private volatile boolean active;
 
   public SocketFilter(PacketPort port, String interfaceName) {
-    this.port = port;
+    this(List.of(port), interfaceName);
+  }
+
+  /** The same filter on the socket of every engine worker. */
+  public SocketFilter(List<? extends PacketPort> ports, String interfaceName) {
+    this.ports = List.copyOf(ports);
     this.interfaceName = interfaceName;
+  }
+
+  /** True when every socket took {@code program}. */
+  private boolean filterAll(ClassicBpf program) {
+    boolean all = true;
+    for (PacketPort p : ports) {
+      all &= p.filter(program);
+    }
+    return all;
   }
 
   /** Before {@code next} goes live. */
@@ -43,11 +57,11 @@ public final class SocketFilter {
   private void install(List<ForwardingTable> tables) {
     ClassicBpf precise = SocketFilterProgram.precise(tables);
     int count = SocketFilterProgram.addresses(tables);
-    boolean installed = precise != null && port.filter(precise);
-    boolean degraded = !installed && port.filter(SocketFilterProgram.wide());
+    boolean installed = precise != null && filterAll(precise);
+    boolean degraded = !installed && filterAll(SocketFilterProgram.wide());
     if (!installed && !degraded) {
       // a port without filters (pcap), or none accepted: nothing filtered, nothing lost
-      port.filter(null);
+      filterAll(null);
       if (active) {
         LOG.warn("director {}: the packet socket takes no filter now; every frame reaches the dataplane",
             interfaceName);

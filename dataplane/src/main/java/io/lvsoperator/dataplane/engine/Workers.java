@@ -47,6 +47,11 @@ public final class Workers {
     }
   }
 
+  /** {@code count} workers, for frames of the engine's largest size. */
+  public Workers(int count) {
+    this(count, Engine.MAX_FRAME);
+  }
+
   /** One worker: the engine as it always ran. */
   public static Workers single() {
     return new Workers(1, 0);

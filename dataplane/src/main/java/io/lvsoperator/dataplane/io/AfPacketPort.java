@@ -201,11 +201,33 @@ public final class AfPacketPort implements PacketPort {
   }
 
   /**
+   * Makes this socket the first member of a new fanout group (mode {@code PACKET_FANOUT_CBPF}),
+   * whose id the kernel chooses among those no group of the network namespace holds
+   * ({@code PACKET_FANOUT_FLAG_UNIQUEID}): another process's group is never joined by mistake.
+   * Returns the id, for the other members to {@link #joinFanout join}.
+   */
+  @Override
+  public int createFanout() throws PortException {
+    try {
+      setInt(fd, SOL_PACKET, PACKET_FANOUT, (PACKET_FANOUT_CBPF | PACKET_FANOUT_FLAG_UNIQUEID) << 16);
+      Memory value = new Memory(4);
+      Memory length = new Memory(4);
+      length.setInt(0, 4);
+      getsockopt(fd, SOL_PACKET, PACKET_FANOUT, value, length);
+      return value.getInt(0) & 0xffff;
+    } catch (LastErrorException e) {
+      throw new PortException("packet socket on " + interfaceName + ": cannot create a fanout group (errno "
+          + e.getErrorCode() + ")", e);
+    }
+  }
+
+  /**
    * Joins this socket to fanout group {@code group} of its interface, where a classic BPF program
    * picks each frame's socket ({@code PACKET_FANOUT_CBPF}; until one is set, every frame goes to
    * the first member). Each worker opens a port and joins the same group (docs/architecture.md,
    * "Workers").
    */
+  @Override
   public void joinFanout(int group) throws PortException {
     try {
       setInt(fd, SOL_PACKET, PACKET_FANOUT, (group & 0xffff) | (PACKET_FANOUT_CBPF << 16));
@@ -219,6 +241,7 @@ public final class AfPacketPort implements PacketPort {
    * Replaces the program of this socket's fanout group, for every member at once; false, with a
    * log line, when the kernel refuses it.
    */
+  @Override
   public boolean fanoutProgram(ClassicBpf program) {
     try {
       setProgram(fd, SOL_PACKET, PACKET_FANOUT_DATA, program);

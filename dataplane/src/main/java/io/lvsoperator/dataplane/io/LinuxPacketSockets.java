@@ -45,6 +45,8 @@ final class LinuxPacketSockets {
   static final int PACKET_FANOUT_DATA = 22;
   /** Fanout by a classic BPF program's result, modulo the group's sockets. */
   static final int PACKET_FANOUT_CBPF = 6;
+  /** The kernel picks the id of the group the first member creates (Linux 4.15). */
+  static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
   static final int MSG_WAITFORONE = 0x10000;
   static final int MSG_TRUNC = 0x20;
   static final int MSG_DONTWAIT = 0x40;

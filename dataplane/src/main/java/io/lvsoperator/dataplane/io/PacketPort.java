@@ -39,6 +39,24 @@ public interface PacketPort extends AutoCloseable {
     return program == null;
   }
 
+  /**
+   * Makes this socket the first member of a new fanout group and returns the group's id
+   * (docs/architecture.md, "Workers"); a port that cannot fan out refuses.
+   */
+  default int createFanout() throws PortException {
+    throw new PortException("this packet I/O cannot spread frames over workers (fanout): use --io afpacket", null);
+  }
+
+  /** Joins the fanout group {@code group} that another port {@linkplain #createFanout created}. */
+  default void joinFanout(int group) throws PortException {
+    throw new PortException("this packet I/O cannot spread frames over workers (fanout): use --io afpacket", null);
+  }
+
+  /** Replaces the program of this port's fanout group; false when the kernel refused it or there is no group. */
+  default boolean fanoutProgram(ClassicBpf program) {
+    return false;
+  }
+
   /** Frames the capture layer dropped before we saw them (ring overflow), for metrics. */
   long droppedByCapture();
 

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Polling while down waits a little, so the engine loop's timers still run and nothing spins.
  * Called by the engine thread only, except {@link #wakeup}, {@link #state} and the counters.
  */
-public final class ReopeningPort implements PacketPort {
+public final class ReopeningPort implements PacketPort, PortHealth {
   private static final Logger LOG = LoggerFactory.getLogger(ReopeningPort.class);
   static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -167,17 +167,17 @@ public final class ReopeningPort implements PacketPort {
     return current != null && LinkState.problem(interfaceName) == null;
   }
 
-  /** Null while the port works, else why it does not (for /healthz). */
+  @Override
   public String downReason() {
     return downReason;
   }
 
-  /** Times the port failed. */
+  @Override
   public long failures() {
     return failures;
   }
 
-  /** Times a failed port was opened again. */
+  @Override
   public long reopens() {
     return reopens;
   }

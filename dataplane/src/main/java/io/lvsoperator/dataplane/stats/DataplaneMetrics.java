@@ -2,13 +2,14 @@ package io.lvsoperator.dataplane.stats;
 
 import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.dataplane.codec.Ipv4Header;
+import io.lvsoperator.dataplane.control.FanoutSteering;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.InterfaceWatcher;
 import io.lvsoperator.dataplane.control.SocketFilter;
-import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.engine.Engines;
 import io.lvsoperator.dataplane.engine.EngineLoop;
 import io.lvsoperator.dataplane.health.HealthChecker;
-import io.lvsoperator.dataplane.io.ReopeningPort;
+import io.lvsoperator.dataplane.io.PortHealth;
 import io.lvsoperator.dataplane.lvs.service.Destination;
 import io.lvsoperator.dataplane.lvs.service.DestinationStats;
 import io.lvsoperator.dataplane.lvs.service.VirtualService;
@@ -33,33 +34,35 @@ public final class DataplaneMetrics {
   private final MeterRegistry registry;
   private final Map<String, List<Meter>> perRealServer = new HashMap<>();
   private final Map<Integer, Meter> perVip = new HashMap<>();
-  private final Engine engine;
+  private final Engines engine;
   private final Tags common;
   /**
    * Micrometer holds the state of a function counter weakly: a lambda nobody else holds would be
    * collected and the counter would read zero for ever after. Held here, it lives as long as this.
    */
   private final LongSupplier reloadFailures;
+  /** Held for the same reason. */
+  private List<EngineLoop> loops;
+  private FanoutSteering steering;
 
-  public DataplaneMetrics(MeterRegistry registry, Engine engine, String director, LongSupplier reloadFailures) {
+  public DataplaneMetrics(MeterRegistry registry, Engines engine, String director, LongSupplier reloadFailures) {
     this.registry = registry;
     this.engine = engine;
-    EngineCounters c = engine.counters();
     this.common = Tags.of("director", director);
     this.reloadFailures = reloadFailures;
     for (Counter counter : Counter.values()) {
-      FunctionCounter.builder("lvs." + counter.metricName(), c, x -> x.get(counter)).tags(common)
+      FunctionCounter.builder("lvs." + counter.metricName(), engine, x -> x.count(counter)).tags(common)
           .description("dataplane event: " + counter.metricName().replace('_', ' ')).register(registry);
     }
     for (DropReason reason : DropReason.values()) {
-      FunctionCounter.builder("lvs.drops", c, x -> x.drops(reason)).tags(common).tag("reason", reason.label())
+      FunctionCounter.builder("lvs.drops", engine, x -> x.drops(reason)).tags(common).tag("reason", reason.label())
           .description("frames dropped by the dataplane, by reason").register(registry);
     }
-    FunctionCounter.builder("lvs.capture.dropped", engine, Engine::droppedByCapture).tags(common)
+    FunctionCounter.builder("lvs.capture.dropped", engine, Engines::droppedByCapture).tags(common)
         .description("frames the capture ring dropped before the dataplane saw them").register(registry);
-    Gauge.builder("lvs.connection.table.entries", engine, e -> e.connections().size()).tags(common)
+    Gauge.builder("lvs.connection.table.entries", engine, Engines::connections).tags(common)
         .description("connection table entries, persistence templates included").register(registry);
-    Gauge.builder("lvs.connection.table.capacity", engine, e -> e.connections().capacity()).tags(common)
+    Gauge.builder("lvs.connection.table.capacity", engine, Engines::capacity).tags(common)
         .description("connection table size limit").register(registry);
     Gauge.builder("lvs.connection.table.unconfirmed", engine, e -> e.snapshot().unconfirmed()).tags(common)
         .description("entries whose flows have not shown they are real (half-open handshakes, floods)")
@@ -72,19 +75,24 @@ public final class DataplaneMetrics {
         .description("configurations rejected (the previous one stayed in force)").register(registry);
   }
 
-  /** What the director survived: packet port failures and reopens, link state, engine loop errors. */
-  public void bindFaults(ReopeningPort port, EngineLoop loop, InterfaceWatcher watcher) {
-    FunctionCounter.builder("lvs.port.failures", port, ReopeningPort::failures).tags(common)
+  /** What the director survived: packet I/O failures and reopens, link state, engine loop errors. */
+  public void bindFaults(PortHealth port, List<EngineLoop> loops, InterfaceWatcher watcher) {
+    FunctionCounter.builder("lvs.port.failures", port, PortHealth::failures).tags(common)
         .description("times the packet port failed (link down, interface gone, socket error)").register(registry);
-    FunctionCounter.builder("lvs.port.reopens", port, ReopeningPort::reopens).tags(common)
+    FunctionCounter.builder("lvs.port.reopens", port, PortHealth::reopens).tags(common)
         .description("times a failed packet port was opened again").register(registry);
     Gauge.builder("lvs.link.up", watcher, w -> w.linkProblem() == null ? 1 : 0).tags(common)
         .description("1 while the director's interface is up").register(registry);
     FunctionCounter.builder("lvs.interface.changes", watcher, InterfaceWatcher::changes).tags(common)
         .description("MTU, MAC or address changes of the interface, each recompiling the configuration")
         .register(registry);
-    FunctionCounter.builder("lvs.engine.errors", loop, EngineLoop::errors).tags(common)
-        .description("unexpected errors the engine loop survived (a bug when not zero)").register(registry);
+    this.loops = List.copyOf(loops);
+    FunctionCounter.builder("lvs.engine.errors", this.loops, l -> l.stream().mapToLong(EngineLoop::errors).sum())
+        .tags(common).description("unexpected errors the engine loops survived (a bug when not zero)")
+        .register(registry);
+    Gauge.builder("lvs.engine.workers", this.loops, List::size).tags(common)
+        .description("engine workers, each with its packet socket and its share of the connections")
+        .register(registry);
   }
 
   public void bindSocketFilter(SocketFilter filter) {
@@ -95,6 +103,14 @@ public final class DataplaneMetrics {
         .register(registry);
     Gauge.builder("lvs.socket.filter.addresses", filter, SocketFilter::addresses).tags(common)
         .description("addresses the packet socket's filter compares").register(registry);
+  }
+
+  /** How the kernel spreads frames over the engine workers, with more than one. */
+  public void bindFanout(FanoutSteering fanout) {
+    this.steering = fanout;
+    Gauge.builder("lvs.fanout.single", fanout, f -> f.single() ? 1 : 0).tags(common)
+        .description("1 while every frame goes to worker 0: the configuration is too big for the fanout program")
+        .register(registry);
   }
 
   public void bindHealthChecks(HealthChecker health) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.engine.Engines;
 import io.lvsoperator.dataplane.io.MemoryPacketPort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,7 +36,7 @@ class AdminServerTest {
   @BeforeEach
   void start() throws Exception {
     Engine engine = new Engine(new MemoryPacketPort(), tables, 1024, System::nanoTime);
-    server = new AdminServer(new InetSocketAddress("127.0.0.1", 0), tables::get, engine,
+    server = new AdminServer(new InetSocketAddress("127.0.0.1", 0), tables::get, Engines.of(engine),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new DirectorHealth() {
           @Override
           public String notLive() {

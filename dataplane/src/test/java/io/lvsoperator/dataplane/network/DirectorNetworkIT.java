@@ -111,6 +111,9 @@ class DirectorNetworkIT {
     NODE_LIKE
   }
 
+  /** The packet socket with two engine workers (docs/architecture.md, "Workers"). */
+  static final String TWO_WORKERS = "afpacket:2";
+
   private DirectorLab lab;
   private Netns ns;
   private long startedNanos;
@@ -219,6 +222,10 @@ class DirectorNetworkIT {
     // the portable fallback, with offloads off as it needs, where it matters: on a node
     for (ForwardingMode mode : ForwardingMode.values()) {
       out.add(Arguments.of(mode, DirectorInterface.NODE_LIKE, "pcap"));
+    }
+    // two engine workers behind one fanout group: each connection's frames, both ways, reach one
+    for (ForwardingMode mode : ForwardingMode.values()) {
+      out.add(Arguments.of(mode, DirectorInterface.NODE_LIKE, TWO_WORKERS));
     }
     return out.stream();
   }
@@ -458,7 +465,7 @@ class DirectorNetworkIT {
    * VIP again and forwards new connections without a restart.
    */
   @ParameterizedTest(name = "{0} I/O")
-  @ValueSource(strings = {"pcap", "afpacket"})
+  @ValueSource(strings = {"pcap", "afpacket", TWO_WORKERS})
   @Order(5)
   void survivesALinkFlap(String io) throws Exception {
     startDirector(ForwardingMode.DR, DirectorInterface.NODE_LIKE, io);
@@ -654,8 +661,15 @@ class DirectorNetworkIT {
     generation = 0;
     config = ns.workDir().resolve("director-" + mode + "-" + iface + ".yaml");
     writeConfig(mode, iface, true);
-    director = ns.spawn("dir", "director-" + mode + "-" + iface + "-" + io, DirectorLab.dataplane("run", "--config",
-        config.toString(), "--interface", "eth0", "--admin", admin, "--io", io).toArray(String[]::new));
+    // "afpacket:2": that I/O with two engine workers
+    String[] ioAndWorkers = io.split(":");
+    List<String> args = new ArrayList<>(DirectorLab.dataplane("run", "--config", config.toString(), "--interface",
+        "eth0", "--admin", admin, "--io", ioAndWorkers[0]));
+    if (ioAndWorkers.length > 1) {
+      args.addAll(List.of("--workers", ioAndWorkers[1]));
+    }
+    director = ns.spawn("dir", "director-" + mode + "-" + iface + "-" + io.replace(':', '-'),
+        args.toArray(String[]::new));
     perTest.add(director);
     LabProcess started = director;
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {

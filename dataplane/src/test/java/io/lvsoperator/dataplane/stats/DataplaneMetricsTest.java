@@ -9,6 +9,7 @@ import io.lvsoperator.dataplane.control.ConfigCompiler;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.StatsRegistry;
 import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.engine.Engines;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.io.MemoryPacketPort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,7 +33,7 @@ class DataplaneMetricsTest {
         List.of(Ipv4Prefix.parse("198.18.0.5/24"))));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Engine engine = new Engine(new MemoryPacketPort(), new AtomicReference<>(t), 1024, System::nanoTime);
-    DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, "node-a", () -> 0);
+    DataplaneMetrics metrics = new DataplaneMetrics(registry, Engines.of(engine), "node-a", () -> 0);
     connectionsMade(t.serviceList().get(0).destinations().get(0).stats(), 3);
     connectionsMade(t.serviceList().get(1).destinations().get(0).stats(), 5);
     metrics.sync(t);
@@ -60,7 +61,7 @@ class DataplaneMetricsTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
     Engine engine = new Engine(new MemoryPacketPort(), new AtomicReference<>(t), 1024, clock::get);
-    DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, "node-a", () -> 0);
+    DataplaneMetrics metrics = new DataplaneMetrics(registry, Engines.of(engine), "node-a", () -> 0);
     metrics.sync(t);
     engine.tick();
     assertThat(registry.scrape()).contains("lvs_vip_announced{director=\"node-a\",vip=\"198.18.0.100\"} 0.0");
@@ -78,7 +79,7 @@ class DataplaneMetricsTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Engine engine = new Engine(new MemoryPacketPort(), new AtomicReference<>(), 1024, System::nanoTime);
     java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
-    DataplaneMetrics metrics = new DataplaneMetrics(registry, engine, "node-a", failures::get);
+    DataplaneMetrics metrics = new DataplaneMetrics(registry, Engines.of(engine), "node-a", failures::get);
     assertThat(registry.scrape()).contains("lvs_config_reload_failures_total{director=\"node-a\"} 0.0");
     failures.set(3);
     for (int i = 0; i < 3; i++) {
