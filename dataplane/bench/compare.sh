@@ -2,7 +2,7 @@
 # compare.sh: the dataplane against the kernel, nftables and HAProxy, on one namespace topology.
 #
 #   dataplane/bench/compare.sh [--quick] [--reps N] [--seconds S] [--only LIST] [--json FILE]
-#                              [--lat-rate R] [--keep-logs] [--workers N]
+#                              [--lat-rate R] [--keep-logs] [--workers N] [--clients N]
 #
 #   --quick        one repetition, about one second per figure (CI runs this; well under 2 min)
 #   --reps N       repetitions; each figure is the median over them (default 5)
@@ -12,6 +12,8 @@
 #   --lat-rate R   request rate of the latency figure, requests/s (default 200)
 #   --keep-logs    keep the work directory (configs, tool output, director logs) and print its path
 #   --workers N    engine workers of our director (its --workers; default 1)
+#   --clients N    the UDP figure's packets come from N client addresses (198.19.1.10 on; default
+#                  1): a director with workers spreads clients over them, not one client's flows
 #   --profile      also sample our director with `perf record -e cpu-clock` during the UDP window
 #                  and print where its time goes (kernel vs JIT code vs JVM), per system
 #
@@ -34,7 +36,7 @@ BENCH="$ROOT/dataplane/bench"
 JAR="${JAR:-$ROOT/dataplane/target/lvs-dataplane.jar}"
 ALL_SYSTEMS=(none kernel nftables haproxy dr nat tun)
 
-REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no WORKERS=1
+REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no WORKERS=1 CLIENTS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=yes ;;
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
     --lat-rate) LAT_RATE="${2:?--lat-rate needs a number}"; shift ;;
     --keep-logs) KEEP_LOGS=yes ;;
     --workers) WORKERS="${2:?--workers needs a number}"; shift ;;
+    --clients) CLIENTS="${2:?--clients needs a number}"; shift ;;
     --profile) PROFILE=yes ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -58,6 +61,8 @@ if [ "$QUICK" = yes ]; then REPS=1; SECS=1; fi
 [[ "$SECS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --seconds must be a positive integer" >&2; exit 2; }
 [[ "$LAT_RATE" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --lat-rate must be a positive integer" >&2; exit 2; }
 [[ "$WORKERS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --workers must be a positive integer" >&2; exit 2; }
+{ [[ "$CLIENTS" =~ ^[1-9][0-9]*$ ]] && [ "$CLIENTS" -le 200 ]; } ||
+  { echo "compare.sh: --clients must be 1 to 200" >&2; exit 2; }
 SYSTEMS=()
 if [ -n "$ONLY" ]; then
   IFS=, read -r -a wanted <<<"$ONLY"
@@ -210,6 +215,12 @@ done
 ip -n $P-rtr link set eth0 name s0
 up_addr() { ip -n "$P-$1" addr add "$3" dev "$2"; ip -n "$P-$1" link set "$2" up; }
 up_addr cli eth0 $CIP/24; up_addr rtr c0 $RTR_C/24; up_addr rtr s0 $RTR_S/24
+# --clients: the UDP figure's other client addresses, held by the client so replies find it
+CLIENT_IPS=("$CIP")
+for i in $(seq 1 $((CLIENTS - 1))); do
+  CLIENT_IPS+=("198.19.1.$((10 + i))")
+  ip -n $P-cli addr add "198.19.1.$((10 + i))/24" dev eth0
+done
 up_addr rs1 eth0 $RS1/24; up_addr rs2 eth0 $RS2/24
 ip -n $P-dir link set eth0 up
 ip -n $P-cli route add default via $RTR_C
@@ -455,9 +466,11 @@ run_trafgen() { # SECONDS_TOTAL DSTS...
   local conf="$WORK/trafgen.cfg" d
   : >"$conf"
   for d in "$@"; do
-    # 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 18 bytes of payload = 60-byte frames; 1024 flows
-    # (source ports), checksums computed by trafgen for every packet
-    echo "{ eth(da=$RTR_MAC, sa=$CLI_MAC), ipv4(sa=$CIP, da=$d, ttl=64, df), udp(sp=dinc(10000, 11023), dp=$UDP_PORT), fill(0x00, 18) }" >>"$conf"
+    for c in "${CLIENT_IPS[@]}"; do
+      # 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 18 bytes of payload = 60-byte frames; 1024 flows
+      # (source ports) per client, checksums computed by trafgen for every packet
+      echo "{ eth(da=$RTR_MAC, sa=$CLI_MAC), ipv4(sa=$c, da=$d, ttl=64, df), udp(sp=dinc(10000, 11023), dp=$UDP_PORT), fill(0x00, 18) }" >>"$conf"
+    done
   done
   # bounded in time (timeout) and count (-n); -P 1: one process; --notouch-irq, --no-sock-mem:
   # leave the machine's IRQ affinity and socket memory settings alone
@@ -681,6 +694,7 @@ WALL=$(calc "$EPOCHREALTIME - $START")
 status=0
 python3 "$BENCH/report.py" --results "$RESULTS" --json "$JSON_OUT" --systems "${SYSTEMS[*]}" \
   --reps "$REPS" --seconds "$SECS" --lat-rate "$LAT_RATE" --quick "$QUICK" --wall "$WALL" --workers "$WORKERS" \
+  --clients "$CLIENTS" \
   --load-start "$LOAD_START" --jar "$JAR" --jar-copy "$WORK/lvs-dataplane.jar" || status=$?
 say "compare.sh: JSON written to $JSON_OUT (wall time ${WALL%.*} s)"
 [ "$status" = 0 ] || { KEEP_LOGS=yes; say "compare.sh: some figures failed (FAIL in the table)"; }

@@ -134,6 +134,7 @@ def main():
     ap.add_argument("--quick", default="no")
     ap.add_argument("--wall", type=float, default=None)
     ap.add_argument("--workers", type=int, default=1, help="our director's engine workers")
+    ap.add_argument("--clients", type=int, default=1, help="client addresses of the UDP figure")
     ap.add_argument("--load-start", default=None, help="/proc/loadavg's first three at the start")
     ap.add_argument("--jar", default=None, help="the jar named by the user")
     ap.add_argument("--jar-copy", default=None, help="the copy that ran, hashed")
@@ -154,6 +155,8 @@ def main():
         cpu_model(), args.reps, args.seconds, " (--quick)" if args.quick == "yes" else "")
     if args.workers != 1:
         label += ", our director with --workers %d" % args.workers
+    if args.clients != 1:
+        label += ", UDP from %d client addresses" % args.clients
     if args.load_start:
         label += ", load average %s at the start, %s at the end" % (args.load_start, loadavg())
     print()
@@ -185,7 +188,8 @@ def main():
         "machine": {"kernel": platform.release(), "cpus": os.cpu_count(), "cpu_model": cpu_model(),
                     "loadavg_start": args.load_start, "loadavg_end": loadavg()},
         "options": {"reps": args.reps, "seconds": args.seconds, "lat_rate": args.lat_rate,
-                    "quick": args.quick == "yes", "systems": systems, "workers": args.workers},
+                    "quick": args.quick == "yes", "systems": systems, "workers": args.workers,
+                    "clients": args.clients},
         "jar": {"path": args.jar, "sha256": sha256(args.jar_copy or args.jar) if args.jar else None},
         "wall_seconds": args.wall,
         "units": {"udp_pps": "packets/s delivered to the real servers",

@@ -58,6 +58,14 @@ public final class DataplaneMetrics {
       FunctionCounter.builder("lvs.drops", engine, x -> x.drops(reason)).tags(common).tag("reason", reason.label())
           .description("frames dropped by the dataplane, by reason").register(registry);
     }
+    if (engine.size() > 1) {
+      // how evenly the fanout program spreads the traffic
+      for (int k = 0; k < engine.size(); k++) {
+        FunctionCounter.builder("lvs.worker.rx.frames", engine.all().get(k), e -> e.counters().get(Counter.RX_FRAMES))
+            .tags(common).tag("worker", Integer.toString(k))
+            .description("frames the kernel handed this engine worker").register(registry);
+      }
+    }
     FunctionCounter.builder("lvs.capture.dropped", engine, Engines::droppedByCapture).tags(common)
         .description("frames the capture ring dropped before the dataplane saw them").register(registry);
     Gauge.builder("lvs.connection.table.entries", engine, Engines::connections).tags(common)

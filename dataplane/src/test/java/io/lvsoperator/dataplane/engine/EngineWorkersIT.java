@@ -63,6 +63,8 @@ class EngineWorkersIT {
              realServers: [{address: 198.18.0.11, port: 80}, {address: 198.18.0.12, port: 80}]}
           - {name: default/dr, vip: 198.18.0.100, port: 80, mode: DR, scheduler: rr,
              realServers: [{address: 198.18.0.11}, {address: 198.18.0.12}]}
+          - {name: default/fullnat, vip: 198.18.0.100, port: 443, mode: FULLNAT, scheduler: rr,
+             realServers: [{address: 198.18.0.11, port: 8443}, {address: 198.18.0.12, port: 8443}]}
         failover:
           node: %s
           peers: [{name: a, address: 198.18.0.2, routerId: 1}, {name: b, address: 198.18.0.3, routerId: 2}]
@@ -303,6 +305,48 @@ class EngineWorkersIT {
           .satisfies(f -> assertThat(Ethernet.destination(f)).isEqualTo(Ethernet.destination(viaA)));
     }
     assertThat(b.count(Counter.CONNECTIONS_ADOPTED)).isZero();
+    long lost = 0;
+    for (Engine e : b.engines) {
+      lost += e.counters().drops(DropReason.NO_CONNECTION);
+    }
+    assertThat(lost).isZero();
+  }
+
+  /**
+   * Full-NAT connections a director of one worker made, with local ports of its whole range, reach
+   * a director of two: each is installed on the worker its client hashes to and on the worker its
+   * local port comes back to, so after the takeover the client's packets and the real server's
+   * replies, each reaching its own worker, are both translated.
+   */
+  @Test
+  void aSyncedFullNatConnectionIsCarriedOnBothWaysWhicheverWorkerEachDirectionReaches() throws Exception {
+    Director a = new Director("a", mac("02:00:00:00:00:01"), "198.18.0.2", 1).resolved();
+    Director b = new Director("b", mac("02:00:00:00:00:02"), "198.18.0.3", 2).resolved();
+    List<int[]> flows = new ArrayList<>(); // client port, local port, real server (1 or 2)
+    for (int cport = 45000; cport < 45012; cport++) {
+      List<byte[]> out = a.send(connection(a.mac, cport, 443));
+      byte[] request = out.get(out.size() - 1);
+      flows.add(new int[] {cport, Transport.sourcePort(request, L4), Ethernet.destination(request) == RS1 ? 1 : 2});
+    }
+    assertThat(flows).as("local ports of both shares of two workers")
+        .anyMatch(f -> FanoutHash.worker(ip(CLIENT_IP), f[0], 2) != f[1] % 2);
+    for (byte[] m : syncMessages(run(100, a).get(0))) {
+      b.send(m);
+    }
+    assertThat(b.count(Counter.SYNC_ENTRIES_INSTALLED)).isEqualTo(flows.size());
+    for (int[] f : flows) {
+      long rsMac = f[2] == 1 ? RS1 : RS2;
+      String rs = f[2] == 1 ? "198.18.0.11" : "198.18.0.12";
+      byte[] onward = b.send(tcp(b.mac, CLIENT, CLIENT_IP, f[0], VIP, 443, Transport.TCP_ACK, 10)).get(0);
+      assertThat(Ethernet.destination(onward)).isEqualTo(rsMac);
+      assertThat(Transport.sourcePort(onward, L4)).as("client port %d: its local port", f[0]).isEqualTo(f[1]);
+      byte[] reply = tcp(b.mac, rsMac, rs, 8443, VIP, f[1], Transport.TCP_ACK, 4);
+      assertThat(b.workerOf(reply)).as("the reply goes by its local port").isEqualTo(f[1] % 2);
+      byte[] back = b.send(reply).get(0);
+      assertThat(Ipv4Header.destination(back, Ethernet.HEADER_LENGTH)).isEqualTo(ip(CLIENT_IP));
+      assertThat(Transport.destinationPort(back, L4)).isEqualTo(f[0]);
+      assertThat(Transport.sourcePort(back, L4)).isEqualTo(443);
+    }
     long lost = 0;
     for (Engine e : b.engines) {
       lost += e.counters().drops(DropReason.NO_CONNECTION);

@@ -10,6 +10,8 @@ import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.StatsRegistry;
 import io.lvsoperator.dataplane.engine.Engine;
 import io.lvsoperator.dataplane.engine.Engines;
+import io.lvsoperator.dataplane.engine.Workers;
+import io.lvsoperator.dataplane.lvs.conn.LocalPorts;
 import io.lvsoperator.dataplane.io.InterfaceInfo;
 import io.lvsoperator.dataplane.io.MemoryPacketPort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -43,6 +45,43 @@ class DataplaneMetricsTest {
     assertThat(series).hasSize(2);
     assertThat(series).anySatisfy(l -> assertThat(l).contains("protocol=\"TCP\"").contains("port=\"53\"").endsWith(" 3.0"));
     assertThat(series).anySatisfy(l -> assertThat(l).contains("protocol=\"UDP\"").contains("port=\"53\"").endsWith(" 5.0"));
+  }
+
+  /**
+   * Several workers: every counter is their sum, and each worker's frames show on their own, so a
+   * user sees how evenly the kernel spreads the clients.
+   */
+  @Test
+  void countersAreTheWorkersSumAndEachWorkersFramesShow() throws Exception {
+    ForwardingTable t = new ConfigCompiler(new StatsRegistry(2)).compile(DirectorSpecReader.parse("""
+        vips: [198.18.0.100]
+        services: []
+        """), new InterfaceInfo("eth0", MacAddress.parse("02:00:00:00:00:01"), 1500,
+        List.of(Ipv4Prefix.parse("198.18.0.5/24"))));
+    AtomicReference<ForwardingTable> tables = new AtomicReference<>(t);
+    Workers workers = new Workers(2);
+    List<MemoryPacketPort> ports = List.of(new MemoryPacketPort(), new MemoryPacketPort());
+    List<Engine> engines = List.of(
+        new Engine(ports.get(0), tables, 512, System::nanoTime, new LocalPorts(), workers, 0),
+        new Engine(ports.get(1), tables, 512, System::nanoTime, new LocalPorts(), workers, 1));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new DataplaneMetrics(registry, new Engines(engines), "node-a", () -> 0);
+    byte[] frame = new byte[60]; // IPv6 EtherType 0: ignored, but received
+    for (int i = 0; i < 3; i++) {
+      ports.get(0).offer(frame.clone());
+    }
+    ports.get(1).offer(frame.clone());
+    ports.get(0).poll(engines.get(0), 10);
+    ports.get(1).poll(engines.get(1), 10);
+
+    String scrape = registry.scrape();
+    assertThat(scrape.lines().filter(l -> l.startsWith("lvs_rx_frames_total{"))).singleElement()
+        .satisfies(l -> assertThat(l).endsWith(" 4.0"));
+    assertThat(scrape.lines().filter(l -> l.startsWith("lvs_worker_rx_frames_total{")))
+        .anySatisfy(l -> assertThat(l).contains("worker=\"0\"").endsWith(" 3.0"))
+        .anySatisfy(l -> assertThat(l).contains("worker=\"1\"").endsWith(" 1.0"));
+    assertThat(scrape.lines().filter(l -> l.startsWith("lvs_connection_table_capacity{"))).singleElement()
+        .satisfies(l -> assertThat(l).endsWith(" 1024.0"));
   }
 
   /** lvs_vip_announced: 1 for what the engine announces, 0 for a VIP it serves for another director. */

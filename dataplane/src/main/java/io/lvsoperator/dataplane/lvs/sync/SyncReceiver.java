@@ -40,7 +40,8 @@ public final class SyncReceiver {
 
   private static final int INSTALLED = 0;
   private static final int UNKNOWN = 1;
-  private static final int NOT_MINE = 2;
+  /** Another worker's, or installed here too but counted by the worker its client hashes to. */
+  private static final int COUNTED_ELSEWHERE = 2;
 
   private final EngineCounters counters;
   private final int worker;
@@ -105,16 +106,10 @@ public final class SyncReceiver {
     return true;
   }
 
-  /**
-   * Whether the connection is this worker's: its client hashes to it (the port too for TCP, unless
-   * its VIP goes by client address alone), or (full-NAT) its local port comes back to it.
-   */
-  private boolean mine(int protocol, int cip, int cport, boolean byAddress, int local, int lport) {
-    if (workers == 1) {
-      return true;
-    }
+  /** Whether the connection's client hashes to this worker (its port too for TCP, unless its VIP goes by address). */
+  private boolean clientSide(int protocol, int cip, int cport, boolean byAddress) {
     int port = protocol == Ipv4Header.PROTO_TCP && !byAddress ? cport : 0;
-    return FanoutHash.worker(cip, port, workers) == worker || local >= 0 && lport % workers == worker;
+    return workers == 1 || FanoutHash.worker(cip, port, workers) == worker;
   }
 
   private int install(byte[] f, int e, ServiceTable services, IntSet byClientAddress, ConnectionTable table,
@@ -128,18 +123,21 @@ public final class SyncReceiver {
     int cip = IpvsSync.clientAddress(f, e);
     int local = IpvsSync.localOption(f, e);
     if (protocol != Ipv4Header.PROTO_TCP && protocol != Ipv4Header.PROTO_UDP || local == -2) {
-      return worker == 0 ? UNKNOWN : NOT_MINE; // counted once, by worker 0
+      return worker == 0 ? UNKNOWN : COUNTED_ELSEWHERE; // counted once, by worker 0
     }
     boolean template = (flags & IpvsSync.FLAG_TEMPLATE) != 0;
     int cport = IpvsSync.clientPort(f, e);
-    if (!template && !mine(protocol, cip, cport, byClientAddress.contains(vip), local,
-        local >= 0 ? IpvsSync.localPort(f, local) : 0)) {
-      return NOT_MINE;
+    boolean clientSide = clientSide(protocol, cip, cport, byClientAddress.contains(vip));
+    // full-NAT: the replies come to the worker of the local port
+    boolean replySide = local >= 0 && !template && IpvsSync.localPort(f, local) % workers == worker;
+    if (!template && !clientSide && !replySide) {
+      return COUNTED_ELSEWHERE;
     }
     VirtualService svc = services.lookup(protocol, vip, vport);
-    // a template goes to every worker; worker 0 counts it
-    int done = template && worker != 0 ? NOT_MINE : INSTALLED;
-    int unknown = template && worker != 0 ? NOT_MINE : UNKNOWN;
+    // a template goes to every worker and counts on worker 0; an entry on the worker of its client
+    boolean counts = template ? worker == 0 : clientSide;
+    int done = counts ? INSTALLED : COUNTED_ELSEWHERE;
+    int unknown = counts ? UNKNOWN : COUNTED_ELSEWHERE;
     ForwardingMode mode = local >= 0 && !template ? ForwardingMode.FULLNAT : mode(flags & IpvsSync.FWD_MASK);
     if (svc == null || svc.mode() != mode && !(template && svc.mode() == ForwardingMode.FULLNAT)) {
       return unknown;
@@ -194,7 +192,7 @@ public final class SyncReceiver {
     }
     table.confirm(c);
     table.synced(c, now);
-    return INSTALLED;
+    return done;
   }
 
   private static ForwardingMode mode(int forwarding) {
