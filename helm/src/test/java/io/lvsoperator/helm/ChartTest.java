@@ -98,8 +98,8 @@ class ChartTest {
 
   @Test
   void dataplaneRunsOnTheHostNetworkWithTwoCapabilitiesOnly() {
-    DaemonSet ds = one(render(Map.of("dataplane.interface", "bond0", "dataplane.io", "afpacket")), DaemonSet.class,
-        "lvs-dataplane");
+    DaemonSet ds = one(render(Map.of("dataplane.interface", "bond0", "dataplane.io", "afpacket", "dataplane.workers",
+        4)), DaemonSet.class, "lvs-dataplane");
     var pod = ds.getSpec().getTemplate().getSpec();
     assertThat(pod.getHostNetwork()).isTrue();
     Container c = pod.getContainers().get(0);
@@ -107,9 +107,11 @@ class ChartTest {
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_RAW", "NET_ADMIN");
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0", "--io=afpacket", "--lease-seconds=30");
+    assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0", "--io=afpacket", "--workers=4",
+        "--lease-seconds=30");
     assertThat(one(render(Map.of()), DaemonSet.class, "lvs-dataplane").getSpec().getTemplate().getSpec()
-        .getContainers().get(0).getArgs()).as("the fastest packet I/O the node offers, by default").contains("--io=auto");
+        .getContainers().get(0).getArgs()).as("the fastest packet I/O the node offers, one worker, by default")
+        .contains("--io=auto", "--workers=1");
     assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
         .as("the operator writes no per-node configuration for this version")
         .containsEntry("lvsoperator.io/contract", "shared-config");
@@ -195,6 +197,7 @@ class ChartTest {
     assertThatThrownBy(() -> render(Map.of("operator.replicas", 0))).hasMessageContaining("replicas");
     assertThatThrownBy(() -> render(Map.of("image.dataplane.pullPolicy", "Sometimes"))).hasMessageContaining("pullPolicy");
     assertThatThrownBy(() -> render(Map.of("dataplane.io", "dpdk"))).hasMessageContaining("io");
+    assertThatThrownBy(() -> render(Map.of("dataplane.workers", 0))).hasMessageContaining("workers");
   }
 
   @Test

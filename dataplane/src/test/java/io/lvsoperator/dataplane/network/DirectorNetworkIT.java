@@ -663,13 +663,13 @@ class DirectorNetworkIT {
     writeConfig(mode, iface, true);
     // "afpacket:2": that I/O with two engine workers
     String[] ioAndWorkers = io.split(":");
-    List<String> args = new ArrayList<>(DirectorLab.dataplane("run", "--config", config.toString(), "--interface",
-        "eth0", "--admin", admin, "--io", ioAndWorkers[0]));
+    List<String> args = new ArrayList<>(List.of("run", "--config", config.toString(), "--interface", "eth0",
+        "--admin", admin, "--io", ioAndWorkers[0]));
     if (ioAndWorkers.length > 1) {
       args.addAll(List.of("--workers", ioAndWorkers[1]));
     }
     director = ns.spawn("dir", "director-" + mode + "-" + iface + "-" + io.replace(':', '-'),
-        args.toArray(String[]::new));
+        DirectorLab.dataplane(args.toArray(String[]::new)).toArray(String[]::new));
     perTest.add(director);
     LabProcess started = director;
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {

@@ -143,11 +143,22 @@ public final class DirectorLab implements AutoCloseable {
     }
   }
 
-  /** A java command running the dataplane's main class from this test's classpath. */
+  /**
+   * A java command running the dataplane's main class from this test's classpath. With the
+   * environment variable {@code LVS_TEST_WORKERS} set, every director that does not name its
+   * workers or pcap runs that many (the network tests at several workers, docs/architecture.md,
+   * "Workers").
+   */
   public static List<String> dataplane(String... args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.lvsoperator.dataplane.Main"));
     cmd.addAll(List.of(args));
+    String workers = System.getenv("LVS_TEST_WORKERS");
+    List<String> given = List.of(args);
+    if (workers != null && !workers.isBlank() && given.size() > 0 && given.get(0).equals("run")
+        && !given.contains("--workers") && !given.contains("pcap")) {
+      cmd.addAll(List.of("--workers", workers.trim()));
+    }
     return cmd;
   }
 
