@@ -125,9 +125,21 @@ class AfPacketPortIT {
             """), new InterfaceInfo("vb", B, 9000, List.of()));
     AfPacketPort[] workers = new AfPacketPort[2];
     try {
+      // as FanoutGroup does: the first socket creates the group, the kernel picking its id
+      int group = 0;
       for (int w = 0; w < workers.length; w++) {
         workers[w] = inside.call(() -> AfPacketPort.open("vb"));
-        workers[w].joinFanout(4242);
+        if (w == 0) {
+          group = workers[w].createFanout();
+        } else {
+          workers[w].joinFanout(group);
+        }
+      }
+      AfPacketPort other = inside.call(() -> AfPacketPort.open("vb"));
+      try {
+        assertThat(other.createFanout()).as("another group gets an id of its own").isNotEqualTo(group);
+      } finally {
+        other.close();
       }
       assertThat(workers[1].fanoutProgram(io.lvsoperator.dataplane.control.FanoutProgram.precise(List.of(table))))
           .as("the kernel takes the program").isTrue();
