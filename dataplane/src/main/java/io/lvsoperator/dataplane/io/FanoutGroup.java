@@ -40,11 +40,9 @@ public final class FanoutGroup implements PortHealth, AutoCloseable {
   private volatile long failures;
   private volatile long reopens;
   private final long[] retiredDrops;
-  // worker 0's thread only
-  private long backoff = ReopeningPort.FIRST_BACKOFF_NANOS;
-  private long retryAt;
+  /** Worker 0's thread while down; {@link #failed} sets it before it publishes the failure. */
+  private final ReopenSchedule schedule = new ReopenSchedule();
   private long downSince;
-  private int attempts;
 
   private FanoutGroup(String interfaceName, int size, ReopeningPort.Opener opener, Runnable onReopened,
       LongSupplier clock, ReopeningPort.Sleeper sleeper) {
@@ -129,15 +127,13 @@ public final class FanoutGroup implements PortHealth, AutoCloseable {
     if (sockets != s) {
       return; // another member saw it first
     }
-    sockets = null;
     retiring = s;
     java.util.Arrays.fill(released, false);
     failures = failures + 1;
     downReason = why;
     downSince = clock.getAsLong();
-    backoff = ReopeningPort.FIRST_BACKOFF_NANOS;
-    retryAt = downSince + backoff;
-    attempts = 0;
+    schedule.failed(downSince);
+    sockets = null; // last: worker 0 reads the schedule once it sees no sockets
     LOG.warn("packet I/O on {} failed: {}; reopening its {} sockets together with backoff", interfaceName, why,
         members.length);
   }
@@ -173,20 +169,20 @@ public final class FanoutGroup implements PortHealth, AutoCloseable {
       return;
     }
     long now = clock.getAsLong();
-    if (now - retryAt < 0 || !allReleased(now)) {
-      pause(Math.max(0, retryAt - now));
+    long wait = schedule.untilDue(now);
+    if (wait > 0 || !allReleased(now)) {
+      pause(Math.max(0, wait));
       return;
     }
-    attempts++;
+    schedule.attempt();
     PacketPort[] next;
     try {
       next = openAll();
     } catch (PortException e) {
-      backoff = Math.min(backoff * 2, ReopeningPort.MAX_BACKOFF_NANOS);
-      retryAt = now + backoff;
       downReason = e.getMessage();
-      if (attempts == 1 || backoff == ReopeningPort.MAX_BACKOFF_NANOS && attempts % 12 == 0) {
-        LOG.warn("packet I/O on {} still down after {} attempts: {}", interfaceName, attempts, e.getMessage());
+      if (schedule.refused(now)) {
+        LOG.warn("packet I/O on {} still down after {} attempts: {}", interfaceName, schedule.attempts(),
+            e.getMessage());
       }
       return;
     }
@@ -206,7 +202,7 @@ public final class FanoutGroup implements PortHealth, AutoCloseable {
     reopens = reopens + 1;
     downReason = null;
     LOG.info("packet I/O on {} reopened its {} sockets after {} attempts ({} ms down)", interfaceName,
-        members.length, attempts, TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - downSince));
+        members.length, schedule.attempts(), schedule.downMillis(clock.getAsLong()));
     onReopened.run();
   }
 

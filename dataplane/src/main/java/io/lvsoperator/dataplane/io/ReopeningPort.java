@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReopeningPort implements PacketPort, PortHealth {
   private static final Logger LOG = LoggerFactory.getLogger(ReopeningPort.class);
-  static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-  static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+  static final long FIRST_BACKOFF_NANOS = ReopenSchedule.FIRST_BACKOFF_NANOS;
+  static final long MAX_BACKOFF_NANOS = ReopenSchedule.MAX_BACKOFF_NANOS;
   /** The longest a poll waits while down: the engine loop's tick. */
   static final long DOWN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -45,10 +45,7 @@ public final class ReopeningPort implements PacketPort, PortHealth {
   private volatile long retiredDrops;
   /** The filter every port opened gets (null: none). */
   private volatile ClassicBpf filter;
-  private long backoff = FIRST_BACKOFF_NANOS;
-  private long retryAt;
-  private long downSince;
-  private int attempts;
+  private final ReopenSchedule schedule = new ReopenSchedule();
 
   /**
    * @param first the port already open
@@ -89,10 +86,7 @@ public final class ReopeningPort implements PacketPort, PortHealth {
     current = null;
     p.close();
     downReason = why;
-    downSince = clock.getAsLong();
-    backoff = FIRST_BACKOFF_NANOS;
-    retryAt = downSince + backoff;
-    attempts = 0;
+    schedule.failed(clock.getAsLong());
     LOG.warn("packet I/O on {} failed: {}; reopening with backoff", interfaceName, why);
   }
 
@@ -101,31 +95,31 @@ public final class ReopeningPort implements PacketPort, PortHealth {
       return;
     }
     long now = clock.getAsLong();
-    if (now - retryAt < 0) {
+    long wait = schedule.untilDue(now);
+    if (wait > 0) {
       try {
-        sleeper.sleep(Math.min(retryAt - now, DOWN_POLL_NANOS));
+        sleeper.sleep(Math.min(wait, DOWN_POLL_NANOS));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       return;
     }
-    attempts++;
+    schedule.attempt();
     try {
       current = opener.open();
       current.filter(filter);
     } catch (PortException e) {
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-      retryAt = now + backoff;
       downReason = e.getMessage();
-      if (attempts == 1 || backoff == MAX_BACKOFF_NANOS && attempts % 12 == 0) {
-        LOG.warn("packet I/O on {} still down after {} attempts: {}", interfaceName, attempts, e.getMessage());
+      if (schedule.refused(now)) {
+        LOG.warn("packet I/O on {} still down after {} attempts: {}", interfaceName, schedule.attempts(),
+            e.getMessage());
       }
       return;
     }
     reopens = reopens + 1;
     downReason = null;
-    LOG.info("packet I/O on {} reopened after {} attempts ({} ms down)", interfaceName, attempts,
-        TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - downSince));
+    LOG.info("packet I/O on {} reopened after {} attempts ({} ms down)", interfaceName, schedule.attempts(),
+        schedule.downMillis(clock.getAsLong()));
     onReopened.run();
   }
 
