@@ -3,6 +3,7 @@ package io.lvsoperator.dataplane.admin;
 import io.lvsoperator.api.net.Ipv4;
 import io.lvsoperator.dataplane.codec.MacAddress;
 import io.lvsoperator.dataplane.control.ForwardingTable;
+import io.lvsoperator.dataplane.engine.Engine;
 import io.lvsoperator.dataplane.engine.Engines;
 import io.lvsoperator.dataplane.engine.EngineSnapshot;
 import io.lvsoperator.dataplane.lvs.service.Destination;
@@ -76,6 +77,15 @@ public final class StateView {
     out.put("neighbours", neighbours);
     out.put("routes", t.routes().routes().stream().map(RouteTable.Route::toString).toList());
     out.put("connections", snap.connections());
+    if (engine.size() > 1) {
+      // how the kernel spreads the work (docs/architecture.md, "Workers")
+      List<Object> workers = new ArrayList<>();
+      for (Engine e : engine.all()) {
+        workers.add(Map.of("connections", e.snapshot().connections(), "rxFrames", e.counters().get(Counter.RX_FRAMES)));
+      }
+      out.put("workers", workers);
+      out.put("workerMessagesRefused", engine.messagesRefused());
+    }
     Map<String, Object> counters = new LinkedHashMap<>();
     for (Counter c : Counter.values()) {
       counters.put(c.metricName(), engine.count(c));

@@ -1008,6 +1008,11 @@ public final class Engine implements FrameHandler {
     return counters;
   }
 
+  /** What this engine shares with the other workers of its director. */
+  public Workers workers() {
+    return workers;
+  }
+
   public ConnectionTable connections() {
     return connections;
   }

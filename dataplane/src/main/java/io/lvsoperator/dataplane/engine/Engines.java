@@ -52,6 +52,11 @@ public final class Engines {
     return n;
   }
 
+  /** Messages between the workers refused because a mailbox was full (see {@link Workers}). */
+  public long messagesRefused() {
+    return first().workers().refused();
+  }
+
   public long droppedByCapture() {
     long n = 0;
     for (Engine e : all) {

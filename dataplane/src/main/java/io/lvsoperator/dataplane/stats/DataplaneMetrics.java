@@ -65,6 +65,9 @@ public final class DataplaneMetrics {
             .tags(common).tag("worker", Integer.toString(k))
             .description("frames the kernel handed this engine worker").register(registry);
       }
+      FunctionCounter.builder("lvs.worker.messages.refused", engine, Engines::messagesRefused).tags(common)
+          .description("messages between workers (neighbours, sync) refused by a full mailbox; each is asked for"
+              + " again").register(registry);
     }
     FunctionCounter.builder("lvs.capture.dropped", engine, Engines::droppedByCapture).tags(common)
         .description("frames the capture ring dropped before the dataplane saw them").register(registry);

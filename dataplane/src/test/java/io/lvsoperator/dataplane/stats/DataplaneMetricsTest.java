@@ -9,6 +9,7 @@ import io.lvsoperator.dataplane.control.ConfigCompiler;
 import io.lvsoperator.dataplane.control.ForwardingTable;
 import io.lvsoperator.dataplane.control.StatsRegistry;
 import io.lvsoperator.dataplane.engine.Engine;
+import io.lvsoperator.dataplane.admin.StateView;
 import io.lvsoperator.dataplane.engine.Engines;
 import io.lvsoperator.dataplane.engine.Workers;
 import io.lvsoperator.dataplane.lvs.conn.LocalPorts;
@@ -17,6 +18,7 @@ import io.lvsoperator.dataplane.io.MemoryPacketPort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,11 @@ class DataplaneMetricsTest {
         .anySatisfy(l -> assertThat(l).contains("worker=\"1\"").endsWith(" 1.0"));
     assertThat(scrape.lines().filter(l -> l.startsWith("lvs_connection_table_capacity{"))).singleElement()
         .satisfies(l -> assertThat(l).endsWith(" 1024.0"));
+    assertThat(scrape.lines().filter(l -> l.startsWith("lvs_worker_messages_refused_total{"))).singleElement()
+        .satisfies(l -> assertThat(l).endsWith(" 0.0"));
+    Map<String, Object> state = StateView.of(t, new Engines(engines));
+    assertThat(state.get("workers")).asList().hasSize(2).first()
+        .isEqualTo(Map.of("connections", 0, "rxFrames", 3L));
   }
 
   /** lvs_vip_announced: 1 for what the engine announces, 0 for a VIP it serves for another director. */
