@@ -96,7 +96,7 @@ class LoadBalancerIT {
       assertCondition(made, "Accepted", "True", "Accepted");
       assertThat(made.getMetadata().getOwnerReferences()).singleElement()
           .satisfies(o -> assertThat(o.getName()).isEqualTo("web"));
-      ServiceSpec svc = cluster.config("node-a").services().get(0);
+      ServiceSpec svc = cluster.onlyService("node-a");
       assertThat(svc.vip()).isEqualTo("198.18.100.0");
       assertThat(svc.port()).isEqualTo(80);
       assertThat(svc.mode()).isEqualTo(ForwardingMode.FULLNAT);
@@ -180,7 +180,7 @@ class LoadBalancerIT {
     cluster.endpointSlice("default", "web", 80, List.of("198.18.64.11"), List.of());
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(ingressOf("web")).isNotNull();
-      ServiceSpec svc = cluster.config("node-a").services().get(0);
+      ServiceSpec svc = cluster.onlyService("node-a");
       assertThat(svc.mode()).isEqualTo(ForwardingMode.DR);
       assertThat(svc.scheduler()).isEqualTo(SchedulerName.MH);
       assertThat(svc.healthCheck().type()).isEqualTo("tcp");

@@ -94,7 +94,7 @@ class OperatorIT {
       }
       assertThat(cluster.config("node-a").vips()).containsExactly("198.18.0.100");
       assertThat(cluster.config("node-b").vips()).isEmpty();
-      ServiceSpec svc = cluster.config("node-a").services().get(0);
+      ServiceSpec svc = cluster.onlyService("node-a");
       assertThat(svc.mode()).isEqualTo(ForwardingMode.DR);
       assertThat(svc.scheduler()).isEqualTo(SchedulerName.WRR);
       assertThat(svc.realServers()).extracting(RealServerSpec::address).containsExactly("198.18.0.11", "198.18.0.12");
@@ -209,7 +209,7 @@ class OperatorIT {
     cluster.endpointSlice("default", "web", 8080, List.of("10.244.0.5", "10.244.1.7"), List.of("10.244.2.9"));
 
     await().atMost(wait).untilAsserted(() -> {
-      ServiceSpec svc = cluster.config("node-a").services().get(0);
+      ServiceSpec svc = cluster.onlyService("node-a");
       Map<String, Integer> weights = svc.realServers().stream()
           .collect(Collectors.toMap(RealServerSpec::address, RealServerSpec::weight));
       assertThat(weights).containsExactlyInAnyOrderEntriesOf(
@@ -223,7 +223,7 @@ class OperatorIT {
     // an endpoint goes away: the director follows
     cluster.endpointSlice("default", "web", 8080, List.of("10.244.0.5"), List.of());
     await().atMost(wait).untilAsserted(() -> assertThat(
-        cluster.config("node-a").services().get(0).realServers())
+        cluster.onlyService("node-a").realServers())
         .extracting(RealServerSpec::address).containsExactly("10.244.0.5"));
   }
 

@@ -23,6 +23,7 @@ import io.lvsoperator.api.v1alpha1.DirectorConfigPart;
 import io.lvsoperator.api.v1alpha1.DirectorConfigSpec;
 import io.lvsoperator.api.v1alpha1.DirectorSpec;
 import io.lvsoperator.api.v1alpha1.DirectorStatus;
+import io.lvsoperator.api.v1alpha1.ServiceSpec;
 import io.lvsoperator.api.v1alpha1.SharedConfig;
 import io.lvsoperator.api.v1alpha1.VipPool;
 import io.lvsoperator.api.v1alpha1.VirtualService;
@@ -196,6 +197,16 @@ public final class MockCluster implements AutoCloseable {
     assertThat(h).as("the shared configuration's head").isNotNull();
     return SharedConfig.assemble(h.getSpec(), parts().stream().map(DirectorConfigPart::getSpec).toList())
         .orElseThrow(() -> new AssertionError("the shared configuration is incomplete")).forDirector(node);
+  }
+
+  /**
+   * The one service {@code node} runs; an assertion error, which {@code untilAsserted} retries,
+   * while the shared configuration holds none yet (or several), never an index out of bounds.
+   */
+  public ServiceSpec onlyService(String node) {
+    List<ServiceSpec> services = config(node).services();
+    assertThat(services).as("the services %s runs", node).hasSize(1);
+    return services.get(0);
   }
 
   /** Writes Director status as a dataplane of the previous version does after applying its spec. */
