@@ -19,6 +19,7 @@ public final class MemoryPacketPort implements PacketPort {
   private final ArrayDeque<Inbound> inbound = new ArrayDeque<>();
   private final List<Sent> sent = new ArrayList<>();
   private final List<ClassicBpf> filters = new ArrayList<>();
+  private final List<ClassicBpf> fanoutPrograms = new ArrayList<>();
   private volatile boolean linkUp = true;
   private volatile int filterLimit = ClassicBpf.MAX_INSTRUCTIONS;
 
@@ -106,6 +107,29 @@ public final class MemoryPacketPort implements PacketPort {
     }
     filters.add(program);
     return true;
+  }
+
+  /** A group of its own; its programs are kept as {@link #fanoutPrograms}, within the filter limit. */
+  @Override
+  public int createFanout() {
+    return 1;
+  }
+
+  @Override
+  public void joinFanout(int group) {}
+
+  @Override
+  public synchronized boolean fanoutProgram(ClassicBpf program) {
+    if (program.length() > filterLimit) {
+      return false;
+    }
+    fanoutPrograms.add(program);
+    return true;
+  }
+
+  /** The fanout programs set through this port so far, in order. */
+  public synchronized List<ClassicBpf> fanoutPrograms() {
+    return new ArrayList<>(fanoutPrograms);
   }
 
   @Override
