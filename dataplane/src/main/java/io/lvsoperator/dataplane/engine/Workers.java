@@ -1,6 +1,7 @@
 package io.lvsoperator.dataplane.engine;
 
 import io.lvsoperator.dataplane.control.IntSet;
+import io.lvsoperator.dataplane.io.FrameHandler;
 import java.util.List;
 
 /**
@@ -116,7 +117,7 @@ public final class Workers {
   }
 
   /** Worker {@code k} handles the sync messages passed on to it. */
-  public int readSyncFrames(int k, io.lvsoperator.dataplane.io.FrameHandler handler) {
+  public int readSyncFrames(int k, FrameHandler handler) {
     return syncFrames[k].drain(handler);
   }
 
