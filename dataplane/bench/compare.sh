@@ -2,7 +2,7 @@
 # compare.sh: the dataplane against the kernel, nftables and HAProxy, on one namespace topology.
 #
 #   dataplane/bench/compare.sh [--quick] [--reps N] [--seconds S] [--only LIST] [--json FILE]
-#                              [--lat-rate R] [--keep-logs] [--workers N] [--clients N]
+#                              [--lat-rate R] [--keep-logs] [--workers auto|N] [--clients N]
 #
 #   --quick        one repetition, about one second per figure (CI runs this; well under 2 min)
 #   --reps N       repetitions; each figure is the median over them (default 5)
@@ -11,7 +11,7 @@
 #   --json FILE    where the JSON goes (default /tmp/lvsbench-<date>.json, path printed at the end)
 #   --lat-rate R   request rate of the latency figure, requests/s (default 200)
 #   --keep-logs    keep the work directory (configs, tool output, director logs) and print its path
-#   --workers N    engine workers of our director (its --workers; default 1)
+#   --workers W    engine workers of our director (its --workers: auto or N; default auto, as users run it)
 #   --clients N    the UDP figure's packets come from N client addresses (198.19.1.10 on; default
 #                  1): a director with workers spreads clients over them, not one client's flows
 #   --profile      also sample our director with `perf record -e cpu-clock` during the UDP window
@@ -36,7 +36,7 @@ BENCH="$ROOT/dataplane/bench"
 JAR="${JAR:-$ROOT/dataplane/target/lvs-dataplane.jar}"
 ALL_SYSTEMS=(none kernel nftables haproxy dr nat tun)
 
-REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no WORKERS=1 CLIENTS=1
+REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no WORKERS=auto CLIENTS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=yes ;;
@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
     --json) JSON_OUT="${2:?--json needs a file}"; shift ;;
     --lat-rate) LAT_RATE="${2:?--lat-rate needs a number}"; shift ;;
     --keep-logs) KEEP_LOGS=yes ;;
-    --workers) WORKERS="${2:?--workers needs a number}"; shift ;;
+    --workers) WORKERS="${2:?--workers needs auto or a number}"; shift ;;
     --clients) CLIENTS="${2:?--clients needs a number}"; shift ;;
     --profile) PROFILE=yes ;;
     -h|--help) usage; exit 0 ;;
@@ -60,7 +60,7 @@ if [ "$QUICK" = yes ]; then REPS=1; SECS=1; fi
 [[ "$REPS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --reps must be a positive integer" >&2; exit 2; }
 [[ "$SECS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --seconds must be a positive integer" >&2; exit 2; }
 [[ "$LAT_RATE" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --lat-rate must be a positive integer" >&2; exit 2; }
-[[ "$WORKERS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --workers must be a positive integer" >&2; exit 2; }
+[[ "$WORKERS" =~ ^(auto|[1-9][0-9]*)$ ]] || { echo "compare.sh: --workers must be auto or a positive integer" >&2; exit 2; }
 { [[ "$CLIENTS" =~ ^[1-9][0-9]*$ ]] && [ "$CLIENTS" -le 200 ]; } ||
   { echo "compare.sh: --clients must be 1 to 200" >&2; exit 2; }
 SYSTEMS=()
@@ -676,8 +676,10 @@ for REP in $(seq 1 "$REPS"); do
       measure_background "$sys"
       if [ -n "$DIRECTOR_PID" ]; then
         nsx dir curl -s --max-time 2 http://127.0.0.1:7479/metrics >"$WORK/metrics-$sys-rep$REP.txt" 2>/dev/null || true
-        # the drop counters explain a low figure; copy them into the results
-        awk '/^lvs_(drops_total|capture_dropped_total|tx_errors_total)/ && $NF > 0 { print }' \
+        # the drop counters explain a low figure, and the workers it ran (--workers auto resolves at
+        # start); copy them into the results
+        awk '/^lvs_(drops_total|capture_dropped_total|tx_errors_total)/ && $NF > 0 { print }
+             /^lvs_engine_workers/ { print }' \
           "$WORK/metrics-$sys-rep$REP.txt" | while read -r name value; do rec "$sys" "metric:$name" "$value"; done
       fi
     else

@@ -133,7 +133,7 @@ def main():
     ap.add_argument("--lat-rate", type=int, required=True)
     ap.add_argument("--quick", default="no")
     ap.add_argument("--wall", type=float, default=None)
-    ap.add_argument("--workers", type=int, default=1, help="our director's engine workers")
+    ap.add_argument("--workers", default="auto", help="our director's engine workers (its --workers: auto or N)")
     ap.add_argument("--clients", type=int, default=1, help="client addresses of the UDP figure")
     ap.add_argument("--load-start", default=None, help="/proc/loadavg's first three at the start")
     ap.add_argument("--jar", default=None, help="the jar named by the user")
@@ -144,7 +144,7 @@ def main():
     raw = load(args.results)
     figures = {s: {f: summarise(v) for f, v in raw.get(s, {}).items() if not f.startswith("metric:")}
                for s in systems}
-    # the director's non-zero drop counters at the end of each repetition (whole run of that
+    # the director's non-zero drop counters and its engine workers at the end of each repetition (whole run of that
     # system: warm-up and every figure), which explain a low figure
     counters = {s: {f[len("metric:"):]: summarise(v)["samples"]
                     for f, v in raw.get(s, {}).items() if f.startswith("metric:")} for s in systems}
@@ -153,8 +153,8 @@ def main():
     label = "%s, %s, %d CPUs (%s), --reps %d --seconds %d%s" % (
         now.strftime("%Y-%m-%d %H:%M %Z"), "Linux " + platform.release(), os.cpu_count() or 0,
         cpu_model(), args.reps, args.seconds, " (--quick)" if args.quick == "yes" else "")
-    if args.workers != 1:
-        label += ", our director with --workers %d" % args.workers
+    if args.workers != "auto":
+        label += ", our director with --workers %s" % args.workers
     if args.clients != 1:
         label += ", UDP from %d client addresses" % args.clients
     if args.load_start:

@@ -110,8 +110,8 @@ class ChartTest {
     assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0", "--io=afpacket", "--workers=4",
         "--lease-seconds=30");
     assertThat(one(render(Map.of()), DaemonSet.class, "lvs-dataplane").getSpec().getTemplate().getSpec()
-        .getContainers().get(0).getArgs()).as("the fastest packet I/O the node offers, one worker, by default")
-        .contains("--io=auto", "--workers=1");
+        .getContainers().get(0).getArgs()).as("the fastest packet I/O the node offers, workers from the node's CPUs, by default")
+        .contains("--io=auto", "--workers=auto");
     assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
         .as("the operator writes no per-node configuration for this version")
         .containsEntry("lvsoperator.io/contract", "shared-config");
@@ -198,6 +198,7 @@ class ChartTest {
     assertThatThrownBy(() -> render(Map.of("image.dataplane.pullPolicy", "Sometimes"))).hasMessageContaining("pullPolicy");
     assertThatThrownBy(() -> render(Map.of("dataplane.io", "dpdk"))).hasMessageContaining("io");
     assertThatThrownBy(() -> render(Map.of("dataplane.workers", 0))).hasMessageContaining("workers");
+    assertThatThrownBy(() -> render(Map.of("dataplane.workers", "many"))).hasMessageContaining("workers");
   }
 
   @Test

@@ -137,23 +137,28 @@ public final class RunCommand implements Callable<Integer> {
           + " fallback: the interface's checksum offload, TSO and GRO must be off). See docs/benchmarks.md.")
   Io io;
 
-  @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+  @Option(names = "--workers", paramLabel = "auto|N", defaultValue = "auto", converter = WorkerCount.Converter.class,
       description = "Engine workers, each a thread with its own packet socket (one fanout group: both directions of a"
-          + " connection reach the worker that holds it) and its share of the connection table (default:"
-          + " ${DEFAULT-VALUE}; more than one needs --io afpacket). See docs/architecture.md, \"Workers\".")
-  int workers;
+          + " connection reach the worker that holds it) and its share of the connection table: auto (default: half"
+          + " the CPUs this process may use, at most " + WorkerCount.AUTO_MAX + "; one with pcap) or 1 to "
+          + RunCommand.MAX_WORKERS + " (more than one needs --io afpacket). See docs/architecture.md, \"Workers\".")
+  WorkerCount workerCount;
+
+  /** The workers running, once resolved at start. */
+  private int workers;
 
   /** More workers than this gain nothing on any node we know, and each takes a socket and a thread. */
   static final int MAX_WORKERS = 64;
 
   @Override
   public Integer call() throws Exception {
-    if (workers < 1 || workers > MAX_WORKERS) {
-      System.err.println("lvs-dataplane: --workers must be 1 to " + MAX_WORKERS + ", not " + workers);
+    if (!workerCount.auto() && (workerCount.given() < 1 || workerCount.given() > MAX_WORKERS)) {
+      System.err.println("lvs-dataplane: --workers must be auto or 1 to " + MAX_WORKERS + ", not "
+          + workerCount.given());
       return 2;
     }
-    if (workers > 1 && io == Io.pcap) {
-      System.err.println("lvs-dataplane: --workers " + workers + " needs --io afpacket (pcap has no fanout)");
+    if (!workerCount.auto() && workerCount.given() > 1 && io == Io.pcap) {
+      System.err.println("lvs-dataplane: --workers " + workerCount + " needs --io afpacket (pcap has no fanout)");
       return 2;
     }
     if ((config == null) == !kubernetes) {
@@ -202,10 +207,7 @@ public final class RunCommand implements Callable<Integer> {
     });
     AtomicReference<Runnable> afterReopen = new AtomicReference<>(() -> {});
     io = chosenIo(ifName);
-    if (workers > 1 && io != Io.afpacket) {
-      LOG.warn("director {}: {} workers need afpacket; running one", ifName, workers);
-      workers = 1;
-    }
+    workers = chosenWorkers(ifName);
     // one socket per worker (docs/architecture.md, "Workers"): with several, in one fanout group
     List<PacketPort> ports = new ArrayList<>();
     PortHealth portHealth;
@@ -349,6 +351,19 @@ public final class RunCommand implements Callable<Integer> {
     LOG.warn("director {}: packet I/O pcap (auto: afpacket unavailable: {}); the interface's checksum offload, TSO"
         + " and GRO must be off", ifName, refused);
     return Io.pcap;
+  }
+
+  /** The engine workers: as asked, or for auto from the CPUs this process may use; logged with why. */
+  private int chosenWorkers(String ifName) {
+    boolean fanout = io == Io.afpacket;
+    if (!workerCount.auto() && workerCount.given() > 1 && !fanout) {
+      LOG.warn("director {}: {} engine workers need afpacket; running one", ifName, workerCount);
+      return 1;
+    }
+    int cpus = Runtime.getRuntime().availableProcessors();
+    int n = workerCount.resolve(fanout, cpus);
+    LOG.info("director {}: {} engine worker{} ({})", ifName, n, n == 1 ? "" : "s", workerCount.reason(fanout, cpus));
+    return n;
   }
 
   private PacketPort openPort(String ifName) throws PortException {

@@ -28,7 +28,7 @@ class RunCommandTest {
     for (String n : new String[] {"0", "65", "-1"}) {
       String[] out = run("--config", "/nonexistent.yaml", "--workers", n);
       assertThat(out[0]).as("--workers %s", n).isEqualTo("2");
-      assertThat(out[1]).contains("--workers must be 1 to 64, not " + n);
+      assertThat(out[1]).contains("--workers must be auto or 1 to 64, not " + n);
     }
   }
 
@@ -37,5 +37,19 @@ class RunCommandTest {
     String[] out = run("--config", "/nonexistent.yaml", "--workers", "2", "--io", "pcap");
     assertThat(out[0]).isEqualTo("2");
     assertThat(out[1]).contains("--workers 2 needs --io afpacket");
+  }
+
+  @Test
+  void workersThatAreNeitherAutoNorANumberAreRefused() {
+    String[] out = run("--config", "/nonexistent.yaml", "--workers", "two");
+    assertThat(out[0]).isEqualTo("2");
+    assertThat(out[1]).contains("--workers takes auto or a number, not 'two'");
+  }
+
+  @Test
+  void autoWorkersWithPcapAreNoError() {
+    // auto resolves to one worker with pcap; the command goes on to read the (missing) configuration
+    String[] out = run("--config", "/nonexistent.yaml", "--workers", "auto", "--io", "pcap");
+    assertThat(out[1]).doesNotContain("needs --io afpacket").contains("/nonexistent.yaml");
   }
 }

@@ -427,7 +427,7 @@ class DirectorNetworkIT {
    * Only its own frames (issue 12): on a node the packet socket's kernel-side filter keeps the
    * node's own traffic (here 500 pings to the node's address) out of the dataplane, while the
    * VIP's traffic still comes through. Without the filter every one of them was copied into the
-   * JVM (and counted as ignored).
+   * JVM (and counted as ignored). It also runs as many engine workers as `--workers auto` gives.
    */
   @Test
   @Order(8)
@@ -435,6 +435,12 @@ class DirectorNetworkIT {
     startDirector(ForwardingMode.DR, DirectorInterface.NODE_LIKE);
     assertThat(metric("lvs_socket_filter_active")).as("a filter on the socket").isEqualTo(1);
     assertThat(metric("lvs_socket_filter_wide")).isZero();
+    // at its defaults (--workers auto) a director runs half the CPUs it may use, at least one
+    String given = System.getenv("LVS_TEST_WORKERS");
+    int cpus = Runtime.getRuntime().availableProcessors();
+    assertThat(metric("lvs_engine_workers")).as("engine workers at the defaults, on %d CPUs", cpus)
+        .isEqualTo(given != null && !given.isBlank() ? Integer.parseInt(given.trim())
+            : Math.max(1, Math.min(8, cpus / 2)));
     long before = state().path("counters").path("rx_frames").asLong(-1);
     String ping = ns.exec("rtr", "ping", "-c", "500", "-i", "0.002", "-W", "1", "-q", DIP);
     assertThat(ping).as("the node answers its pings").contains("500 received");
