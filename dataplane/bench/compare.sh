@@ -14,8 +14,10 @@
 #   --workers W    engine workers of our director (its --workers: auto or N; default auto, as users run it)
 #   --clients N    the UDP figure's packets come from N client addresses (198.19.1.10 on; default
 #                  1): a director with workers spreads clients over them, not one client's flows
-#   --profile      also sample our director with `perf record -e cpu-clock` during the UDP window
-#                  and print where its time goes (kernel vs JIT code vs JVM), per system
+#   --profile      also sample our director with `perf record -e cpu-clock` during the UDP and TCP
+#                  windows and print where its time goes (kernel vs JIT code vs JVM), per system; and time
+#                  each request frame's pass through the director namespace during the latency
+#                  window (tcpdump on its switch port, residence.py), every system with a director
 #
 # Run as root from a clone, after `mvn -B -q -DskipTests package` (JAR=... picks another jar).
 # It installs missing Debian packages (netsniff-ng, iperf3, wrk, nginx-light, haproxy, ...).
@@ -95,6 +97,7 @@ for pair in ip:iproute2 ethtool:ethtool nft:nftables curl:curl python3:python3 t
 done
 [ "$needs_dataplane" = yes ] && ! command -v java >/dev/null 2>&1 && missing+=(openjdk-17-jre-headless)
 [ "$PROFILE" = yes ] && ! command -v perf >/dev/null 2>&1 && missing+=(linux-perf)
+[ "$PROFILE" = yes ] && ! command -v tcpdump >/dev/null 2>&1 && missing+=(tcpdump)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "compare.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -479,15 +482,33 @@ run_trafgen() { # SECONDS_TOTAL DSTS...
   TG_PID=$!; PIDS+=("$TG_PID")
 }
 
-# where the director's CPU time went during the UDP window: by object (the kernel, the JVM's JIT
-# code, libjvm, libc, ...) and the kernel's top functions
-profile_summary() {
-  local sys="$1" data="$2" out="$WORK/profile-$1-$REP.txt"
+# --profile: sample our director (all threads) for S seconds of a window; PROFILE_PID is the
+# sampler, "" without --profile or a director
+PROFILE_PID=""
+profile_start() {
+  local sys="$1" window="$2" secs="$3"
+  PROFILE_PID=""
+  if [ "$PROFILE" = yes ] && [ -n "$DIRECTOR_PID" ]; then
+    timeout -s INT "$secs" perf record -q -e cpu-clock -F 999 -g -p "$DIRECTOR_PID" \
+      -o "$WORK/perf-$sys-$window-$REP.data" >>"$WORK/perf.log" 2>&1 &
+    PROFILE_PID=$!; PIDS+=("$PROFILE_PID")
+  fi
+}
+
+# where the director's CPU time went during that window: by object (the kernel, the JVM's JIT
+# code, libjvm, libc, ...) and the top symbols
+profile_end() {
+  local sys="$1" window="$2"
+  [ -n "$PROFILE_PID" ] || return 0
+  wait "$PROFILE_PID" 2>/dev/null || true
+  forget_pid "$PROFILE_PID"
+  PROFILE_PID=""
+  local data="$WORK/perf-$sys-$window-$REP.data" out="$WORK/profile-$sys-$window-$REP.txt"
   [ -s "$data" ] || { say "  $sys: no perf samples (is perf installed and allowed?)"; return; }
   {
-    echo "== $sys (rep $REP): share of the director's samples by object"
+    echo "== $sys, $window window (rep $REP): share of the director's samples by object"
     perf report -i "$data" --stdio --no-children --sort dso 2>/dev/null | grep -E '^ +[0-9.]+%' | head -8 || true
-    echo "== $sys (rep $REP): top symbols"
+    echo "== $sys, $window window (rep $REP): top symbols"
     perf report -i "$data" --stdio --no-children --sort sym 2>/dev/null | grep -E '^ +[0-9.]+%' | head -15 || true
   } >"$out"
   sed 's/^/    /' "$out" >&2
@@ -503,21 +524,12 @@ measure_udp() {
   # the same sequence of reads at both ends of the window, the time stamped first each time
   local t0 d0 c0 o0 p0 t1 d1 c1 o1 p1
   t0=$EPOCHREALTIME; d0=$(udp_delivered); c0=$(machine_busy_ticks); o0=$(cli_tx); p0=$(proc_ticks "$DIRECTOR_PID")
-  local perf_pid=""
-  if [ "$PROFILE" = yes ] && [ -n "$DIRECTOR_PID" ]; then
-    timeout -s INT "$SECS" perf record -q -e cpu-clock -F 999 -g -p "$DIRECTOR_PID" -o "$WORK/perf-$sys-$REP.data" \
-      >>"$WORK/perf.log" 2>&1 &
-    perf_pid=$!; PIDS+=("$perf_pid")
-  fi
+  profile_start "$sys" udp "$SECS"
   sleep "$SECS"
   t1=$EPOCHREALTIME; d1=$(udp_delivered); c1=$(machine_busy_ticks); o1=$(cli_tx); p1=$(proc_ticks "$DIRECTOR_PID")
   wait "$pid" 2>/dev/null || true
   forget_pid "$pid"
-  if [ -n "$perf_pid" ]; then
-    wait "$perf_pid" 2>/dev/null || true
-    forget_pid "$perf_pid"
-    profile_summary "$sys" "$WORK/perf-$sys-$REP.data"
-  fi
+  profile_end "$sys" udp
   local dt pps
   dt=$(calc "$t1 - $t0")
   pps=$(calc "($d1 - $d0) / $dt")
@@ -600,8 +612,10 @@ measure_tcp() {
   ip netns exec $P-rs1 timeout $((SECS + omit + 15)) iperf3 -s -1 -p $BULK_PORT >>"$WORK/iperf3-server.log" 2>&1 &
   local srv=$!; PIDS+=("$srv")
   for _ in $(seq 1 30); do nsx rs1 ss -ltnH "sport = :$BULK_PORT" | grep -q . && break; sleep 0.1; done
+  profile_start "$sys" tcp $((SECS + omit))
   out=$(nsx cli timeout $((SECS + omit + 10)) iperf3 -c "$TARGET" -p $BULK_PORT -t "$SECS" -O $omit -J 2>>"$LOG" || true)
   stop_pids "$srv"
+  profile_end "$sys" tcp
   local gbps
   gbps=$(printf '%s' "$out" | python3 -c 'import json,sys
 try:
@@ -630,9 +644,29 @@ measure_conn() {
 }
 
 measure_latency() {
-  local sys="$1" out count=$((LAT_RATE * SECS))
+  local sys="$1" out count=$((LAT_RATE * SECS)) cap_pid=""
+  if [ "$PROFILE" = yes ]; then
+    # each request frame's pass through the director namespace, seen from its switch port
+    ip netns exec $P-sw timeout $((SECS * 3 + 12)) tcpdump -i p-dir -nn -tt -S -l -Q inout \
+      "tcp port $HTTP_PORT or ip proto 4" >"$WORK/residence-$sys-$REP.txt" 2>>"$LOG" &
+    cap_pid=$!; PIDS+=("$cap_pid")
+    sleep 1   # tcpdump opens its socket
+  fi
   out=$(nsx cli timeout $((SECS * 3 + 10)) python3 "$BENCH/latency.py" --host "$TARGET" \
         --port $HTTP_PORT --rate "$LAT_RATE" --count "$count" 2>>"$LOG" || true)
+  if [ -n "$cap_pid" ]; then
+    sleep 0.2
+    kill -INT "$cap_pid" 2>/dev/null || true
+    wait "$cap_pid" 2>/dev/null || true
+    forget_pid "$cap_pid"
+    local stay
+    stay=$(python3 "$BENCH/residence.py" --server "$VIP,$RS1,$RS2" <"$WORK/residence-$sys-$REP.txt")
+    printf '  %-9s in the director: %s\n' "$sys" "$stay" >&2
+    printf '%s' "$stay" | python3 -c 'import json,sys
+d = json.load(sys.stdin)
+for k in ("p50_us", "p99_us", "max_us", "conn_p50_us", "conn_p99_us"):
+    print(k, "na" if d[k] is None else d[k])' | while read -r k v; do rec "$sys" "dir_stay_$k" "$v"; done
+  fi
   printf '%s rep %s: %s\n' "$sys" "$REP" "$out" >>"$WORK/latency.log"
   local p50 p99 errs
   read -r p50 p99 errs < <(printf '%s' "$out" | python3 -c 'import json,sys
