@@ -2,7 +2,7 @@
 # compare.sh: the dataplane against the kernel, nftables and HAProxy, on one namespace topology.
 #
 #   dataplane/bench/compare.sh [--quick] [--reps N] [--seconds S] [--only LIST] [--json FILE]
-#                              [--lat-rate R] [--keep-logs] [--workers auto|N] [--clients N]
+#                              [--lat-rate R] [--keep-logs] [--workers auto|N] [--busy-poll U] [--clients N]
 #
 #   --quick        one repetition, about one second per figure (CI runs this; well under 2 min)
 #   --reps N       repetitions; each figure is the median over them (default 5)
@@ -12,12 +12,14 @@
 #   --lat-rate R   request rate of the latency figure, requests/s (default 200)
 #   --keep-logs    keep the work directory (configs, tool output, director logs) and print its path
 #   --workers W    engine workers of our director (its --workers: auto or N; default auto, as users run it)
+#   --busy-poll U  our director's --busy-poll (microseconds; default: the director's own default)
 #   --clients N    the UDP figure's packets come from N client addresses (198.19.1.10 on; default
 #                  1): a director with workers spreads clients over them, not one client's flows
-#   --profile      also sample our director with `perf record -e cpu-clock` during the UDP and TCP
-#                  windows and print where its time goes (kernel vs JIT code vs JVM), per system; and time
-#                  each request frame's pass through the director namespace during the latency
-#                  window (tcpdump on its switch port, residence.py), every system with a director
+#   --profile      also sample our director with `perf record -e cpu-clock` during the UDP, TCP and
+#                  new-connection windows and print where its time goes (kernel vs JIT code vs
+#                  JVM), per system; and time each request frame's pass through the director
+#                  namespace during the latency window (tcpdump on its switch port, residence.py),
+#                  every system with a director
 #
 # Run as root from a clone, after `mvn -B -q -DskipTests package` (JAR=... picks another jar).
 # It installs missing Debian packages (netsniff-ng, iperf3, wrk, nginx-light, haproxy, ...).
@@ -38,7 +40,7 @@ BENCH="$ROOT/dataplane/bench"
 JAR="${JAR:-$ROOT/dataplane/target/lvs-dataplane.jar}"
 ALL_SYSTEMS=(none kernel nftables haproxy dr nat tun)
 
-REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no WORKERS=auto CLIENTS=1
+REPS=5 SECS=5 QUICK=no ONLY="" JSON_OUT="" LAT_RATE=200 KEEP_LOGS=no PROFILE=no WORKERS=auto CLIENTS=1 BUSY_POLL=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=yes ;;
@@ -50,6 +52,7 @@ while [ $# -gt 0 ]; do
     --keep-logs) KEEP_LOGS=yes ;;
     --workers) WORKERS="${2:?--workers needs auto or a number}"; shift ;;
     --clients) CLIENTS="${2:?--clients needs a number}"; shift ;;
+    --busy-poll) BUSY_POLL="${2:?--busy-poll needs a number of microseconds}"; shift ;;
     --profile) PROFILE=yes ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -63,6 +66,8 @@ if [ "$QUICK" = yes ]; then REPS=1; SECS=1; fi
 [[ "$SECS" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --seconds must be a positive integer" >&2; exit 2; }
 [[ "$LAT_RATE" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --lat-rate must be a positive integer" >&2; exit 2; }
 [[ "$WORKERS" =~ ^(auto|[1-9][0-9]*)$ ]] || { echo "compare.sh: --workers must be auto or a positive integer" >&2; exit 2; }
+[ -z "$BUSY_POLL" ] || [[ "$BUSY_POLL" =~ ^[0-9]+$ ]] ||
+  { echo "compare.sh: --busy-poll must be a number of microseconds" >&2; exit 2; }
 { [[ "$CLIENTS" =~ ^[1-9][0-9]*$ ]] && [ "$CLIENTS" -le 200 ]; } ||
   { echo "compare.sh: --clients must be 1 to 200" >&2; exit 2; }
 SYSTEMS=()
@@ -369,7 +374,7 @@ EOF
     done
   fi
   ip netns exec $P-dir "${DATAPLANE[@]}" run --config "$WORK/director-$m.yaml" --interface eth0 \
-    --workers "$WORKERS" >>"$WORK/director-$m.log" 2>&1 &
+    --workers "$WORKERS" ${BUSY_POLL:+--busy-poll "$BUSY_POLL"} >>"$WORK/director-$m.log" 2>&1 &
   DIRECTOR_PID=$!; SYS_PIDS+=($!); PIDS+=($!)
   local deadline=$((SECONDS + 20))
   while [ $SECONDS -lt $deadline ]; do
@@ -632,8 +637,10 @@ except Exception:
 # new connections: wrk, one thread, `Connection: close` so every request is a new connection
 measure_conn() {
   local sys="$1" out rps errs
+  profile_start "$sys" conn "$SECS"
   out=$(nsx cli timeout $((SECS + 10)) wrk -t1 -c32 -d"${SECS}s" -H 'Connection: close' \
         "http://$TARGET:$HTTP_PORT/" 2>&1 || true)
+  profile_end "$sys" conn
   printf '%s: %s\n' "$sys" "$out" >>"$WORK/wrk.log"
   rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ { print $2 }')
   errs=$(printf '%s\n' "$out" | awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }
@@ -729,7 +736,7 @@ WALL=$(calc "$EPOCHREALTIME - $START")
 # cannot rot unnoticed
 status=0
 python3 "$BENCH/report.py" --results "$RESULTS" --json "$JSON_OUT" --systems "${SYSTEMS[*]}" \
-  --reps "$REPS" --seconds "$SECS" --lat-rate "$LAT_RATE" --quick "$QUICK" --wall "$WALL" --workers "$WORKERS" \
+  --reps "$REPS" --seconds "$SECS" --lat-rate "$LAT_RATE" --quick "$QUICK" --wall "$WALL" --workers "$WORKERS" --busy-poll "${BUSY_POLL:-default}" \
   --clients "$CLIENTS" \
   --load-start "$LOAD_START" --jar "$JAR" --jar-copy "$WORK/lvs-dataplane.jar" || status=$?
 say "compare.sh: JSON written to $JSON_OUT (wall time ${WALL%.*} s)"

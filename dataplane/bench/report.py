@@ -134,6 +134,7 @@ def main():
     ap.add_argument("--quick", default="no")
     ap.add_argument("--wall", type=float, default=None)
     ap.add_argument("--workers", default="auto", help="our director's engine workers (its --workers: auto or N)")
+    ap.add_argument("--busy-poll", default="default", help="our director's --busy-poll in microseconds")
     ap.add_argument("--clients", type=int, default=1, help="client addresses of the UDP figure")
     ap.add_argument("--load-start", default=None, help="/proc/loadavg's first three at the start")
     ap.add_argument("--jar", default=None, help="the jar named by the user")
@@ -155,6 +156,8 @@ def main():
         cpu_model(), args.reps, args.seconds, " (--quick)" if args.quick == "yes" else "")
     if args.workers != "auto":
         label += ", our director with --workers %s" % args.workers
+    if args.busy_poll != "default":
+        label += ", --busy-poll %s" % args.busy_poll
     if args.clients != 1:
         label += ", UDP from %d client addresses" % args.clients
     if args.load_start:
@@ -189,6 +192,7 @@ def main():
                     "loadavg_start": args.load_start, "loadavg_end": loadavg()},
         "options": {"reps": args.reps, "seconds": args.seconds, "lat_rate": args.lat_rate,
                     "quick": args.quick == "yes", "systems": systems, "workers": args.workers,
+                    "busy_poll": args.busy_poll,
                     "clients": args.clients},
         "jar": {"path": args.jar, "sha256": sha256(args.jar_copy or args.jar) if args.jar else None},
         "wall_seconds": args.wall,

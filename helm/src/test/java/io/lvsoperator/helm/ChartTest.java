@@ -99,7 +99,7 @@ class ChartTest {
   @Test
   void dataplaneRunsOnTheHostNetworkWithTwoCapabilitiesOnly() {
     DaemonSet ds = one(render(Map.of("dataplane.interface", "bond0", "dataplane.io", "afpacket", "dataplane.workers",
-        4)), DaemonSet.class, "lvs-dataplane");
+        4, "dataplane.busyPollMicros", 50)), DaemonSet.class, "lvs-dataplane");
     var pod = ds.getSpec().getTemplate().getSpec();
     assertThat(pod.getHostNetwork()).isTrue();
     Container c = pod.getContainers().get(0);
@@ -108,10 +108,10 @@ class ChartTest {
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_RAW", "NET_ADMIN");
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getArgs()).contains("run", "--kubernetes", "--interface=bond0", "--io=afpacket", "--workers=4",
-        "--lease-seconds=30");
+        "--busy-poll=50", "--lease-seconds=30");
     assertThat(one(render(Map.of()), DaemonSet.class, "lvs-dataplane").getSpec().getTemplate().getSpec()
         .getContainers().get(0).getArgs()).as("the fastest packet I/O the node offers, workers from the node's CPUs, by default")
-        .contains("--io=auto", "--workers=auto");
+        .contains("--io=auto", "--workers=auto", "--busy-poll=0");
     assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
         .as("the operator writes no per-node configuration for this version")
         .containsEntry("lvsoperator.io/contract", "shared-config");
@@ -199,6 +199,7 @@ class ChartTest {
     assertThatThrownBy(() -> render(Map.of("dataplane.io", "dpdk"))).hasMessageContaining("io");
     assertThatThrownBy(() -> render(Map.of("dataplane.workers", 0))).hasMessageContaining("workers");
     assertThatThrownBy(() -> render(Map.of("dataplane.workers", "many"))).hasMessageContaining("workers");
+    assertThatThrownBy(() -> render(Map.of("dataplane.busyPollMicros", 20_000))).hasMessageContaining("busyPollMicros");
   }
 
   @Test

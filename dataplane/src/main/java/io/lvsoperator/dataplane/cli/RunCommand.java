@@ -147,6 +147,16 @@ public final class RunCommand implements Callable<Integer> {
   /** The workers running, once resolved at start. */
   private int workers;
 
+  @Option(names = "--busy-poll", paramLabel = "MICROS", defaultValue = "" + DEFAULT_BUSY_POLL_MICROS,
+      description = "After a frame, each engine keeps checking its receive ring for this many microseconds before it"
+          + " sleeps in poll(2): while frames come closer together than that, the engine is not put to sleep and"
+          + " woken for each. 0 sleeps at once; afpacket only (default: ${DEFAULT-VALUE}). See docs/benchmarks.md.")
+  long busyPollMicros;
+
+  static final long DEFAULT_BUSY_POLL_MICROS = 0;
+  /** Spinning longer than this after each frame would be a busy loop, not a poll. */
+  static final long MAX_BUSY_POLL_MICROS = 10_000;
+
   /** More workers than this gain nothing on any node we know, and each takes a socket and a thread. */
   static final int MAX_WORKERS = 64;
 
@@ -159,6 +169,11 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (!workerCount.auto() && workerCount.given() > 1 && io == Io.pcap) {
       System.err.println("lvs-dataplane: --workers " + workerCount + " needs --io afpacket (pcap has no fanout)");
+      return 2;
+    }
+    if (busyPollMicros < 0 || busyPollMicros > MAX_BUSY_POLL_MICROS) {
+      System.err.println("lvs-dataplane: --busy-poll must be 0 to " + MAX_BUSY_POLL_MICROS + " microseconds, not "
+          + busyPollMicros);
       return 2;
     }
     if ((config == null) == !kubernetes) {
@@ -208,6 +223,14 @@ public final class RunCommand implements Callable<Integer> {
     AtomicReference<Runnable> afterReopen = new AtomicReference<>(() -> {});
     io = chosenIo(ifName);
     workers = chosenWorkers(ifName);
+    if (busyPollMicros > 0) {
+      if (io == Io.afpacket) {
+        LOG.info("director {}: busy polling for {} us after each frame", ifName, busyPollMicros);
+      } else {
+        LOG.warn("director {}: --busy-poll {} needs afpacket; each engine sleeps as soon as it has no frame", ifName,
+            busyPollMicros);
+      }
+    }
     // one socket per worker (docs/architecture.md, "Workers"): with several, in one fanout group
     List<PacketPort> ports = new ArrayList<>();
     PortHealth portHealth;
@@ -371,7 +394,12 @@ public final class RunCommand implements Callable<Integer> {
     if (down != null) {
       throw new PortException(down, null);
     }
-    return io == Io.afpacket ? AfPacketPort.open(ifName) : PcapPacketPort.open(ifName, null);
+    if (io != Io.afpacket) {
+      return PcapPacketPort.open(ifName, null);
+    }
+    AfPacketPort port = AfPacketPort.open(ifName);
+    port.busyPoll(TimeUnit.MICROSECONDS.toNanos(busyPollMicros));
+    return port;
   }
 
   private void startFileMode(String ifName, ConfigApplier applier, AtomicReference<ForwardingTable> tables,

@@ -52,4 +52,13 @@ class RunCommandTest {
     String[] out = run("--config", "/nonexistent.yaml", "--workers", "auto", "--io", "pcap");
     assertThat(out[1]).doesNotContain("needs --io afpacket").contains("/nonexistent.yaml");
   }
+
+  @Test
+  void aBusyPollOutsideZeroToTenMillisecondsIsRefused() {
+    for (String us : new String[] {"-1", "10001"}) {
+      String[] out = run("--config", "/nonexistent.yaml", "--busy-poll", us);
+      assertThat(out[0]).as("--busy-poll %s", us).isEqualTo("2");
+      assertThat(out[1]).contains("--busy-poll must be 0 to 10000 microseconds, not " + us);
+    }
+  }
 }

@@ -220,6 +220,40 @@ class AfPacketPortIT {
         IntStream.range(total, total + 10).boxed().toArray(Integer[]::new));
   }
 
+  /**
+   * Busy polling: for a while after a frame the port looks at its ring again at once, with no
+   * sleep in poll(2) (and so no wake-up to pay for the next frame); past that it sleeps again, and
+   * without it it sleeps as soon as the ring is empty.
+   */
+  @Test
+  void busyPollingLooksAgainWithoutSleepingForAWhileAfterAFrame() throws Exception {
+    receiver.busyPoll(TimeUnit.SECONDS.toNanos(1));
+    byte[] f = udp(1, 18);
+    sender.send(f, f.length);
+    sender.flush();
+    assertThat(receiveAtLeast(1, 5_000).frames).hasSize(1);
+    long waits = receiver.waits();
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    int turns = 0;
+    while (System.nanoTime() < end) {
+      assertThat(receiver.poll((fr, l) -> {}, 64)).isZero();
+      turns++;
+    }
+    assertThat(receiver.waits()).as("sleeps in %d empty polls within the busy window", turns).isEqualTo(waits);
+
+    TimeUnit.MILLISECONDS.sleep(1_100);
+    receiver.poll((fr, l) -> {}, 64);
+    assertThat(receiver.waits()).as("past the window the port sleeps again").isEqualTo(waits + 1);
+
+    receiver.busyPoll(0);
+    sender.send(f, f.length);
+    sender.flush();
+    assertThat(receiveAtLeast(1, 5_000).frames).hasSize(1);
+    waits = receiver.waits();
+    receiver.poll((fr, l) -> {}, 64);
+    assertThat(receiver.waits()).as("without busy polling an empty ring is slept on at once").isEqualTo(waits + 1);
+  }
+
   @Test
   void closingWhileAnotherThreadPollsEndsThatPollQuietly() throws Exception {
     for (int round = 0; round < 20; round++) {
