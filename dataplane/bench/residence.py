@@ -16,17 +16,10 @@ for). Prints one JSON object: {"pairs", "unpaired", "p50_us", "p90_us", "p99_us"
 """
 import argparse
 import json
-import math
 import re
 import sys
 
-
-def percentile(sorted_values, p):
-    """Nearest-rank percentile of an ascending list (None when empty)."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(p / 100.0 * len(sorted_values)))
-    return sorted_values[rank - 1]
+from latency import percentile  # nearest rank, as the latency figure
 
 
 def main():
