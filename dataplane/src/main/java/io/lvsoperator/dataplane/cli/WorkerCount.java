@@ -7,10 +7,9 @@ import picocli.CommandLine;
  * (the default), which takes half the CPUs this process may use, at most {@link #AUTO_MAX}
  * (docs/architecture.md, "Workers").
  *
- * <p>Half, because a frame costs the node's kernel about as much CPU as it costs the engine (its
- * receive into the ring in the interface's softirq, and the send): on the 2-core machine of
- * docs/benchmarks.md the director took about half the whole path's CPU per packet, and two workers
- * forwarded less than one. At most eight, because a pod without a CPU limit sees every core of its
+ * <p>Half, because on the 2-core machine of docs/benchmarks.md the director took about half the
+ * whole path's CPU per packet (the rest is the kernel's softirq work, such as the receive into the
+ * ring, and the other processes), and two workers forwarded less than one. At most eight, because a pod without a CPU limit sees every core of its
  * node, and each worker takes a thread, a 16 MiB receive ring and a fixed share of the connection
  * table; give a number for more.
  */
